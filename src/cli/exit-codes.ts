@@ -1,0 +1,43 @@
+// The CLI's exit codes (docs/cli.md): stable, so scripts can branch on them.
+
+import type { ErrorCode } from '../errors.js';
+
+export const EXIT = {
+  /** Success; for `health`: healthy. */
+  OK: 0,
+  /** The run failed; for `health`: degraded. */
+  FAILED: 1,
+  /** Bad usage or invalid input (flags, configuration, workflow files); for `health`: unhealthy. */
+  USAGE: 2,
+  /** Conflict with existing state: a file exists, a lock is held. */
+  CONFLICT: 3,
+  /** A bug in tapps-agents (an unexpected error). */
+  INTERNAL: 70,
+  /** A run or wait timed out. */
+  TIMEOUT: 124,
+  /** Interrupted by SIGINT/SIGTERM. */
+  INTERRUPTED: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const BY_ERROR_CODE: Record<ErrorCode, ExitCode> = {
+  USAGE: EXIT.USAGE,
+  CONFIG_INVALID: EXIT.USAGE,
+  CONFIG_NOT_FOUND: EXIT.USAGE,
+  FILE_UNREADABLE: EXIT.USAGE,
+  WORKFLOW_INVALID: EXIT.USAGE,
+  RUN_NOT_FOUND: EXIT.USAGE,
+  OPTIONAL_DEPENDENCY_MISSING: EXIT.USAGE,
+  FILE_EXISTS: EXIT.CONFLICT,
+  LOCK_HELD: EXIT.CONFLICT,
+  CONFLICT: EXIT.CONFLICT,
+  WORKFLOW_FAILED: EXIT.FAILED,
+  TIMEOUT: EXIT.TIMEOUT,
+  INTERRUPTED: EXIT.INTERRUPTED,
+};
+
+/** The exit code for a TappsError code. */
+export function exitCodeFor(code: ErrorCode): ExitCode {
+  return BY_ERROR_CODE[code];
+}

@@ -1,0 +1,8 @@
+// The executable entry: run the CLI and exit with its code (the only place that ends the process).
+
+import { main } from './program.js';
+
+const code = await main(process.argv);
+process.exitCode = code;
+// Leave time for output to drain, but never let a stray handle keep a finished command alive.
+setTimeout(() => process.exit(code), 100).unref();

@@ -1,0 +1,104 @@
+// The tapps-agents command line: the program's shape, and the one error boundary that turns errors into exit codes.
+// The executable entry is ./main.ts.
+// Command modules are imported only when their command runs, so `--help` starts fast.
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { TappsError } from '../errors.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { printErrorLines, printJson } from './output.js';
+
+/** Options every command receives. */
+export interface GlobalOptions {
+  /** `-C, --project <dir>`: act as if started in this directory. */
+  project?: string;
+}
+
+type Action = (...args: never[]) => Promise<number>;
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Builds the commander program. Each action resolves to an exit code stored in `result.code`. */
+export function buildProgram(result: { code: number }): Command {
+  const run =
+    <A extends Action>(load: () => Promise<A>) =>
+    async (...args: Parameters<A>) => {
+      const action = await load();
+      result.code = await action(...args);
+    };
+
+  const program = new Command('tapps-agents')
+    .description('Run multi-step AI-coding workflows through background agents that progress on their own.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('-C, --project <dir>', 'act as if started in <dir> (the project root is found from there upward)')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .addHelpText('after', '\nExit codes: 0 ok, 1 failed (or degraded), 2 usage or invalid input, 3 conflict, 124 timeout, 130 interrupted.\nDocs: docs/cli.md');
+
+  program
+    .command('init')
+    .description('write default .tapps-agents/config.yaml, auto_execution_config.yaml, .cursor/background-agents.yaml and a .gitignore')
+    .option('--force', 'replace files that already exist')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/init.js')).initCommand));
+
+  const config = program.command('config').description('show the resolved configuration');
+  config
+    .command('show')
+    .description('print each resolved setting and where it came from (file:line, flag or default)')
+    .addOption(new Option('--auto', 'resolve as if --auto were given to workflow execute'))
+    .addOption(new Option('--no-auto', 'resolve as if --no-auto were given to workflow execute'))
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/config-show.js')).configShowCommand));
+
+  const bgConfig = program
+    .command('background-agent-config')
+    .alias('bg-config')
+    .description('generate or validate .cursor/background-agents.yaml');
+  bgConfig
+    .command('generate')
+    .alias('gen')
+    .description('write the default background agent configuration')
+    .option('--minimal', 'write the short form without comments')
+    .option('--overwrite', 'replace an existing file')
+    .option('--config-path <path>', 'where to write (default: .cursor/background-agents.yaml in the project)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/background-agent-config.js')).generateCommand));
+  bgConfig
+    .command('validate')
+    .alias('check')
+    .description('check the background agent configuration; exit 0 when valid, 2 when not')
+    .option('--config-path <path>', 'the file to check (default: .cursor/background-agents.yaml in the project)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/background-agent-config.js')).validateCommand));
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (as in process.argv) and resolves to the exit code. Never throws. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const result = { code: EXIT.OK as number };
+  const program = buildProgram(result);
+  const wantsJson = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+    return result.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
+      return EXIT.USAGE; // commander has already printed what was wrong
+    }
+    if (TappsError.is(error)) {
+      if (wantsJson) printJson({ error: { code: error.code, message: error.message, details: error.details } });
+      else printErrorLines(`error: ${error.message}`);
+      return exitCodeFor(error.code);
+    }
+    printErrorLines(
+      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      'This is a bug in tapps-agents. Please report it with the command you ran and the output of "tapps-agents --version".',
+    );
+    return EXIT.INTERNAL;
+  }
+}
+

@@ -1,0 +1,59 @@
+// `.tapps-agents/config.yaml`: the project's settings — the seed's `workflow:` section plus engine and runner choices.
+
+import { z } from 'zod';
+import { DEFAULTS } from './defaults.js';
+import { durationSchema } from './duration-schema.js';
+
+/** Engines a step can run on (PRODUCT.md §5). */
+export const ENGINE_PROVIDERS = ['openai-compatible', 'anthropic', 'claude', 'codex', 'cursor-agent', 'aider', 'gemini', 'manual'] as const;
+
+const engineSchema = z
+  .strictObject({
+    provider: z.enum(ENGINE_PROVIDERS).describe('Which kind of engine this is.'),
+    model: z.string().min(1).optional().describe('Model name, e.g. "gpt-4o-mini" or "llama3.1".'),
+    base_url: z.url().optional().describe('Endpoint of an OpenAI-compatible server, e.g. "http://127.0.0.1:11434/v1".'),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, not the key itself')
+      .optional()
+      .describe('Name of the environment variable that holds the API key (keys never go in files).'),
+    command: z.string().min(1).optional().describe('Executable of a coding-agent CLI, when not the default name on PATH.'),
+    timeout: durationSchema().optional().describe('Longest one call may take.'),
+  })
+  .describe('A named engine.');
+
+const agentSettingsSchema = z
+  .strictObject({
+    engine: z.string().min(1).optional().describe('Engine name (a key of `engines`, or a provider) for this agent.'),
+    model: z.string().min(1).optional().describe('Model override for this agent.'),
+  })
+  .describe('Settings of one agent.');
+
+export const projectConfigSchema = z
+  .strictObject({
+    workflow: z
+      .strictObject({
+        auto_execution_enabled: z.boolean().default(DEFAULTS.autoExecution.enabled).describe('Run steps through background agents (auto-execution).'),
+        polling_interval: durationSchema().default(DEFAULTS.autoExecution.polling.intervalSeconds).describe('Fallback polling interval; completion is event-driven.'),
+        timeout_seconds: durationSchema().default(DEFAULTS.autoExecution.polling.timeoutSeconds).describe('Longest a step attempt may take.'),
+        concurrency: z.int().min(1).max(256).default(DEFAULTS.workflow.concurrency).describe('Most steps running at once in one run.'),
+        worktrees: z.boolean().default(DEFAULTS.workflow.worktrees).describe('Run each step in its own git worktree.'),
+        runner: z
+          .enum(['auto', 'embedded', 'external'])
+          .default(DEFAULTS.workflow.runner)
+          .describe('auto: use a running background agent, else run one inside `workflow execute`; embedded: always in-process; external: require a running background agent.'),
+      })
+      .prefault({})
+      .describe('Workflow execution settings.'),
+    agents: z
+      .object({
+        default_engine: z.string().min(1).default(DEFAULTS.agents.defaultEngine).describe('Engine for model-backed actions; "auto" detects one.'),
+      })
+      .catchall(agentSettingsSchema)
+      .prefault({})
+      .describe('Per-agent settings, keyed by agent name.'),
+    engines: z.record(z.string(), engineSchema).default({}).describe('Named engines that agents can use.'),
+  })
+  .describe('tapps-agents project configuration (.tapps-agents/config.yaml)');
+
+export type ProjectConfigFile = z.output<typeof projectConfigSchema>;

@@ -1,0 +1,61 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { autoExecutionConfigRules, autoExecutionConfigSchema } from './auto-execution-config.js';
+import { backgroundAgentsConfigRules, backgroundAgentsConfigSchema } from './background-agents-config.js';
+import { loadConfigFile } from './config-file.js';
+import { DEFAULTS } from './defaults.js';
+import { projectConfigSchema } from './project-config.js';
+import { readTemplate, type TemplateName } from './templates.js';
+
+async function loadTemplate(name: TemplateName) {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'tapps-template-')), name);
+  await writeFile(file, await readTemplate(name));
+  return file;
+}
+
+describe('shipped templates', () => {
+  it('config.yaml is valid and states the defaults (auto-execution turned on, as the seed quick start does)', async () => {
+    const loaded = await loadConfigFile(await loadTemplate('config.yaml'), projectConfigSchema);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.value?.workflow).toEqual({
+      auto_execution_enabled: true,
+      polling_interval: DEFAULTS.autoExecution.polling.intervalSeconds,
+      timeout_seconds: DEFAULTS.autoExecution.polling.timeoutSeconds,
+      concurrency: DEFAULTS.workflow.concurrency,
+      worktrees: DEFAULTS.workflow.worktrees,
+      runner: DEFAULTS.workflow.runner,
+    });
+  });
+
+  it('auto_execution_config.yaml is the seed file: valid, enabled, every other value the default', async () => {
+    const loaded = await loadConfigFile(await loadTemplate('auto_execution_config.yaml'), autoExecutionConfigSchema, autoExecutionConfigRules);
+    expect(loaded.problems).toEqual([]);
+    const d = DEFAULTS.autoExecution;
+    expect(loaded.value).toEqual({
+      auto_execution: {
+        enabled: true,
+        retry: { enabled: d.retry.enabled, max_attempts: d.retry.maxAttempts, backoff_multiplier: d.retry.backoffMultiplier, initial_delay_seconds: d.retry.initialDelaySeconds },
+        polling: { enabled: d.polling.enabled, interval_seconds: d.polling.intervalSeconds, timeout_seconds: d.polling.timeoutSeconds },
+        features: d.features,
+        version: d.version,
+      },
+    });
+  });
+
+  it.each(['background-agents.yaml', 'background-agents.minimal.yaml'] as const)('%s holds the seed default agent', async (name) => {
+    const loaded = await loadConfigFile(await loadTemplate(name), backgroundAgentsConfigSchema, backgroundAgentsConfigRules);
+    expect(loaded.problems).toEqual([]);
+    const agent = loaded.value?.agents[0];
+    expect(agent).toMatchObject({
+      name: DEFAULTS.backgroundAgent.name,
+      type: 'background',
+      commands: [DEFAULTS.backgroundAgent.command],
+      watch_paths: DEFAULTS.backgroundAgent.watchPaths,
+      enabled: true,
+      timeout_seconds: DEFAULTS.backgroundAgent.timeoutSeconds,
+    });
+    expect(loaded.value?.global.max_parallel_agents).toBe(DEFAULTS.backgroundAgent.maxParallelAgents);
+  });
+});

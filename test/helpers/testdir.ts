@@ -1,0 +1,20 @@
+// Temporary directories built from an inline map of files, removed when the test finishes.
+
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+
+/** Creates a temp directory holding `files` (path → content) and returns its absolute path. */
+export async function testdir(files: Record<string, string> = {}): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'tapps-test-'));
+  // Readable by everyone so a test can run the CLI as an unprivileged user.
+  await chmod(root, 0o755);
+  onTestFinished(() => rm(root, { recursive: true, force: true }));
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
+  return root;
+}
