@@ -123,6 +123,14 @@ export function buildProgram(result: { code: number }): Command {
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/workflow-validate.js')).workflowValidateCommand));
 
+  const agents = program.command('agents').description('the agents and their actions');
+  agents
+    .command('list')
+    .alias('ls')
+    .description('list every agent and action (aliases, builtin or model, parameters) and the engine model-backed agents would use')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/agents.js')).agentsListCommand));
+
   return program;
 }
 
