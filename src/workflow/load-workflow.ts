@@ -82,11 +82,14 @@ function checkStep(raw: unknown, index: number, count: number, preset: boolean, 
 
 function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSource, problems: Problem[], preset: boolean, presetAuto: boolean | undefined): Workflow {
   const compiled: CompiledStep[] = [];
+  /** Also the duplicates, so their references are checked too. */
+  const checked: CompiledStep[] = [];
   const firstIndex = new Map<string, number>();
   const inputs = body.steps.map((raw, index) => checkStep(raw, index, body.steps.length, preset, source, problems));
   inputs.forEach((input, index) => {
     if (input === undefined) return;
     const step = compileStep(input, index, [...base, 'steps', index], source, problems);
+    if (step !== undefined) checked.push(step);
     const id = step?.id ?? input.id;
     if (id !== undefined) {
       const first = firstIndex.get(id);
@@ -106,7 +109,7 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
     const suggestion = closestMatches(name, ids, 1)[0];
     return `unknown step "${name}"; ${suggestion === undefined ? `steps are: ${ids.join(', ')}` : `did you mean "${suggestion}"?`}`;
   };
-  for (const step of compiled) {
+  for (const step of checked) {
     step.needs.forEach((need, index) => {
       if (!firstIndex.has(need)) problems.push(problemAt(source, typeof inputs[step.index]?.needs === 'string' ? stepPath(step, 'needs') : stepPath(step, 'needs', index), unknownStep(need)));
       if (need === step.id) problems.push(problemAt(source, stepPath(step, 'needs'), 'a step cannot need itself'));
