@@ -1,3 +1,5 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeSkill } from '../../src/agents/execute-skill.js';
 import { skillContext } from './skill-context.js';
@@ -22,5 +24,21 @@ describe('ops audit-deps (builtin)', () => {
     const result = await executeSkill({ agent: 'ops', action: 'audit-deps', params: { timeout: 45 } }, context);
     expect(result).toMatchObject({ status: 'success', outputs: { audited: false, skipped: true, passed: true } });
     expect(result.output).toMatch(/^skipped: registry unreachable \(/);
+  });
+
+  it('is skipped when the registry (a mirror or proxy) has no audit endpoint', async () => {
+    const context = await skillContext({ 'package.json': '{"name":"x"}', 'package-lock.json': '{"lockfileVersion":3,"packages":{}}' });
+    const bin = path.join(context.projectRoot, 'bin');
+    await mkdir(bin);
+    // What npm prints when the registry answers the bulk advisory request with 405 (measured on this machine's proxy).
+    const answer = { message: '405 Method Not Allowed - POST https://registry.example/-/npm/v1/security/advisories/bulk', statusCode: 405, body: '', error: { summary: '', detail: '' } };
+    await writeFile(path.join(bin, 'npm'), `#!/bin/sh\necho '${JSON.stringify(answer)}'\necho 'npm error audit endpoint returned an error' >&2\nexit 1\n`);
+    await chmod(path.join(bin, 'npm'), 0o755);
+    context.env = { ...context.env, PATH: `${bin}:${context.env.PATH ?? ''}` };
+    expect(await executeSkill({ agent: 'ops', action: 'audit-deps', params: {} }, context)).toMatchObject({
+      status: 'success',
+      outputs: { audited: false, skipped: true },
+      output: 'skipped: the registry offers no audit endpoint (405 Method Not Allowed - POST https://registry.example/-/npm/v1/security/advisories/bulk)',
+    });
   });
 });
