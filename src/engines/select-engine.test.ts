@@ -50,6 +50,15 @@ describe('selectEngine', () => {
     expect(selectEngine({ agent: 'analyst', stepEngine: 'olama', config: undefined, env: {} })).toMatchObject({ ok: false, problem: expect.stringContaining('unknown engine "olama" (from the step\'s "engine"); did you mean "ollama"?') as string });
   });
 
+  it("takes the agent's model before checking that a model is known", () => {
+    const cfg = config({ defaultEngine: 'lm', byAgent: { analyst: { model: 'qwen' } } }, { lm: { provider: 'openai-compatible', base_url: 'http://127.0.0.1:1234/v1' } });
+    expect(selectEngine({ agent: 'analyst', config: cfg, env: {} })).toMatchObject({ ok: true, spec: { name: 'lm', model: 'qwen' } });
+    expect(selectEngine({ agent: 'planner', config: cfg, env: {} })).toEqual({
+      ok: false,
+      problem: 'engine "lm" (from agents.default_engine in .tapps-agents/config.yaml) cannot run: no model is configured; set engines.lm.model (or agents.<agent>.model) in .tapps-agents/config.yaml',
+    });
+  });
+
   it('says which CLI is missing from PATH', () => {
     expect(selectEngine({ agent: 'analyst', stepEngine: 'claude', config: undefined, env: { PATH: '/nonexistent' } })).toEqual({ ok: false, problem: 'engine "claude" (from the step\'s "engine") cannot run: "claude" is not on PATH' });
   });
