@@ -173,4 +173,17 @@ describe('model-backed actions through an OpenAI-compatible endpoint', () => {
     expect(result.usage).toMatchObject({ engine: 'local', model: 'big-model' });
     expect(server.requests[0]?.body.model).toBe('big-model');
   });
+
+  it('runs through the Anthropic provider too', async () => {
+    const server = await startFakeOpenAiServer();
+    server.script({ text: '# Stories', inputTokens: 80, outputTokens: 12 });
+    const context = await skillContext({
+      '.tapps-agents/config.yaml': `agents:\n  default_engine: claude-api\nengines:\n  claude-api:\n    provider: anthropic\n    base_url: ${server.baseUrl}\n    model: claude-test\n    api_key_env: TEST_ANTHROPIC_KEY\n`,
+    });
+    context.env = { ...context.env, TEST_ANTHROPIC_KEY: KEY };
+    const result = await executeSkill({ agent: 'planner', action: 'plan', params: { description: 'todo app' } }, context);
+    expect(result).toMatchObject({ status: 'success', artifacts: ['stories.md'], usage: { engine: 'claude-api', model: 'claude-test', input_tokens: 80, output_tokens: 12 } });
+    expect(server.requests[0]).toMatchObject({ path: '/v1/messages', apiKeyHeader: KEY, body: { model: 'claude-test' } });
+    expect(await readFile(path.join(context.stepDir, 'stories.md'), 'utf8')).toBe('# Stories\n');
+  });
 });

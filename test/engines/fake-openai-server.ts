@@ -1,5 +1,6 @@
 // A small OpenAI-compatible chat-completions server on 127.0.0.1 (random port) for tests: each request takes the next
 // scripted reply (a completion, an HTTP error, or a delay), and every request body is kept for assertions.
+// It also answers Anthropic's `POST /v1/messages` in that API's shape, for the Anthropic engine.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,8 @@ export type ScriptedReply =
 export interface ReceivedRequest {
   path: string;
   authorization: string | undefined;
-  body: { model: string; messages: { role: string; content: string }[] };
+  apiKeyHeader: string | undefined;
+  body: { model: string; system?: unknown; messages: { role: string; content: unknown }[] };
 }
 
 export interface FakeOpenAiServer {
@@ -39,7 +41,8 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    requests.push({ path: request.url ?? '', authorization: request.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReceivedRequest['body'] });
+    const apiKey = request.headers['x-api-key'];
+    requests.push({ path: request.url ?? '', authorization: request.headers.authorization, apiKeyHeader: typeof apiKey === 'string' ? apiKey : undefined, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReceivedRequest['body'] });
     const reply = queue.shift() ?? { status: 500, error: 'script exhausted' };
     if (reply.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (response.destroyed) return;
@@ -49,6 +52,21 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
       return;
     }
     response.writeHead(200, { 'content-type': 'application/json' });
+    if ((request.url ?? '').endsWith('/messages')) {
+      response.end(
+        JSON.stringify({
+          id: `msg_${requests.length}`,
+          type: 'message',
+          role: 'assistant',
+          model: requests.at(-1)?.body.model ?? 'test-model',
+          content: [{ type: 'text', text: reply.text }],
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage: { input_tokens: reply.inputTokens ?? 11, output_tokens: reply.outputTokens ?? 7 },
+        }),
+      );
+      return;
+    }
     response.end(
       JSON.stringify({
         id: `chatcmpl-${requests.length}`,
