@@ -71,3 +71,43 @@ test('divides', () => assert.strictEqual(1 / 2, 2));
 test.skip('later', () => {});
 `,
 };
+
+/** Cyclomatic complexity by function of PYTHON_PROJECT's src/main.py. */
+export const KNOWN_PYTHON_COMPLEXITY = { simple: 1, branches: 10, 'Store.add': 2, 'Store.outer': 1, 'Store.outer.inner': 2 } as const;
+
+export const PYTHON_PROJECT = {
+  'pyproject.toml': '[project]\nname = "fixture"\n',
+  'src/main.py': `"""Module doc: if and or here do not count."""
+import os
+
+
+def simple(a):
+    return a + 1
+
+
+def branches(a, b):
+    # if and or in a comment do not count
+    if a > 10 and b:
+        return "if big"
+    elif a > 5 or not b:
+        return "medium"
+    for i in range(a):
+        while i > 3:
+            i -= 1
+    try:
+        os.stat("x")
+    except OSError:
+        pass
+    return [x for x in range(a) if x % 2]
+
+
+class Store:
+    def add(self, item):
+        self.items.append(item if item else "none")
+
+    def outer(self):
+        def inner(x):
+            return x or 0
+        return inner(1)
+`,
+};

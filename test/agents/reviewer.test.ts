@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeSkill } from '../../src/agents/execute-skill.js';
-import { COMPLEXITY_PROJECT, KNOWN_COMPLEXITY } from './builtin-fixtures.js';
+import { COMPLEXITY_PROJECT, KNOWN_COMPLEXITY, KNOWN_PYTHON_COMPLEXITY, PYTHON_PROJECT } from './builtin-fixtures.js';
 import { skillContext } from './skill-context.js';
 
 interface ReportJson {
@@ -120,11 +120,28 @@ process.exit(1);
     expect(lint.outputs).toMatchObject({ score: 88, lint_score: 88, functions: 0 });
   });
 
-  it('fails clearly when the target is not TS/JS or does not exist', async () => {
-    const context = await skillContext({ 'src/main.py': 'print(1)\n' });
-    expect((await executeSkill({ agent: 'reviewer', action: 'review-code', params: { target_file: 'src/main.py' } }, context)).error).toEqual({
+  it('measures Python functions from a token scan (the seed reviews src/main.py)', async () => {
+    const context = await skillContext(PYTHON_PROJECT);
+    const result = await executeSkill({ agent: 'reviewer', action: 'review-code', params: { target_file: 'src/main.py' } }, context);
+    expect(result.status).toBe('success');
+    const report = JSON.parse(await readFile(path.join(context.stepDir, 'review-report.json'), 'utf8')) as ReportJson;
+    expect(Object.fromEntries(report.files[0]?.functions.map((fn) => [fn.name, fn.complexity]) ?? [])).toEqual(KNOWN_PYTHON_COMPLEXITY);
+    expect(report.files[0]?.functions.map((fn) => [fn.name, fn.sloc])).toEqual([
+      ['simple', 2],
+      ['branches', 13],
+      ['Store.add', 2],
+      ['Store.outer', 2],
+      ['Store.outer.inner', 2],
+    ]);
+    expect(report.lint).toEqual({ ran: false, reason: 'no TS/JS files to lint' });
+    expect(result.outputs).toMatchObject({ files: 1, functions: 5, max_complexity: 10, complexity_score: 100, lint_score: null });
+  });
+
+  it('fails clearly when the target is not a reviewable file or does not exist', async () => {
+    const context = await skillContext({ 'src/main.rb': 'puts 1\n' });
+    expect((await executeSkill({ agent: 'reviewer', action: 'review-code', params: { target_file: 'src/main.rb' } }, context)).error).toEqual({
       code: 'NOTHING_TO_REVIEW',
-      message: 'Nothing to review: src/main.py is not a TS/JS file (the builtin reviewer reads .ts, .tsx, .js, .jsx, .mjs, .cjs; use a model engine for other languages)',
+      message: 'Nothing to review: src/main.rb is not a file the builtin reviewer reads (.ts, .tsx, .js, .jsx, .mjs, .cjs, .py; use a model engine for other languages)',
       retryable: false,
     });
     expect((await executeSkill({ agent: 'reviewer', action: 'review-code', params: { target_file: 'src/missing.ts' } }, context)).error?.message).toBe(

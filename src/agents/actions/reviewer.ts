@@ -17,6 +17,7 @@ import { findingsOf, reviewMarkdown, type ReviewReport } from '../review/review-
 import { scoreReview } from '../review/review-score.js';
 import { collectSourceFiles } from '../review/source-files.js';
 import { loadTypeScript } from '../review/load-typescript.js';
+import { analysePython } from '../review/python-metrics.js';
 
 const paramsSchema = z.strictObject({
   target_file: relativePath('File or directory to review, relative to the project (default: src, else the project).').optional(),
@@ -58,7 +59,7 @@ async function review(params: Params, context: SkillContext, mode: Mode, reportB
   if (files.length === 0) return failed('NOTHING_TO_REVIEW', `Nothing to review: ${whyNothing(root, target, unsupported)}`);
   const metrics = mode === 'lint' ? [] : await analyseFiles(root, files, context);
   if (metrics === undefined) return failed('CANCELLED', 'Review was cancelled');
-  const lint: LintOutcome = params.eslint || mode === 'lint' ? await runProjectEslint(root, files, { env: context.env, timeoutMs: Math.min(context.timeoutMs, 300_000), signal: context.signal }) : { ran: false, reason: 'turned off (--eslint false)' };
+  const lint = await lintFiles(root, files, params.eslint || mode === 'lint', context);
   if (mode === 'lint' && !lint.ran) return failed('LINT_UNAVAILABLE', `Cannot lint: ${lint.reason}`);
   const scores = scoreReview(metrics, lint.ran ? lint.files : undefined);
   if (mode === 'lint') scores.overall = scores.lint ?? 0;
@@ -80,6 +81,13 @@ async function review(params: Params, context: SkillContext, mode: Mode, reportB
   return { status: 'success', outputs, artifacts, output: summary };
 }
 
+async function lintFiles(root: string, files: string[], wanted: boolean, context: SkillContext): Promise<LintOutcome> {
+  if (!wanted) return { ran: false, reason: 'turned off (--eslint false)' };
+  const scripts = files.filter((file) => !file.endsWith('.py'));
+  if (scripts.length === 0) return { ran: false, reason: 'no TS/JS files to lint' };
+  return runProjectEslint(root, scripts, { env: context.env, timeoutMs: Math.min(context.timeoutMs, 300_000), signal: context.signal });
+}
+
 const TITLES: Record<Mode, string> = { review: 'Code review', score: 'Score', lint: 'Lint' };
 
 function targetOf(params: Params, root: string): string {
@@ -90,17 +98,19 @@ function targetOf(params: Params, root: string): string {
 
 function whyNothing(root: string, target: string, unsupported: string[]): string {
   const [first] = unsupported;
-  if (first === undefined) return `no TS/JS files under ${path.relative(root, target) || '.'}`;
-  return `${path.relative(root, first)} is not a TS/JS file (the builtin reviewer reads .ts, .tsx, .js, .jsx, .mjs, .cjs; use a model engine for other languages)`;
+  if (first === undefined) return `no TS/JS or Python files under ${path.relative(root, target) || '.'}`;
+  return `${path.relative(root, first)} is not a file the builtin reviewer reads (.ts, .tsx, .js, .jsx, .mjs, .cjs, .py; use a model engine for other languages)`;
 }
 
 /** Metrics of every file, or undefined when the step was cancelled part way. */
 async function analyseFiles(root: string, files: string[], context: SkillContext): Promise<FileMetrics[] | undefined> {
-  const typescript = loadTypeScript(root);
+  // Python needs no compiler: TypeScript is loaded only when there is TS/JS to parse.
+  const typescript = files.some((file) => !file.endsWith('.py')) ? loadTypeScript(root) : undefined;
   const metrics: FileMetrics[] = [];
   for (const [index, file] of files.entries()) {
     if (context.signal.aborted) return undefined;
-    metrics.push(analyseSource(typescript, file, await readFile(file, 'utf8')));
+    const text = await readFile(file, 'utf8');
+    metrics.push(typescript === undefined || file.endsWith('.py') ? analysePython(file, text) : analyseSource(typescript, file, text));
     if (index % 200 === 0) context.onProgress?.({ percentage: Math.round((index / files.length) * 80), message: `analysed ${index} of ${files.length} files` });
   }
   return metrics;
