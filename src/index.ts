@@ -34,3 +34,14 @@ export { parseExpression, evaluateExpression, ExpressionSyntaxError, ExpressionE
 export { systemClock, type Clock } from './workflow/clock.js';
 export { createInlineTransport, type InlineTransportOptions } from './transport/inline.js';
 export { selectTransport, type SelectTransportOptions } from './transport/select.js';
+
+export { executeSkill } from './agents/execute-skill.js';
+export { parseSkillCommand, formatSkillCommand, type SkillInvocation } from './agents/skill-command.js';
+export type { SkillContext, SkillResult, Correlation, RunSummary, RunSummaryStep } from './agents/skill.js';
+export type { ActionDefinition, AnyAction } from './agents/action.js';
+export { findAction, listActions, listAgents, explainUnknownAction } from './agents/registry.js';
+export { describeAgents, type AgentDescription, type ActionDescription, type ParamDescription } from './agents/describe-agents.js';
+export { preflightEngines, type PreflightStep } from './agents/preflight-engines.js';
+export { selectEngine, type EngineSelection, type SelectEngineInput } from './engines/select-engine.js';
+export { ENGINE_PRESETS, type EngineSpec } from './engines/engine-spec.js';
+export type { Engine, EngineRequest, EngineResult } from './engines/engine.js';
