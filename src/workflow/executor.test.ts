@@ -347,4 +347,11 @@ steps:
     expect(statuses(state)).toEqual({ 'sign-off': 'failed', ship: 'skipped' });
     expect(state.steps['sign-off']?.error?.message).toMatch(/^Rejected by .+: not today$/);
   });
+
+  it('fails an approval step nobody decides within its timeout', async () => {
+    const { run } = await setup('id: wf\nsteps:\n  - id: sign-off\n    approval: { prompt: "ok?", timeout: 200ms }\n    on_error: continue\n  - { id: next, run: "true" }\n');
+    const state = await run(scriptedTransport().transport);
+    expect(statuses(state)).toEqual({ 'sign-off': 'failed', next: 'succeeded' });
+    expect(state.steps['sign-off']?.error).toEqual({ message: 'Nobody approved or rejected within 200 ms', code: 'APPROVAL_TIMEOUT', retryable: false });
+  });
 });

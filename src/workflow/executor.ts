@@ -367,6 +367,7 @@ class RunDriver {
     // Whoever reads the event (a person, a script) may act on state.json at once: make it say so first.
     await this.store.flush();
     this.store.emit('step.waiting_approval', { stepId: step.id, prompt: approval.prompt, approve: `tapps-agents workflow approve ${this.state.run_id} ${step.id}`, reject: `tapps-agents workflow reject ${this.state.run_id} ${step.id}` });
+    // Measured from when the step first started waiting, also across restarts.
     const deadline = approval.timeoutMs === undefined ? undefined : Date.parse(stepState.started_at) + approval.timeoutMs;
     const decision = await waitForApproval(runPaths(this.options.projectRoot, this.state.run_id).approval(step.id), this.clock, this.options.signal ?? new AbortController().signal, deadline);
     if (!Object.values(this.state.steps).some((other) => other.status === 'waiting_approval' && other !== stepState)) this.state.status = 'running';
