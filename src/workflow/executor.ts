@@ -139,6 +139,8 @@ class RunDriver {
   /** Set when a step failed with on_error fail: nothing new starts except `always`/`on_failure` steps. */
   private stopError: string | undefined;
   private readonly limit: number;
+  /** Observer calls still in flight; awaited before the run returns so no metrics or audit line is lost. */
+  private readonly reporting = new Set<Promise<unknown>>();
 
   constructor(options: ExecuteRunOptions) {
     this.options = options;
@@ -147,6 +149,11 @@ class RunDriver {
     this.clock = options.clock ?? systemClock;
     this.steps = new Map(options.workflow.steps.map((step) => [step.id, step]));
     this.limit = Math.max(1, options.workflow.concurrency ?? options.config.workflow.concurrency);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const settled = promise.catch(() => undefined).finally(() => this.reporting.delete(settled));
+    this.reporting.add(settled);
   }
 
   /** Read through a method so TypeScript does not narrow it across awaits. */
@@ -174,6 +181,7 @@ class RunDriver {
       signal?.removeEventListener('abort', onAbort);
     }
     this.finish();
+    await Promise.all(this.reporting);
     await this.store.close();
     return { state: this.state };
   }
@@ -242,7 +250,7 @@ class RunDriver {
     stepState.completed_at = new Date().toISOString();
     this.store.changed();
     this.store.emit('step.skipped', { stepId: step.id, reason });
-    void this.record(step, stepState, 'skipped', stepState.completed_at, stepState.completed_at, reason);
+    this.track(this.record(step, stepState, 'skipped', stepState.completed_at, stepState.completed_at, reason));
   }
 
   private failStep(step: Step, message: string, code: string): void {
@@ -291,7 +299,7 @@ class RunDriver {
       this.store.changed();
       this.store.emit('step.started', { stepId: step.id, attempt, name: step.name });
       const correlation = { workflow_id: this.state.workflow_id, run_id: this.state.run_id, step_id: step.id, attempt };
-      void this.observer.audit({ event: 'execution.started', ...correlation, actor: 'executor', details: { transport: this.options.transport.kind } });
+      this.track(this.observer.audit({ event: 'execution.started', ...correlation, actor: 'executor', details: { transport: this.options.transport.kind } }));
       const invocation = step.invocation as NonNullable<Step['invocation']>;
       const outcome = await this.options.transport.run(
         {
@@ -313,9 +321,9 @@ class RunDriver {
       stepState.completed_at = outcome.completedAt;
       stepState.error = outcome.error ?? null;
       const status: ExecutionStatus = outcome.status;
-      void this.record(step, stepState, status, outcome.startedAt, outcome.completedAt, outcome.error?.message ?? null, outcome);
+      this.track(this.record(step, stepState, status, outcome.startedAt, outcome.completedAt, outcome.error?.message ?? null, outcome));
       if (outcome.status === 'success') {
-        void this.observer.audit({ event: 'execution.completed', ...correlation, actor: 'executor' });
+        this.track(this.observer.audit({ event: 'execution.completed', ...correlation, actor: 'executor' }));
         stepState.status = 'succeeded';
         this.store.changed();
         this.store.emit('step.finished', { stepId: step.id, status: 'succeeded', attempt, output: outcome.output });
@@ -323,7 +331,7 @@ class RunDriver {
         return;
       }
       const message = outcome.error?.message ?? `Step ended with status ${outcome.status}`;
-      void this.observer.audit({ event: outcome.status === 'timeout' ? 'execution.timeout' : 'execution.failed', ...correlation, actor: 'executor', details: { error: message } });
+      this.track(this.observer.audit({ event: outcome.status === 'timeout' ? 'execution.timeout' : 'execution.failed', ...correlation, actor: 'executor', details: { error: message } }));
       if (outcome.status === 'cancelled' || this.options.signal?.aborted === true) {
         stepState.status = 'cancelled';
         this.store.changed();
@@ -337,7 +345,7 @@ class RunDriver {
         stepState.retry_at = new Date(this.clock.now() + delay).toISOString();
         this.store.changed();
         this.store.emit('step.retry', { stepId: step.id, attempt, nextAttempt: attempt + 1, delayMs: delay, error: message });
-        void this.observer.audit({ event: 'retry.scheduled', ...correlation, actor: 'executor', details: { delay_ms: delay, next_attempt: attempt + 1, error: message } });
+        this.track(this.observer.audit({ event: 'retry.scheduled', ...correlation, actor: 'executor', details: { delay_ms: delay, next_attempt: attempt + 1, error: message } }));
         await this.clock.sleep(delay, this.options.signal);
         if (this.isCancelled()) {
           stepState.status = 'cancelled';

@@ -25,6 +25,8 @@ export interface RunOptions {
   autoFlag?: boolean;
   /** Metrics, audit and logs. @default silentObserver */
   observer?: ExecutionObserver;
+  /** Builds the observer once the configuration is resolved (its feature flags decide what is recorded); used when `observer` is not given. */
+  observerFor?: (config: ResolvedConfig) => ExecutionObserver;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   /** Called once the run id is known and its state exists, before the first step. */
@@ -88,7 +90,7 @@ async function drive(
     ...(options.autoFlag === undefined ? {} : { autoFlag: options.autoFlag }),
     ...(workflow.autoExecution === undefined ? {} : { workflowAutoExecution: { ...workflow.autoExecution, file: workflow.file } }),
   });
-  const observer = options.observer ?? silentObserver;
+  const observer = options.observer ?? options.observerFor?.(config) ?? silentObserver;
   const autoExecution = config.autoExecution.enabled;
   if (options.transport === undefined) {
     const steps = workflow.steps.flatMap((step) => (step.invocation === undefined ? [] : [{ id: step.id, agent: step.invocation.agent, action: step.invocation.action, engine: step.engine }]));
