@@ -166,6 +166,7 @@ export function summary(state: RunState | undefined): string {
   ];
   if (state.error !== null && state.status === 'failed') lines.push(`Error: ${state.error}`);
   if (state.status !== 'succeeded') lines.push(`Resume with: tapps-agents workflow resume ${state.run_id}`);
+  lines.push(`Details: tapps-agents workflow status ${state.run_id}`);
   return `${lines.join('\n')}\n`;
 }
 
