@@ -4,6 +4,7 @@
 // Usage: node bench/metrics-data.mjs <project-dir> [--records 1000000] [--days 30]
 
 import { mkdir, open, rm } from 'node:fs/promises';
+import process from 'node:process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 

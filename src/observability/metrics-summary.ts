@@ -111,7 +111,7 @@ export async function summarizeMetrics(metricsDir: string, filter: RecordFilter)
       if (record.status !== 'skipped') histogram.add(record.duration_ms);
       retries += record.retry_count;
       let actions = byAgentAction.get(record.agent);
-      if (actions === undefined) byAgentAction.set(record.agent, (actions = new Map()));
+      if (actions === undefined) byAgentAction.set(record.agent, (actions = new Map<string, Tally>()));
       let tally = actions.get(record.action);
       if (tally === undefined) actions.set(record.action, (tally = new Tally()));
       tally.add(record);
