@@ -1,15 +1,15 @@
 // `metrics`: totals, success rate, durations (average, p50, p95), retries, status and agent/action breakdowns, and token
 // use, streamed over the daily files so memory stays flat however many records there are.
 
-import path from 'node:path';
-import { DurationHistogram, HISTOGRAM_RELATIVE_ERROR } from './duration-histogram.js';
-import { EXECUTION_STATUSES } from './execution-record.js';
-import { forEachLine } from './jsonl-forward.js';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { HISTOGRAM_RELATIVE_ERROR } from './duration-histogram.js';
 import { metricsFilesSince } from './metrics-files.js';
-import type { ExecutionStatus } from './observer.js';
-import { matchesFilter, type RecordFilter } from './record-filter.js';
 import type { UnreadableLines } from './metrics-history.js';
-import { readSummaryFields, type SummaryFields } from './summary-fields.js';
+import type { ExecutionStatus } from './observer.js';
+import type { RecordFilter } from './record-filter.js';
+import { SummaryAccumulator, type AccumulatorSnapshot } from './summary-accumulator.js';
 
 /** Counts per status; every status is present. */
 export type StatusCounts = Record<ExecutionStatus, number>;
@@ -62,95 +62,59 @@ export interface MetricsSummary {
 /** Accuracy of the duration percentiles, as a fraction. */
 export const PERCENTILE_RELATIVE_ERROR = HISTOGRAM_RELATIVE_ERROR;
 
-class Tally {
-  total = 0;
-  byStatus: StatusCounts = emptyStatusCounts();
-  ran = 0;
-  durationSum = 0;
+/** Below this many bytes of metrics, one thread is faster than starting workers. */
+const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
-  add(record: SummaryFields): void {
-    this.total++;
-    this.byStatus[record.status]++;
-    if (record.status === 'skipped') return;
-    this.ran++;
-    this.durationSum += record.duration_ms;
-  }
-
-  successRate(): number | null {
-    return this.ran === 0 ? null : this.byStatus.success / this.ran;
-  }
-
-  averageDuration(): number | null {
-    return this.ran === 0 ? null : this.durationSum / this.ran;
-  }
+/** Options of {@link summarizeMetrics}. */
+export interface SummarizeOptions {
+  /** Threads to use at most (the calling one included). @default os.availableParallelism(), at most 4 */
+  threads?: number;
 }
 
-/** Streams every daily file that can match `filter` and aggregates the matching records. */
-export async function summarizeMetrics(metricsDir: string, filter: RecordFilter): Promise<MetricsSummary> {
-  const all = new Tally();
-  const histogram = new DurationHistogram();
-  // agent → action → tally (nested maps: no key string to build per record).
-  const byAgentAction = new Map<string, Map<string, Tally>>();
-  const usage: UsageSummary = { executions_with_usage: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
-  const unreadable: UnreadableLines = {};
-  let retries = 0;
-  let first: string | null = null;
-  let last: string | null = null;
+/**
+ * Streams every daily file that can match `filter` and aggregates the matching records. Large data sets are split
+ * across worker threads by file (balanced by size); each returns a partial aggregate that is merged here.
+ */
+export async function summarizeMetrics(metricsDir: string, filter: RecordFilter, options: SummarizeOptions = {}): Promise<MetricsSummary> {
   const files = await metricsFilesSince(metricsDir, filter.since);
-  // Oldest file first, so "first" and "last" follow the order records were written.
-  for (const { file } of [...files].reverse()) {
-    const name = path.basename(file);
-    await forEachLine(file, (text) => {
-      const record = readSummaryFields(text);
-      if (record === undefined) {
-        unreadable[name] = (unreadable[name] ?? 0) + 1;
-        return;
-      }
-      if (!matchesFilter(record, filter)) return;
-      all.add(record);
-      if (record.status !== 'skipped') histogram.add(record.duration_ms);
-      retries += record.retry_count;
-      let actions = byAgentAction.get(record.agent);
-      if (actions === undefined) byAgentAction.set(record.agent, (actions = new Map<string, Tally>()));
-      let tally = actions.get(record.action);
-      if (tally === undefined) actions.set(record.action, (tally = new Tally()));
-      tally.add(record);
-      if (record.usage !== null) {
-        usage.executions_with_usage++;
-        usage.input_tokens += record.usage.input_tokens ?? 0;
-        usage.output_tokens += record.usage.output_tokens ?? 0;
-        usage.cost_usd += record.usage.cost_usd ?? 0;
-      }
-      if (first === null || record.completed_at < first) first = record.completed_at;
-      if (last === null || record.completed_at > last) last = record.completed_at;
-    });
-  }
-  return {
-    total_executions: all.total,
-    success_rate: all.successRate(),
-    average_duration_ms: all.averageDuration(),
-    p50_duration_ms: histogram.quantile(0.5) ?? null,
-    p95_duration_ms: histogram.quantile(0.95) ?? null,
-    total_retries: retries,
-    by_status: all.byStatus,
-    by_agent_action: [...byAgentAction].flatMap(([agent, actions]) => [...actions].map(([action, tally]) => ({ agent, action, tally })))
-      .sort((a, b) => b.tally.total - a.tally.total || a.agent.localeCompare(b.agent) || a.action.localeCompare(b.action))
-      .map(({ agent, action, tally }) => ({
-        agent,
-        action,
-        total: tally.total,
-        by_status: tally.byStatus,
-        success_rate: tally.successRate(),
-        average_duration_ms: tally.averageDuration(),
-      })),
-    usage,
-    first_completed_at: first,
-    last_completed_at: last,
-    files_read: files.length,
-    unreadable,
-  };
+  const sized = await Promise.all(files.map(async ({ file }) => ({ file, bytes: await stat(file).then((info) => info.size, () => 0) })));
+  const totalBytes = sized.reduce((sum, item) => sum + item.bytes, 0);
+  const threads = Math.min(options.threads ?? Math.min(availableParallelism(), 4), files.length, Math.ceil(totalBytes / PARALLEL_MIN_BYTES));
+  const groups = splitBySize(sized, Math.max(1, threads));
+  const accumulator = new SummaryAccumulator(filter);
+  const [own = [], ...others] = groups;
+  const workers = others.map((group) => summarizeInWorker(group, filter));
+  for (const file of own) await accumulator.addFile(file);
+  for (const snapshot of await Promise.all(workers)) accumulator.merge(snapshot);
+  return accumulator.result(files.length);
 }
 
-function emptyStatusCounts(): StatusCounts {
-  return Object.fromEntries(EXECUTION_STATUSES.map((status) => [status, 0])) as StatusCounts;
+/** Splits files into `count` groups of about equal size (largest first, each into the lightest group). */
+function splitBySize(files: readonly { file: string; bytes: number }[], count: number): string[][] {
+  const groups = Array.from({ length: count }, () => ({ bytes: 0, files: [] as string[] }));
+  for (const item of [...files].sort((a, b) => b.bytes - a.bytes)) {
+    const lightest = groups.reduce((min, group) => (group.bytes < min.bytes ? group : min));
+    lightest.files.push(item.file);
+    lightest.bytes += item.bytes;
+  }
+  return groups.map((group) => group.files);
+}
+
+function summarizeInWorker(files: readonly string[], filter: RecordFilter): Promise<AccumulatorSnapshot> {
+  const task: SummaryTask = { files: [...files], filter: { ...filter, since: filter.since?.getTime() } };
+  return new Promise((resolve, reject) => {
+    // A small young generation keeps each worker's memory low: the garbage is short-lived line strings.
+    const worker = new Worker(new URL('./metrics-summary-worker.js', import.meta.url), { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    worker.once('message', (snapshot: AccumulatorSnapshot) => resolve(snapshot));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`metrics worker exited with code ${code}`));
+    });
+  });
+}
+
+/** What a worker is asked to aggregate. */
+export interface SummaryTask {
+  files: string[];
+  filter: Omit<RecordFilter, 'since'> & { since: number | undefined };
 }

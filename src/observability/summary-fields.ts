@@ -21,21 +21,24 @@ export interface SummaryFields {
 const STATUSES: ReadonlySet<string> = new Set(['success', 'failed', 'timeout', 'cancelled', 'skipped']);
 const START = '{"schemaVersion":';
 
-/** Reads the summary fields of one metrics line; undefined when the line is not a valid execution record. */
-export function readSummaryFields(line: string): SummaryFields | undefined {
-  return fastRead(line) ?? slowRead(line);
+/**
+ * Reads the summary fields of the metrics line `text[start, end)` (a block of lines is decoded once, so no string is
+ * made per line); undefined when the line is not a valid execution record.
+ */
+export function readSummaryFields(text: string, start = 0, end = text.length): SummaryFields | undefined {
+  return fastRead(text, start, end) ?? slowRead(text.slice(start, end));
 }
 
-function fastRead(line: string): SummaryFields | undefined {
-  if (!line.startsWith(START) || line.charCodeAt(line.length - 1) !== 0x7d) return undefined;
+function fastRead(line: string, lineStart: number, lineEnd: number): SummaryFields | undefined {
+  if (!line.startsWith(START, lineStart) || line.charCodeAt(lineEnd - 1) !== 0x7d) return undefined;
   // Keys are searched in the order JSON.stringify wrote them, each from where the previous value ended, so the line
   // is scanned about once.
-  const cursor = { at: START.length };
+  const cursor = { at: lineStart + START.length, end: lineEnd };
   if (stringField(line, '"execution_id":"', cursor) === undefined) return undefined;
   const executionAt = cursor.at;
   const workflowId = stringField(line, '"workflow_id":"', cursor);
   // A torn record followed by a whole one would show a second start before the fields.
-  if (workflowId === undefined || line.lastIndexOf(START, executionAt) !== 0) return undefined;
+  if (workflowId === undefined || line.lastIndexOf(START, executionAt) !== lineStart) return undefined;
   if (stringField(line, '"step_id":"', cursor) === undefined) return undefined;
   const agent = stringField(line, '"agent":"', cursor);
   const action = stringField(line, '"action":"', cursor);
@@ -46,37 +49,47 @@ function fastRead(line: string): SummaryFields | undefined {
   if (agent === undefined || action === undefined || status === undefined || !STATUSES.has(status)) return undefined;
   if (duration === undefined || retries === undefined || completedAt === undefined) return undefined;
   const usageAt = line.indexOf('"usage":', cursor.at);
-  if (usageAt === -1) return undefined;
+  if (usageAt === -1 || usageAt >= lineEnd) return undefined;
   let usage: Usage | null = null;
   const usageStart = usageAt + 8;
   if (line.charCodeAt(usageStart) === 0x7b) {
     // Usage is flat and the last key: its closing brace is followed only by the record's.
-    if (line.indexOf('}', usageStart) !== line.length - 2) return undefined;
-    usage = { input_tokens: usageNumber(line, '"input_tokens":', usageStart), output_tokens: usageNumber(line, '"output_tokens":', usageStart), cost_usd: usageNumber(line, '"cost_usd":', usageStart) };
-  } else if (usageStart !== line.length - 5 || !line.startsWith('null}', usageStart)) {
+    if (line.indexOf('}', usageStart) !== lineEnd - 2) return undefined;
+    usage = {
+      input_tokens: usageNumber(line, '"input_tokens":', usageStart, lineEnd),
+      output_tokens: usageNumber(line, '"output_tokens":', usageStart, lineEnd),
+      cost_usd: usageNumber(line, '"cost_usd":', usageStart, lineEnd),
+    };
+  } else if (usageStart !== lineEnd - 5 || !line.startsWith('null}', usageStart)) {
     return undefined;
   }
   return { workflow_id: workflowId, agent, action, status: status as ExecutionStatus, duration_ms: duration, retry_count: retries, completed_at: completedAt, usage };
 }
 
-function stringField(line: string, key: string, cursor: { at: number }): string | undefined {
+/** Where the next key search starts, and the end of the line. */
+interface Cursor {
+  at: number;
+  end: number;
+}
+
+function stringField(line: string, key: string, cursor: Cursor): string | undefined {
   const at = line.indexOf(key, cursor.at);
-  if (at === -1) return undefined;
+  if (at === -1 || at >= cursor.end) return undefined;
   const start = at + key.length;
   const end = line.indexOf('"', start);
-  if (end === -1) return undefined;
+  if (end === -1 || end >= cursor.end) return undefined;
   cursor.at = end + 1;
   const value = line.slice(start, end);
   // An escape sequence needs real JSON decoding.
   return value.includes('\\') ? undefined : value;
 }
 
-function numberField(line: string, key: string, cursor: { at: number }): number | undefined {
+function numberField(line: string, key: string, cursor: Cursor): number | undefined {
   const at = line.indexOf(key, cursor.at);
-  if (at === -1) return undefined;
+  if (at === -1 || at >= cursor.end) return undefined;
   const start = at + key.length;
   let end = start;
-  while (end < line.length) {
+  while (end < cursor.end) {
     const code = line.charCodeAt(end);
     if (code === 0x2c || code === 0x7d) break; // , or }
     end++;
@@ -88,8 +101,8 @@ function numberField(line: string, key: string, cursor: { at: number }): number 
 }
 
 /** A number inside the usage object, 0 when absent (usage fields are optional). */
-function usageNumber(line: string, key: string, from: number): number {
-  return numberField(line, key, { at: from }) ?? 0;
+function usageNumber(line: string, key: string, from: number, end: number): number {
+  return numberField(line, key, { at: from, end }) ?? 0;
 }
 
 function slowRead(line: string): SummaryFields | undefined {
