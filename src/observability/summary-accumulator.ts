@@ -48,6 +48,10 @@ class Tally implements TallyData {
     for (const status of EXECUTION_STATUSES) this.byStatus[status] += other.byStatus[status];
   }
 
+  data(): TallyData {
+    return { total: this.total, byStatus: { ...this.byStatus }, ran: this.ran, durationSum: this.durationSum };
+  }
+
   successRate(): number | null {
     return this.ran === 0 ? null : this.byStatus.success / this.ran;
   }
@@ -124,8 +128,8 @@ export class SummaryAccumulator {
 
   snapshot(): AccumulatorSnapshot {
     return {
-      all: { ...this.#all },
-      byAgentAction: [...this.#byAgentAction].flatMap(([agent, actions]) => [...actions].map(([action, tally]): [string, string, TallyData] => [agent, action, { ...tally }])),
+      all: this.#all.data(),
+      byAgentAction: [...this.#byAgentAction].flatMap(([agent, actions]) => [...actions].map(([action, tally]): [string, string, TallyData] => [agent, action, tally.data()])),
       histogram: this.#histogram.snapshot(),
       usage: { ...this.#usage },
       retries: this.#retries,
