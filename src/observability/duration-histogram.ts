@@ -48,6 +48,7 @@ export class DurationHistogram {
   quantile(q: number): number | undefined {
     if (this.#total === 0) return undefined;
     const rank = Math.max(1, Math.ceil(q * this.#total));
+    if (rank >= this.#total) return this.#max;
     let seen = 0;
     for (const bucket of [...this.#counts.keys()].sort((a, b) => a - b)) {
       seen += this.#counts.get(bucket) ?? 0;
