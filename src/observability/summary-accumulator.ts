@@ -168,9 +168,9 @@ export class SummaryAccumulator {
     return {
       total_executions: this.#all.total,
       success_rate: this.#all.successRate(),
-      average_duration_ms: this.#all.averageDuration(),
-      p50_duration_ms: this.#histogram.quantile(0.5) ?? null,
-      p95_duration_ms: this.#histogram.quantile(0.95) ?? null,
+      average_duration_ms: roundMs(this.#all.averageDuration() ?? undefined),
+      p50_duration_ms: roundMs(this.#histogram.quantile(0.5)),
+      p95_duration_ms: roundMs(this.#histogram.quantile(0.95)),
       total_retries: this.#retries,
       by_status: this.#all.byStatus,
       by_agent_action: byAgentAction,
@@ -178,9 +178,15 @@ export class SummaryAccumulator {
       first_completed_at: this.#first,
       last_completed_at: this.#last,
       files_read: filesRead,
-      unreadable: this.#unreadable,
+      // Newest file first, as history reports them.
+      unreadable: Object.fromEntries(Object.entries(this.#unreadable).sort(([a], [b]) => (a < b ? 1 : -1))),
     };
   }
+}
+
+/** Whole milliseconds (percentiles are estimates; fractions would suggest false precision). */
+function roundMs(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value);
 }
 
 function emptyStatusCounts(): StatusCounts {

@@ -17,6 +17,9 @@ const LABEL: Record<string, string> = {
 
 const ICON: Record<HealthStatus, string> = { healthy: colour.ok('[OK]'), degraded: colour.warn('[WARN]'), unhealthy: colour.error('[FAIL]') };
 
+// Under the check's label: the icon column (6) and its gap (2).
+const INDENT = ' '.repeat(8);
+
 export async function healthCommand(options: { json?: boolean }, command: Command): Promise<number> {
   const report = await runHealthChecks(projectRootOf(command));
   if (options.json === true) {
@@ -30,8 +33,8 @@ export async function healthCommand(options: { json?: boolean }, command: Comman
     const check = report.checks[index];
     if (check === undefined) return;
     const problems = Array.isArray(check.details.problems) ? (check.details.problems as string[]) : [];
-    for (const problem of problems) lines.push(`         ${problem}`);
-    if (check.fix !== undefined) lines.push(`         ${colour.dim('fix:')} ${check.fix}`);
+    for (const problem of problems) lines.push(`${INDENT}${problem}`);
+    if (check.fix !== undefined) lines.push(`${INDENT}${colour.dim('fix:')} ${check.fix}`);
   });
   printLines(...lines);
   return healthExitCode(report.overall);
