@@ -157,7 +157,7 @@ export async function checkCommandFiles({ projectRoot, now }: HealthContext, set
     try {
       await access(file, constants.R_OK);
       const age = now() - (await stat(file)).mtimeMs;
-      if (age > thresholdMs) waiting.push(`${show(projectRoot, file)} (waiting ${formatDuration(Math.round(age / 1000) * 1000)})`);
+      if (age > thresholdMs) waiting.push(`${show(projectRoot, file)} (waiting ${formatAge(age)})`);
     } catch (error) {
       unreadable.push(`${show(projectRoot, file)} (${describeError(error)})`);
     }
@@ -233,6 +233,15 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${unit === 0 || value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} ${units[unit] ?? 'B'}`;
+}
+
+/** An age in whole units: "45s", "10m", "2h 05m". */
+function formatAge(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 function plural(count: number, noun: string): string {
