@@ -3,7 +3,6 @@
 import { createMetricsStore, type PruneResult } from './metrics-store.js';
 import type { HistoryResult } from './metrics-history.js';
 import type { MetricsSummary } from './metrics-summary.js';
-import { metricsRetentionDays } from './metrics-retention.js';
 import type { RecordFilter } from './record-filter.js';
 import type { ExecutionStatus } from './observer.js';
 
@@ -45,7 +44,9 @@ export interface MetricsReport {
  */
 export async function executionMetrics(options: MetricsOptions): Promise<MetricsReport> {
   const store = createMetricsStore(options.projectRoot);
-  const pruned = options.prune === true ? await store.prune(await metricsRetentionDays(options.projectRoot), options.now) : null;
+  // Loaded only for --prune: reading the configuration pulls in zod and the YAML parser, which plain queries skip.
+  const retentionDays = options.prune === true ? await (await import('./metrics-retention.js')).metricsRetentionDays(options.projectRoot) : undefined;
+  const pruned = retentionDays === undefined ? null : await store.prune(retentionDays, options.now);
   const filter: RecordFilter = {};
   if (options.workflowId !== undefined) filter.workflowId = options.workflowId;
   if (options.since !== undefined) filter.since = options.since;
