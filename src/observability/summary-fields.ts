@@ -34,12 +34,12 @@ function fastRead(line: string, lineStart: number, lineEnd: number): SummaryFiel
   // Keys are searched in the order JSON.stringify wrote them, each from where the previous value ended, so the line
   // is scanned about once.
   const cursor = { at: lineStart + START.length, end: lineEnd };
-  if (stringField(line, '"execution_id":"', cursor) === undefined) return undefined;
+  if (!skipField(line, '"execution_id":"', cursor)) return undefined;
   const executionAt = cursor.at;
   const workflowId = stringField(line, '"workflow_id":"', cursor);
   // A torn record followed by a whole one would show a second start before the fields.
   if (workflowId === undefined || line.lastIndexOf(START, executionAt) !== lineStart) return undefined;
-  if (stringField(line, '"step_id":"', cursor) === undefined) return undefined;
+  if (!skipField(line, '"step_id":"', cursor)) return undefined;
   const agent = stringField(line, '"agent":"', cursor);
   const action = stringField(line, '"action":"', cursor);
   const status = stringField(line, '"status":"', cursor);
@@ -84,20 +84,36 @@ function stringField(line: string, key: string, cursor: Cursor): string | undefi
   return value.includes('\\') ? undefined : value;
 }
 
+/** Moves past a string field that must be present but is not needed (no string is made). */
+function skipField(line: string, key: string, cursor: Cursor): boolean {
+  const at = line.indexOf(key, cursor.at);
+  if (at === -1 || at >= cursor.end) return false;
+  const end = line.indexOf('"', at + key.length);
+  if (end === -1 || end >= cursor.end) return false;
+  cursor.at = end + 1;
+  return true;
+}
+
 function numberField(line: string, key: string, cursor: Cursor): number | undefined {
   const at = line.indexOf(key, cursor.at);
   if (at === -1 || at >= cursor.end) return undefined;
   const start = at + key.length;
   let end = start;
+  // Whole non-negative numbers (most durations and counts) are read digit by digit; anything else goes to Number().
+  let whole = 0;
+  let digitsOnly = true;
   while (end < cursor.end) {
     const code = line.charCodeAt(end);
     if (code === 0x2c || code === 0x7d) break; // , or }
+    if (code >= 0x30 && code <= 0x39) whole = whole * 10 + (code - 0x30);
+    else digitsOnly = false;
     end++;
   }
   cursor.at = end;
-  const text = line.slice(start, end);
-  const value = Number(text);
-  return text === '' || !Number.isFinite(value) ? undefined : value;
+  if (end === start) return undefined;
+  if (digitsOnly && end - start < 16) return whole;
+  const value = Number(line.slice(start, end));
+  return Number.isFinite(value) ? value : undefined;
 }
 
 /** A number inside the usage object, 0 when absent (usage fields are optional). */
