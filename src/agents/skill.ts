@@ -1,0 +1,51 @@
+// What a skill (one agent action) receives and returns. The executor's inline transport, the runner and
+// `workflow execute-skill-command` all run skills through `executeSkill` with these types.
+
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Logger, Usage } from '../observability/observer.js';
+
+/** Identifies one step attempt end to end; written into command files and checked in status files. */
+export interface Correlation {
+  workflow_id: string;
+  run_id: string;
+  step_id: string;
+  attempt: number;
+}
+
+/** Everything a skill may use while it runs. */
+export interface SkillContext {
+  projectRoot: string;
+  /** The step's working directory: relative artifact paths resolve here. */
+  stepDir: string;
+  correlation: Correlation;
+  /** Time left for this attempt. */
+  timeoutMs: number;
+  /** Aborted on timeout or cancel; skills must stop promptly (and kill their process groups). */
+  signal: AbortSignal;
+  /** Environment for child processes (secrets arrive here, never in files). */
+  env: NodeJS.ProcessEnv;
+  /** Artifacts of earlier steps this step requires: artifact path → absolute path. */
+  inputs: Record<string, string>;
+  /** Paths (relative to stepDir) the step is expected to create. */
+  expectedArtifacts: string[];
+  /** Engine chosen for the step (`engine:` in the workflow), if any. */
+  engine?: string;
+  /** The resolved project configuration (engines, agents), when running inside a project. */
+  config?: ResolvedConfig;
+  logger: Logger;
+  /** Reports progress (written to the status file by the runner). */
+  onProgress?: (progress: { percentage?: number; message: string }) => void;
+}
+
+/** What a skill came to. */
+export interface SkillResult {
+  status: 'success' | 'failed';
+  /** Values later steps and conditions can read as `steps.<id>.outputs.<key>`. */
+  outputs: Record<string, unknown>;
+  /** Files written, relative to stepDir. */
+  artifacts: string[];
+  /** A short human-readable summary. */
+  output?: string;
+  error?: { message: string; code: string; retryable: boolean };
+  usage?: Usage;
+}
