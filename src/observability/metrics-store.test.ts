@@ -146,6 +146,8 @@ describe('metrics store', () => {
     expect(one.total_executions).toBe(5);
     expect(one.success_rate).toBe(0.6);
     expect(one.files_read).toBe(5);
+    // From the TypeScript sources the worker file does not exist: its files fall back to this thread.
+    expect(await summarizeMetrics(store.dir, {}, { threads: 3, bytesPerThread: 1 })).toEqual(one);
   });
 
   it('prunes daily files older than the retention', async () => {

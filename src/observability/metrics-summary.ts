@@ -69,6 +69,8 @@ const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 export interface SummarizeOptions {
   /** Threads to use at most (the calling one included). @default os.availableParallelism(), at most 4 */
   threads?: number;
+  /** Bytes of data per extra thread. @default 64 MiB */
+  bytesPerThread?: number;
 }
 
 /**
@@ -79,13 +81,17 @@ export async function summarizeMetrics(metricsDir: string, filter: RecordFilter,
   const files = await metricsFilesSince(metricsDir, filter.since);
   const sized = await Promise.all(files.map(async ({ file }) => ({ file, bytes: await stat(file).then((info) => info.size, () => 0) })));
   const totalBytes = sized.reduce((sum, item) => sum + item.bytes, 0);
-  const threads = Math.min(options.threads ?? Math.min(availableParallelism(), 4), files.length, Math.ceil(totalBytes / PARALLEL_MIN_BYTES));
+  const threads = Math.min(options.threads ?? Math.min(availableParallelism(), 4), files.length, Math.ceil(totalBytes / (options.bytesPerThread ?? PARALLEL_MIN_BYTES)));
   const groups = splitBySize(sized, Math.max(1, threads));
   const accumulator = new SummaryAccumulator(filter);
   const [own = [], ...others] = groups;
-  const workers = others.map((group) => summarizeInWorker(group, filter));
+  // A worker that cannot start (e.g. running from TypeScript sources) leaves its files to this thread.
+  const workers = others.map((group) => summarizeInWorker(group, filter).then((snapshot) => ({ snapshot, group }), () => ({ snapshot: undefined, group })));
   for (const file of own) await accumulator.addFile(file);
-  for (const snapshot of await Promise.all(workers)) accumulator.merge(snapshot);
+  for (const { snapshot, group } of await Promise.all(workers)) {
+    if (snapshot !== undefined) accumulator.merge(snapshot);
+    else for (const file of group) await accumulator.addFile(file);
+  }
   return accumulator.result(files.length);
 }
 
