@@ -5,7 +5,7 @@ import { testdir } from '../helpers/testdir.js';
 import { METRICS, metricsLine } from './fixture.js';
 
 interface Summarize {
-  summarizeMetrics(dir: string, filter: object, options: { threads: number; bytesPerThread?: number }): Promise<unknown>;
+  summarizeMetrics: (dir: string, filter: object, options: { threads: number; bytesPerThread?: number }) => Promise<unknown>;
 }
 
 describe('metrics summary in worker threads', () => {
