@@ -76,7 +76,7 @@ export function buildProgram(result: { code: number }): Command {
   const autoExecution = program
     .command('auto-execution')
     .aliases(['auto-exec', 'ae'])
-    .description('monitor auto-execution: status, history, metrics, health and debug logging')
+    .description('monitor auto-execution: status, history, metrics, audit log, health and debug logging')
     .addHelpText('after', '\nExit codes of health: 0 healthy, 1 degraded, 2 unhealthy.');
   autoExecution
     .command('status')
@@ -101,6 +101,17 @@ export function buildProgram(result: { code: number }): Command {
     .option('--prune', 'first delete daily metrics files older than metrics.retention_days')
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/auto-execution-metrics.js')).metricsCommand));
+  autoExecution
+    .command('audit')
+    .description('audit events (commands written and claimed, executions, retries, runners), newest first, across rotated backups')
+    .option('--limit <n>', 'most events shown', positiveInteger, 20)
+    .option('--event <name>', 'only this event, e.g. execution.failed')
+    .option('--workflow-id <id>', 'only this workflow')
+    .option('--run-id <id>', 'only this run')
+    .option('--step-id <id>', 'only this step')
+    .option('--since <time>', 'only events since an ISO time or a duration back from now ("24h", "7d")')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/auto-execution-audit.js')).auditCommand));
   autoExecution
     .command('health')
     .description('check configuration, files, runner and disk space without changing anything; exit 0 healthy, 1 degraded, 2 unhealthy')

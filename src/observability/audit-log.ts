@@ -9,6 +9,7 @@
 import { appendFile, mkdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { TappsError } from '../errors.js';
 import { readLinesBackwards } from './jsonl-reverse.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 import { AUDIT_EVENTS, type AuditEvent, type AuditEventName } from './observer.js';
@@ -119,6 +120,15 @@ export function createAuditLog(projectRoot: string, options: AuditLogOptions = {
       return { events, unreadable };
     },
   };
+}
+
+/**
+ * Checks `--event` text against the audit event names.
+ * @throws {TappsError} USAGE when it is not one of AUDIT_EVENTS.
+ */
+export function parseAuditEventName(text: string): AuditEventName {
+  if (EVENT_SET.has(text)) return text as AuditEventName;
+  throw new TappsError('USAGE', `--event expects one of ${AUDIT_EVENTS.join(', ')}, got "${text}"`);
 }
 
 /** Parses one audit line; undefined when it is not an audit event. */

@@ -278,3 +278,36 @@ describe('auto-execution debug', () => {
     expect((JSON.parse((await runCli(['ae', 'debug', 'status', '--json'], { cwd: dir })).stdout) as { enabled: boolean }).enabled).toBe(false);
   });
 });
+
+describe('auto-execution audit', () => {
+  const event = (ts: string, name: string, extra: Record<string, unknown> = {}) => JSON.stringify({ schemaVersion: 1, ts, event: name, ...extra });
+
+  it('lists events newest first across the log and its rotated backups, with filters', async () => {
+    const dir = await testdir({
+      '.tapps-agents/audit/execution_audit.jsonl.2': `${event('2026-11-24T09:00:00.000Z', 'runner.started', { actor: 'runner:1' })}\n`,
+      '.tapps-agents/audit/execution_audit.jsonl.1': `${event('2026-11-24T09:01:00.000Z', 'command.written', { workflow_id: 'wf', run_id: 'wf-1', step_id: 'plan', attempt: 1, actor: 'executor', details: { command: '@planner plan' } })}\ncorrupt\n`,
+      '.tapps-agents/audit/execution_audit.jsonl': `${event('2026-11-24T09:02:00.000Z', 'execution.failed', { workflow_id: 'wf', run_id: 'wf-1', step_id: 'plan', attempt: 1, actor: 'runner:1', details: { error: 'exit code 2' } })}\n`,
+    });
+    const result = await runCli(['ae', 'audit'], { cwd: dir });
+    expect(result).toEqual({
+      exitCode: 0,
+      stderr: '',
+      stdout: [
+        'Audit log: the 3 most recent events',
+        '',
+        'time                  event             workflow/run/step  attempt  actor     details',
+        '2026-11-24 09:02:00Z  execution.failed  wf/wf-1/plan       1        runner:1  {"error":"exit code 2"}',
+        '2026-11-24 09:01:00Z  command.written   wf/wf-1/plan       1        executor  {"command":"@planner plan"}',
+        '2026-11-24 09:00:00Z  runner.started    -/-/-              -        runner:1',
+        '',
+        'Skipped 1 unreadable line (corrupt or torn): execution_audit.jsonl.1 (1)',
+        '',
+      ].join('\n'),
+    });
+    const filtered = JSON.parse((await runCli(['ae', 'audit', '--event', 'command.written', '--json'], { cwd: dir })).stdout) as { events: { ts: string }[] };
+    expect(filtered.events.map((item) => item.ts)).toEqual(['2026-11-24T09:01:00.000Z']);
+    const bad = await runCli(['ae', 'audit', '--event', 'started'], { cwd: dir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('error: --event expects one of command.written, command.claimed,');
+  });
+});
