@@ -9,7 +9,7 @@ import { formatDuration } from '../config/duration.js';
 import { validateBackgroundAgentsConfig } from '../config/generate.js';
 import { formatProblem, type Problem } from '../config/problem.js';
 import { configPaths } from '../config/project-root.js';
-import { resolveConfig } from '../config/resolve.js';
+import { loadConfigFiles, resolveConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import type { FreeSpace, HealthCheck } from './health.js';
 import { observabilityPaths } from './layout.js';
@@ -67,7 +67,7 @@ export async function checkBackgroundAgentConfig({ projectRoot }: HealthContext)
 export async function checkConfiguration(context: HealthContext): Promise<{ check: HealthCheck; settings: HealthSettings }> {
   const name = 'configuration';
   const { projectRoot } = context;
-  const defaults: HealthSettings = { pollingIntervalMs: DEFAULTS.autoExecution.polling.intervalSeconds * 1000, runner: DEFAULTS.workflow.runner, watchPaths: [] };
+  const fallback: HealthSettings = { pollingIntervalMs: DEFAULTS.autoExecution.polling.intervalSeconds * 1000, runner: DEFAULTS.workflow.runner, watchPaths: [] };
   try {
     const config = await resolveConfig({ projectRoot });
     const watchPaths = (config.backgroundAgents?.agents ?? []).filter((agent) => agent.enabled).flatMap((agent) => agent.watch_paths ?? []);
@@ -76,15 +76,18 @@ export async function checkConfiguration(context: HealthContext): Promise<{ chec
     return { check: { name, status: 'healthy', message, details: {} }, settings };
   } catch (error) {
     if (!TappsError.is(error)) throw error;
+    // The runner mode still counts when config.yaml itself is valid (another file may be the broken one).
+    const runner = (await loadConfigFiles(projectRoot)).projectConfig.value?.workflow.runner;
+    if (runner !== undefined) fallback.runner = runner;
     if (error.code !== 'CONFIG_INVALID') {
-      return { check: { name, status: 'unhealthy', message: error.message, fix: 'fix it, then check with "tapps-agents config show"', details: {} }, settings: defaults };
+      return { check: { name, status: 'unhealthy', message: error.message, fix: 'fix it, then check with "tapps-agents config show"', details: {} }, settings: fallback };
     }
     const backgroundAgents = configPaths(projectRoot).backgroundAgents;
     // Problems of background-agents.yaml are the previous check's.
     const problems = ((error.details.problems ?? []) as Problem[])
       .filter((problem) => path.resolve(problem.file) !== backgroundAgents)
       .map((problem) => formatProblem(relativeProblem(problem, projectRoot)));
-    if (problems.length === 0) return { check: { name, status: 'healthy', message: 'settings resolve without errors', details: {} }, settings: defaults };
+    if (problems.length === 0) return { check: { name, status: 'healthy', message: 'settings resolve without errors', details: {} }, settings: fallback };
     const check: HealthCheck = {
       name,
       status: 'unhealthy',
@@ -92,7 +95,7 @@ export async function checkConfiguration(context: HealthContext): Promise<{ chec
       fix: 'fix the problems listed, then check with "tapps-agents config show"',
       details: { problems },
     };
-    return { check, settings: defaults };
+    return { check, settings: fallback };
   }
 }
 

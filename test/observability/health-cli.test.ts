@@ -140,6 +140,14 @@ describe('auto-execution health', () => {
     });
   });
 
+  it('keeps the runner mode of a valid config.yaml when another configuration file is broken', async () => {
+    const dir = await initialised({ '.tapps-agents/config.yaml': 'workflow:\n  runner: external\n', '.tapps-agents/auto_execution_config.yaml': 'auto_execution:\n  retry:\n    max_attempts: 0\n' });
+    const { exitCode, check } = await health(dir);
+    expect(exitCode).toBe(2);
+    expect(check('configuration')?.status).toBe('unhealthy');
+    expect(check('runner')).toMatchObject({ status: 'unhealthy', details: { mode: 'external' } });
+  });
+
   it('runner mode external with no runner: unhealthy with the start command, exit 2; a live runner: healthy', async () => {
     const dir = await initialised({ '.tapps-agents/config.yaml': 'workflow:\n  runner: external\n' });
     const none = await runCli(['ae', 'health'], { cwd: dir });
