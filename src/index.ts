@@ -45,3 +45,26 @@ export { preflightEngines, type PreflightStep } from './agents/preflight-engines
 export { selectEngine, type EngineSelection, type SelectEngineInput } from './engines/select-engine.js';
 export { ENGINE_PRESETS, type EngineSpec } from './engines/engine-spec.js';
 export type { Engine, EngineRequest, EngineResult } from './engines/engine.js';
+export {
+  AUDIT_EVENTS,
+  silentObserver,
+  type AuditEvent,
+  type AuditEventName,
+  type ExecutionObserver,
+  type ExecutionRecord,
+  type ExecutionStatus,
+  type Logger,
+  type Usage,
+} from './observability/observer.js';
+export { redactSecrets, redactValue } from './observability/redact.js';
+export { createObserver, type ObserverOptions } from './observability/create-observer.js';
+export { createMetricsStore, type MetricsStore, type PruneResult } from './observability/metrics-store.js';
+export type { HistoryQuery, HistoryResult } from './observability/metrics-history.js';
+export type { MetricsSummary, AgentActionSummary, UsageSummary } from './observability/metrics-summary.js';
+export { createAuditLog, type AuditLog, type AuditLogOptions, type AuditQuery, type AuditQueryResult } from './observability/audit-log.js';
+export { executionHistory, executionMetrics, type HistoryOptions, type MetricsOptions, type MetricsReport } from './observability/execution-queries.js';
+export { autoExecutionStatus, type StatusOptions, type StatusReport } from './observability/execution-status.js';
+export { fileStatusSources, type StatusSources, type ActiveRun, type RunningStep, type RunnerInfo } from './observability/status-sources.js';
+export { runHealthChecks, healthExitCode, type HealthReport, type HealthCheck, type HealthStatus, type HealthOptions } from './observability/health.js';
+export { debugStatus, setDebugMode, type DebugReport } from './observability/debug-mode.js';
+export { parseSince, parseStatus, type RecordFilter } from './observability/record-filter.js';
