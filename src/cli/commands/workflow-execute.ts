@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { TappsError } from '../../errors.js';
+import { createObserver } from '../../observability/create-observer.js';
 import { executeWorkflow, resumeWorkflow, type RunOptions } from '../../workflow/run-workflow.js';
 import type { RunReport } from '../../workflow/executor.js';
 import { projectRootOf } from '../context.js';
@@ -65,6 +66,8 @@ async function runWithView(flags: { auto?: boolean; json?: boolean }, projectRoo
       projectRoot,
       ...(flags.auto === undefined ? {} : { autoFlag: flags.auto }),
       signal: controller.signal,
+      // Metrics and audit honour the run's resolved feature flags.
+      observerFor: (config) => createObserver(projectRoot, config, { actor: 'executor' }),
       onEvent: (event) => view.onEvent(event),
       onStart: ({ config }) => {
         if (flags.json !== true && config.warnings.length > 0) printErrorLines(...config.warnings.map(formatProblem));
