@@ -8,7 +8,7 @@ import { gitOutput } from './git.js';
 import { readManifest, writeManifest, type WorktreeManifest } from './manifest.js';
 import { deleteBranchIfFree, removeWorktree } from './remove-worktree.js';
 import { serializeForRepo } from './repo-queue.js';
-import { copyOutputsBack, mergeStepCommits, parsePorcelainPaths, type ReturnContext, type ReturnMode, type ReturnReport } from './return-outputs.js';
+import { copyOutputsBack, mergeStepCommits, statusPaths, type ReturnContext, type ReturnMode, type ReturnReport } from './return-outputs.js';
 import { listRegisteredWorktrees } from './worktree-list.js';
 
 export interface FinishStepOptions {
@@ -82,7 +82,7 @@ async function unreturnedChanges(manifest: WorktreeManifest, context: ReturnCont
   const inWorktree = { cwd: manifest.path, gitBinary: context.gitBinary };
   const commits = Number(await gitOutput(['rev-list', '--count', `${manifest.base_commit}..HEAD`], inWorktree));
   const prefix = path.relative(manifest.path, manifest.step_dir).split(path.sep).join('/');
-  const changed = parsePorcelainPaths(await gitOutput(['status', '--porcelain', '-z', '--untracked-files=all'], inWorktree))
+  const changed = (await statusPaths(inWorktree))
     .filter((file) => !isProtocolFile(file))
     .map((file) => (prefix === '' ? file : file.startsWith(`${prefix}/`) ? file.slice(prefix.length + 1) : `../${file}`))
     .filter((file) => !manifest.inputs.includes(file) && !manifest.outputs.some((output) => file === output || file.startsWith(`${output}/`)));

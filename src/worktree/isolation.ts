@@ -21,6 +21,8 @@ export interface GitIsolation {
   /** The branch HEAD was on. */
   branch: string;
   gitBinary: string;
+  /** Things the user should know, e.g. uncommitted changes the steps will not see. */
+  warnings: string[];
 }
 
 /** Why isolation is off for this run. */
@@ -71,6 +73,13 @@ export async function detectIsolation(options: DetectIsolationOptions): Promise<
   const repoRoot = await realpath(toplevel.stdout.trim());
   const commonDir = path.resolve(projectRoot, await gitOutput(['rev-parse', '--git-common-dir'], run));
   const baseCommit = options.baseCommit === undefined ? head.stdout.trim() : await gitOutput(['rev-parse', '--verify', `${options.baseCommit}^{commit}`], run);
+  const warnings: string[] = [];
+  const dirty = (await gitOutput(['status', '--porcelain', '--untracked-files=no', '--', '.'], run)).split('\n').filter((line) => line !== '');
+  if (dirty.length > 0) {
+    warnings.push(
+      `The project has uncommitted changes in ${dirty.length} tracked file(s); step worktrees start from commit ${baseCommit.slice(0, 12)} and do not see them. A step output that would overwrite one of them is reported as a conflict.`,
+    );
+  }
   return {
     mode: 'worktrees',
     projectRoot,
@@ -80,6 +89,7 @@ export async function detectIsolation(options: DetectIsolationOptions): Promise<
     baseCommit,
     branch: branch.stdout.trim(),
     gitBinary,
+    warnings,
   };
 }
 

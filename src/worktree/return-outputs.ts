@@ -91,7 +91,7 @@ export async function mergeStepCommits(manifest: WorktreeManifest, context: Retu
 
   return serializeForRepo(context.commonDir, async () => {
     const changed = splitZ(await gitOutput(['diff', '--name-only', '-z', manifest.base_commit, manifest.branch], inProject));
-    const dirty = new Set(parsePorcelainPaths(await gitOutput(['status', '--porcelain', '-z', '--untracked-files=all'], inProject)));
+    const dirty = new Set(await statusPaths(inProject));
     const touched = changed.filter((file) => dirty.has(file));
     if (touched.length > 0) throw conflictError(manifest, touched.map((file) => ({ path: file, reason: 'uncommitted change in the project' as const })));
 
@@ -114,11 +114,19 @@ export async function mergeStepCommits(manifest: WorktreeManifest, context: Retu
 }
 
 async function commitLeftovers(manifest: WorktreeManifest, inWorktree: { cwd: string; gitBinary: string }): Promise<void> {
-  const pending = parsePorcelainPaths(await gitOutput(['status', '--porcelain', '-z', '--untracked-files=all'], inWorktree)).filter((file) => !isProtocolFile(file));
+  const pending = (await statusPaths(inWorktree)).filter((file) => !isProtocolFile(file));
   if (pending.length === 0) return;
   await gitOutput(['add', '--all', '--', ...pending], inWorktree);
   const args = ['commit', '--quiet', '--no-verify', '-m', `tapps-agents: outputs of step ${manifest.step_id} (run ${manifest.run_id}, attempt ${manifest.attempt})`];
   await gitOutput(withIdentity(args, await hasIdentity(inWorktree)), inWorktree);
+}
+
+/** Changed and untracked files (relative to the worktree root) from `git status --porcelain -z`. */
+export async function statusPaths(options: { cwd: string; gitBinary: string }): Promise<string[]> {
+  const args = ['status', '--porcelain', '-z', '--untracked-files=all'];
+  const result = await git(args, options);
+  if (!result.ok) throw gitFailure(args, options.cwd, result);
+  return parsePorcelainPaths(result.stdout); // not trimmed: the first entry's status may start with a space
 }
 
 /** Paths from `git status --porcelain -z` (renames contribute both names). */
