@@ -73,6 +73,17 @@ export function buildProgram(result: { code: number }): Command {
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/background-agent-config.js')).validateCommand));
 
+  // Worktree cleanup (src/worktree): registered on the `workflow` group.
+  const workflowGroup = program.commands.find((existing) => existing.name() === 'workflow') ?? program.command('workflow').description('run and manage workflows');
+  workflowGroup
+    .command('cleanup')
+    .description("remove this project's run worktrees and their branches (kept failed attempts, crash leftovers); other runs are left alone")
+    .option('--run <id>', "only this run's worktrees")
+    .option('--older-than <duration>', 'only worktrees created longer ago than this, e.g. 7d, 12h')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-cleanup.js')).workflowCleanupCommand));
+
   return program;
 }
 
