@@ -49,6 +49,11 @@ export function manifestPathOf(worktreePath: string): string {
   return `${worktreePath}.json`;
 }
 
+/** True for a path inside some project's `.tapps-agents/worktrees/` (a step worktree or its step directory). */
+export function isInStepWorktree(directory: string): boolean {
+  return directory.includes(`${path.sep}${WORKTREES_DIR}${path.sep}`);
+}
+
 /** `tapps/<run-id>/<step-id>`: one branch per step of a run, reused by its attempts. */
 export function stepBranchName(runId: string, stepId: string): string {
   return `${BRANCH_PREFIX}${safeSegment(runId)}/${safeSegment(stepId)}`;
