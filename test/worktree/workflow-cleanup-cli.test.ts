@@ -1,6 +1,7 @@
 // `workflow cleanup` as a user runs it (needs the command registered in the `workflow` group).
 
-import { access } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStepWorktree } from '../../src/worktree/create-step-worktree.js';
@@ -32,6 +33,14 @@ describe('tapps-agents workflow cleanup', () => {
     expect(JSON.parse(done.stdout)).toMatchObject({ dryRun: false, branches: ['tapps/run-a/one'], removed: [{ run_id: 'run-a', step_id: 'one' }] });
     await expect(access(path.join(repo, '.tapps-agents/worktrees/run-b/one-1'))).resolves.toBeUndefined();
     expect(await gitIn(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/')).toBe('main\ntapps/run-b/one');
+
+    // A run that is still running (its executor is alive) is left alone.
+    const state = { schemaVersion: 1, run_id: 'run-b', status: 'running', executor: { pid: process.pid, host: hostname() }, steps: {} };
+    await mkdir(path.join(repo, '.tapps-agents/workflow-state/run-b'), { recursive: true });
+    await writeFile(path.join(repo, '.tapps-agents/workflow-state/run-b/state.json'), JSON.stringify(state));
+    const live = await runCli(['workflow', 'cleanup'], { cwd: repo });
+    expect(live.stdout).toBe('No run worktrees to remove.\nLeft alone (still running): run-b\n');
+    await expect(access(path.join(repo, '.tapps-agents/worktrees/run-b/one-1'))).resolves.toBeUndefined();
 
     const nothing = await runCli(['workflow', 'cleanup', '--older-than', '7d'], { cwd: repo });
     expect(nothing.stdout).toBe('No run worktrees to remove.\n');

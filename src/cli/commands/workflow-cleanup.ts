@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { TappsError } from '../../errors.js';
+import { runStatus } from '../../workflow/run-control.js';
 import { cleanupWorktrees, type CleanupReport } from '../../worktree/cleanup.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -17,11 +18,19 @@ export interface WorkflowCleanupFlags {
   json?: boolean;
 }
 
-/** Tells whether a run is still running, so its worktrees are left alone (the engine's run state answers it). */
-export type RunActivityCheck = (projectRoot: string, runId: string) => boolean | Promise<boolean>;
+/** True while a run is running or waiting for an approval (its executor may still use its worktrees). */
+export async function isRunActive(projectRoot: string, runId: string): Promise<boolean> {
+  try {
+    const { status } = await runStatus(projectRoot, runId);
+    return status === 'running' || status === 'waiting_approval';
+  } catch (error) {
+    // No such run (any more): its worktrees are leftovers. An unreadable state is left alone, to be safe.
+    if (TappsError.is(error)) return error.code !== 'RUN_NOT_FOUND' && error.code !== 'USAGE';
+    throw error;
+  }
+}
 
-/** The command; `isRunActive` is filled in by the registration when the engine can answer it. */
-export async function workflowCleanupCommand(flags: WorkflowCleanupFlags, command: Command, isRunActive?: RunActivityCheck): Promise<number> {
+export async function workflowCleanupCommand(flags: WorkflowCleanupFlags, command: Command): Promise<number> {
   const projectRoot = projectRootOf(command);
   let olderThanMs: number | undefined;
   if (flags.olderThan !== undefined) {
@@ -35,7 +44,7 @@ export async function workflowCleanupCommand(flags: WorkflowCleanupFlags, comman
     dryRun: flags.dryRun === true,
     ...(flags.run === undefined ? {} : { runId: flags.run }),
     ...(olderThanMs === undefined ? {} : { olderThanMs }),
-    ...(isRunActive === undefined ? {} : { isRunActive: (runId: string) => isRunActive(projectRoot, runId) }),
+    isRunActive: (runId: string) => isRunActive(projectRoot, runId),
   });
   if (flags.json === true) printJson(report);
   else printLines(...describeCleanup(report, projectRoot));
