@@ -29,5 +29,8 @@ export { createStepWorktree, type StepWorktree, type StepWorktreeRequest } from 
 export { finishStepWorktree, type FinishReport, type FinishStepOptions } from './worktree/finish-step-worktree.js';
 export { cleanupWorktrees, type CleanupOptions, type CleanupReport, type CleanedWorktree } from './worktree/cleanup.js';
 export { findWorktreeOrphans, readWorktreeInventory, type WorktreeOrphan, type WorktreeInventory } from './worktree/inventory.js';
+export { checkWorktrees, type WorktreeHealthCheck } from './worktree/worktree-health.js';
+export { isRunActive } from './worktree/run-activity.js';
+export { compileWorktreeSettings, type WorktreeSettings } from './worktree/worktree-settings.js';
 export type { ReturnMode, ReturnReport, OutputConflict } from './worktree/return-outputs.js';
 export type { SetupCommand, SetupReport } from './worktree/setup-command.js';

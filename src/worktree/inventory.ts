@@ -66,21 +66,21 @@ export async function findWorktreeOrphans(options: FindOrphansOptions): Promise<
   const ours = path.join(projectRoot, WORKTREES_DIR) + path.sep;
   const recorded = new Set(inventory.manifests.map((manifest) => manifest.path));
   const orphans: WorktreeOrphan[] = [];
-  const cleanup = 'remove it with "tapps-agents workflow cleanup"';
+  const cleanup = (runId?: string) => `remove it with "tapps-agents workflow cleanup${runId === undefined ? '' : ` --run ${runId}`}"`;
 
   for (const worktree of registered) {
     if (!worktree.path.startsWith(ours)) continue;
-    if (worktree.prunable) orphans.push({ kind: 'missing-directory', path: worktree.path, message: `git still lists worktree ${worktree.path}, whose directory is gone; run "git worktree prune" or ${cleanup}` });
+    if (worktree.prunable) orphans.push({ kind: 'missing-directory', path: worktree.path, message: `git still lists worktree ${worktree.path}, whose directory is gone; run "git worktree prune" or ${cleanup()}` });
     else if (!recorded.has(worktree.path)) orphans.push({ kind: 'unowned-worktree', path: worktree.path, message: `worktree ${worktree.path} has no tapps-agents record; remove it with "git worktree remove ${worktree.path}" if it is not yours` });
   }
   for (const stray of inventory.strays) {
-    if (!registered.some((worktree) => worktree.path === stray)) orphans.push({ kind: 'unregistered-directory', path: stray, message: `directory ${stray} is not a git worktree (left by a crash); ${cleanup}` });
+    if (!registered.some((worktree) => worktree.path === stray)) orphans.push({ kind: 'unregistered-directory', path: stray, message: `directory ${stray} is not a git worktree (left by a crash); ${cleanup()}` });
   }
   for (const manifest of inventory.manifests) {
     const present = await exists(manifest.path);
-    if (!present && manifest.state !== 'creating') orphans.push({ kind: 'missing-directory', path: manifest.path, message: `the worktree of step "${manifest.step_id}" (run ${manifest.run_id}) was deleted by hand; ${cleanup} --run ${manifest.run_id}` });
+    if (!present && manifest.state !== 'creating') orphans.push({ kind: 'missing-directory', path: manifest.path, message: `the worktree of step "${manifest.step_id}" (run ${manifest.run_id}) was deleted by hand; ${cleanup(manifest.run_id)}` });
     else if (present && manifest.state === 'active' && options.isRunActive !== undefined && !(await options.isRunActive(manifest.run_id))) {
-      orphans.push({ kind: 'abandoned-worktree', path: manifest.path, message: `run ${manifest.run_id} is not running but its step "${manifest.step_id}" worktree is still active; resume the run or ${cleanup} --run ${manifest.run_id}` });
+      orphans.push({ kind: 'abandoned-worktree', path: manifest.path, message: `run ${manifest.run_id} is not running but its step "${manifest.step_id}" worktree is still active; resume the run or ${cleanup(manifest.run_id)}` });
     }
   }
   if (inRepo.ok) {

@@ -332,3 +332,26 @@ describe('cleanup and orphans', () => {
     expect((await stat(path.join(repo, '.tapps-agents/worktrees'))).mode & 0o777).toBe(0o700);
   });
 });
+
+describe('health check', () => {
+  it('is healthy with kept worktrees and degraded with orphans', async () => {
+    const { checkWorktrees } = await import('../../src/worktree/worktree-health.js');
+    const repo = await gitdir();
+    const isolation = await isolationOf(repo);
+    const failed = await createStepWorktree({ isolation, runId: 'r', stepId: 'a', attempt: 1 });
+    await finishStepWorktree(failed.manifestPath, isolation, { outcome: 'failed' });
+    expect(await checkWorktrees(repo)).toEqual({
+      name: 'worktrees',
+      status: 'healthy',
+      message: 'no orphaned step worktrees or branches (0 active, 1 kept for inspection)',
+      details: { orphans: [], kept: 1, active: 0 },
+    });
+    await createStepWorktree({ isolation, runId: 'dead', stepId: 'b', attempt: 1 });
+    const check = await checkWorktrees(repo, () => false);
+    expect(check.status).toBe('degraded');
+    expect(check.message).toBe(
+      `1 orphaned step worktree or branch: run dead is not running but its step "b" worktree is still active; resume the run or remove it with "tapps-agents workflow cleanup --run dead"`,
+    );
+    expect(check.fix).toBe('preview with "tapps-agents workflow cleanup --dry-run", then run it without --dry-run');
+  });
+});

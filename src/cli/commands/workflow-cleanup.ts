@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { TappsError } from '../../errors.js';
-import { runStatus } from '../../workflow/run-control.js';
 import { cleanupWorktrees, type CleanupReport } from '../../worktree/cleanup.js';
+import { isRunActive } from '../../worktree/run-activity.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { colour, columns, printJson, printLines } from '../output.js';
@@ -16,18 +16,6 @@ export interface WorkflowCleanupFlags {
   olderThan?: string;
   dryRun?: boolean;
   json?: boolean;
-}
-
-/** True while a run is running or waiting for an approval (its executor may still use its worktrees). */
-export async function isRunActive(projectRoot: string, runId: string): Promise<boolean> {
-  try {
-    const { status } = await runStatus(projectRoot, runId);
-    return status === 'running' || status === 'waiting_approval';
-  } catch (error) {
-    // No such run (any more): its worktrees are leftovers. An unreadable state is left alone, to be safe.
-    if (TappsError.is(error)) return error.code !== 'RUN_NOT_FOUND' && error.code !== 'USAGE';
-    throw error;
-  }
 }
 
 export async function workflowCleanupCommand(flags: WorkflowCleanupFlags, command: Command): Promise<number> {
