@@ -49,6 +49,7 @@ export function buildProgram(result: { code: number }): Command {
     .description('print each resolved setting and where it came from (file:line, flag or default)')
     .addOption(new Option('--auto', 'resolve as if --auto were given to workflow execute'))
     .addOption(new Option('--no-auto', 'resolve as if --no-auto were given to workflow execute'))
+    .option('--workflow <file>', "include this workflow's metadata.auto_execution in the precedence")
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/config-show.js')).configShowCommand));
 

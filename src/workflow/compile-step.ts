@@ -1,7 +1,7 @@
 // Compiles one validated step of either shape to the model, reporting what is wrong with it at file:line:col.
 
 import { isScalar, Scalar } from 'yaml';
-import { explainUnknownAction, findAction } from '../agents/registry.js';
+import { explainUnknownAction, findAction, listAgents } from '../agents/registry.js';
 import { formatProblemsOfZod } from '../agents/params-error.js';
 import { normaliseAction } from '../agents/skill-command.js';
 import type { SkillInvocation } from '../agents/skill-command.js';
@@ -43,7 +43,7 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
     if (input.action === undefined) at(['action'], 'is required');
     if (input.agent !== undefined && input.action !== undefined) {
       const action = findAction(input.agent, input.action);
-      if (action === undefined) at(['agent'], explainUnknownAction(input.agent, input.action));
+      if (action === undefined) at([listAgents().includes(input.agent.toLowerCase()) ? 'action' : 'agent'], explainUnknownAction(input.agent, input.action));
       else {
         const params = action.params.safeParse(input.params ?? {});
         if (!params.success) at(['params'], `invalid parameters for ${input.agent} ${action.name}: ${formatProblemsOfZod(params.error)}`);

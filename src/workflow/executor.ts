@@ -107,7 +107,10 @@ export function prepareResume(state: RunState): void {
       step.completed_at = null;
       delete step.skip_reason;
     }
-    if (step.status === 'waiting_approval') step.status = 'pending';
+    if (step.status === 'running' && step.attempt > 0 && step.retry_at === undefined) {
+      step.interrupted_attempt = step.attempt;
+      step.status = 'pending';
+    } else if (step.status === 'running' || step.status === 'waiting_approval') step.status = 'pending';
     delete step.retry_at;
   }
   state.status = 'running';
@@ -270,7 +273,8 @@ class RunDriver {
     const stepState = this.state.steps[step.id] as StepState;
     const policy = retryPolicyFor(this.options.config.autoExecution.retry, step.retry, step.onError === 'retry');
     // A step left `running` by a crash gets the same attempt again, so a transport can adopt its result.
-    let attempt = stepState.status === 'running' && stepState.attempt > 0 ? stepState.attempt : stepState.attempt + 1;
+    let attempt = stepState.interrupted_attempt ?? stepState.attempt + 1;
+    delete stepState.interrupted_attempt;
     await mkdir(stepState.step_dir, { recursive: true, mode: 0o700 });
     // With worktrees, earlier steps' outputs are back in the project; a kept worktree of a failed attempt is not the place.
     if (this.isolation !== undefined) stepState.work_dir = this.options.projectRoot;

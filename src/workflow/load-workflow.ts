@@ -12,7 +12,7 @@ import { compileStep, type CompiledStep } from './compile-step.js';
 import { dependencyMap, findCycles } from './dependencies.js';
 import { expressionPaths, type Expression } from './expression.js';
 import type { Step, Workflow } from './model.js';
-import { presetWorkflowSchema, workflowBodySchema, type WorkflowBodyInput } from './workflow-schema.js';
+import { presetWorkflowSchema, singleStepSchema, workflowBodySchema, type StepInput, type WorkflowBodyInput } from './workflow-schema.js';
 
 /** The outcome of validating a workflow file. */
 export interface WorkflowLoadResult {
@@ -72,11 +72,25 @@ export async function loadWorkflowOrThrow(file: string): Promise<{ workflow: Wor
   return { workflow: result.workflow, warnings: result.problems };
 }
 
+/** Validates one step where it stands in the file; pushes its problems and returns it when it has no errors. */
+function checkStep(raw: unknown, index: number, count: number, preset: boolean, source: YamlSource, problems: Problem[]): StepInput | undefined {
+  const steps = Array.from({ length: count }, (_, other) => (other === index ? raw : undefined));
+  const checked = checkAgainstSchema(singleStepSchema(preset), { ...source, data: preset ? { workflow: { steps } } : { steps } });
+  problems.push(...checked.problems);
+  const value = checked.value as { steps?: (StepInput | undefined)[]; workflow?: { steps: (StepInput | undefined)[] } } | undefined;
+  return (preset ? value?.workflow?.steps : value?.steps)?.[index];
+}
+
 function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSource, problems: Problem[], preset: boolean, presetAuto: boolean | undefined): Workflow {
   const compiled: CompiledStep[] = [];
+  /** Also the duplicates, so their references are checked too. */
+  const checked: CompiledStep[] = [];
   const firstIndex = new Map<string, number>();
-  body.steps.forEach((input, index) => {
+  const inputs = body.steps.map((raw, index) => checkStep(raw, index, body.steps.length, preset, source, problems));
+  inputs.forEach((input, index) => {
+    if (input === undefined) return;
     const step = compileStep(input, index, [...base, 'steps', index], source, problems);
+    if (step !== undefined) checked.push(step);
     const id = step?.id ?? input.id;
     if (id !== undefined) {
       const first = firstIndex.get(id);
@@ -96,9 +110,9 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
     const suggestion = closestMatches(name, ids, 1)[0];
     return `unknown step "${name}"; ${suggestion === undefined ? `steps are: ${ids.join(', ')}` : `did you mean "${suggestion}"?`}`;
   };
-  for (const step of compiled) {
+  for (const step of checked) {
     step.needs.forEach((need, index) => {
-      if (!firstIndex.has(need)) problems.push(problemAt(source, typeof body.steps[step.index]?.needs === 'string' ? stepPath(step, 'needs') : stepPath(step, 'needs', index), unknownStep(need)));
+      if (!firstIndex.has(need)) problems.push(problemAt(source, typeof inputs[step.index]?.needs === 'string' ? stepPath(step, 'needs') : stepPath(step, 'needs', index), unknownStep(need)));
       if (need === step.id) problems.push(problemAt(source, stepPath(step, 'needs'), 'a step cannot need itself'));
     });
     if (step.next !== undefined && !firstIndex.has(step.next)) problems.push(problemAt(source, stepPath(step, 'next'), unknownStep(step.next)));
@@ -107,11 +121,11 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
         problems.push(problemAt(source, stepPath(step, 'gate', key), `${unknownStep(target.stepId)} (or use "next", "retry" or "fail")`));
       }
     }
-    (body.steps[step.index]?.optional_steps ?? []).forEach((name, index) => {
+    (inputs[step.index]?.optional_steps ?? []).forEach((name, index) => {
       if (!firstIndex.has(name)) problems.push(problemAt(source, stepPath(step, 'optional_steps', index), unknownStep(name)));
     });
     if (step.condition.kind === 'expression') checkPaths(step.condition.expression, stepPath(step, 'condition'), false);
-    if (step.gate !== undefined) checkPaths(step.gate.expression, stepPath(step, 'gate', body.steps[step.index]?.gate?.condition === undefined ? '' : 'condition'), true);
+    if (step.gate !== undefined) checkPaths(step.gate.expression, stepPath(step, 'gate', inputs[step.index]?.gate?.condition === undefined ? '' : 'condition'), true);
   }
 
   function checkPaths(expression: Expression, keyPath: PropertyKey[], inGate: boolean) {

@@ -31,6 +31,11 @@ export interface StepState {
   error: { message: string; code: string; retryable: boolean } | null;
   /** Why a skipped step was skipped. */
   skip_reason?: string;
+  /**
+   * The attempt that was running when its executor stopped: `workflow resume` dispatches it again with the same
+   * number, so a transport can adopt a result that landed meanwhile instead of running it twice.
+   */
+  interrupted_attempt?: number;
   /** When the next attempt starts, while waiting to retry. */
   retry_at?: string;
   agent?: string;

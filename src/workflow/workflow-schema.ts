@@ -90,10 +90,17 @@ export const workflowBodySchema = z.strictObject({
   metadata: z.object({ auto_execution: z.boolean().optional() }).loose().optional(),
   concurrency: z.number().int().min(1).max(256).optional(),
   params: z.record(z.string(), z.unknown()).optional(),
-  steps: z.array(stepSchema).min(1),
+  /** Each step is checked on its own (stepSchema), so one bad step never hides the problems of the others. */
+  steps: z.array(z.unknown()).min(1),
 });
 
 export type WorkflowBodyInput = z.output<typeof workflowBodySchema>;
+
+/** Checks step `index` alone, at its real position in the file (`base` is `[]` or `['workflow']`). */
+export function singleStepSchema(preset: boolean) {
+  const steps = z.object({ steps: z.array(stepSchema.optional()) });
+  return preset ? z.object({ workflow: steps }) : steps;
+}
 
 /** The presets' wrapped shape. */
 export const presetWorkflowSchema = z.strictObject({
