@@ -68,8 +68,9 @@ export async function finishStepWorktree(manifestPath: string, context: ReturnCo
   await writeManifest(manifestPath, { ...manifest, state: 'returned' });
   const repo = { cwd: context.repoRoot, gitBinary: context.gitBinary };
   await serializeForRepo(context.commonDir, async () => {
-    await removeWorktree(manifest, repo, await listRegisteredWorktrees(repo));
-    await deleteBranchIfFree(manifest.branch, repo, await listRegisteredWorktrees(repo));
+    const registered = await listRegisteredWorktrees(repo);
+    await removeWorktree(manifest, repo, registered);
+    await deleteBranchIfFree(manifest.branch, repo, registered.filter((worktree) => worktree.path !== manifest.path));
   });
   return { ...report, kept: false, returned };
 }

@@ -3,7 +3,7 @@
 
 import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { git, gitFailure } from './git.js';
+import { gitFailure } from './git.js';
 import type { WorktreeManifest } from './manifest.js';
 import { manifestPathOf } from './names.js';
 import { gitWithLockRetry } from './repo-queue.js';
@@ -24,10 +24,9 @@ export async function removeWorktree(manifest: WorktreeManifest, repo: { cwd: st
 /** Deletes a branch if it exists and no registered worktree has it checked out. Returns whether it was deleted. */
 export async function deleteBranchIfFree(branch: string, repo: { cwd: string; gitBinary: string }, registered: readonly RegisteredWorktree[]): Promise<boolean> {
   if (registered.some((worktree) => worktree.branch === `refs/heads/${branch}`)) return false;
-  const exists = await git(['rev-parse', '--quiet', '--verify', `refs/heads/${branch}`], repo);
-  if (!exists.ok) return false;
   const args = ['branch', '--quiet', '-D', branch];
   const result = await gitWithLockRetry(args, repo);
-  if (!result.ok) throw gitFailure(args, repo.cwd, result);
-  return true;
+  if (result.ok) return true;
+  if (/branch '.*' not found/.test(result.stderr)) return false;
+  throw gitFailure(args, repo.cwd, result);
 }
