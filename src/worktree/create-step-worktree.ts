@@ -92,11 +92,11 @@ export async function createStepWorktree(request: StepWorktreeRequest): Promise<
     seeds: {},
     inputs,
   };
-  // Written before git creates anything, so cleanup can always prove the worktree and branch are this project's.
-  await writeManifest(manifestPath, manifest);
-
   const repo = { cwd: isolation.repoRoot, gitBinary: isolation.gitBinary };
   await serializeForRepo(isolation.commonDir, async () => {
+    // Written before git creates anything, so cleanup can always prove the worktree and branch are this project's;
+    // and inside the queue, where a finishing step of the same run may remove the run directory once it is empty.
+    await writeManifest(manifestPath, manifest);
     await releaseBranchFromEarlierAttempt(isolation, branch, projectRoot);
     const args = ['worktree', 'add', '--no-track', '-B', branch, worktreePath, isolation.baseCommit];
     const result = await gitWithLockRetry(args, repo);

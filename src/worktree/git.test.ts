@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gitEnvironment, isLockError, type GitResult } from './git.js';
+import { gitEnvironment, gitFailure, isLockError, type GitResult } from './git.js';
 import { parsePorcelainPaths } from './return-outputs.js';
 
 const failed = (stderr: string): GitResult => ({ ok: false, exitCode: 255, stdout: '', stderr, missing: false });
@@ -15,6 +15,15 @@ describe('isLockError', () => {
   it('does not retry other failures', () => {
     expect(isLockError(failed("fatal: invalid reference: nope"))).toBe(false);
     expect(isLockError({ ...failed('could not lock config file'), missing: true })).toBe(false);
+  });
+});
+
+describe('gitFailure', () => {
+  it("keeps git's error lines, not its advice", () => {
+    const stderr = "error: could not delete references: Unable to create '/r/.git/packed-refs.lock': File exists.\n\nAnother git process seems to be running in this repository, e.g.\nan editor opened by 'git commit'.\n";
+    expect(gitFailure(['branch', '-D', 'x'], '/r', failed(stderr)).message).toBe(
+      "git branch -D x failed in /r: error: could not delete references: Unable to create '/r/.git/packed-refs.lock': File exists.",
+    );
   });
 });
 

@@ -62,7 +62,7 @@ export async function gitOutput(args: readonly string[], options: GitOptions): P
 
 /** The error for a git command that failed. */
 export function gitFailure(args: readonly string[], cwd: string, result: GitResult): TappsError {
-  const said = lastLines(result.stderr || result.stdout) || `exit code ${String(result.exitCode)}`;
+  const said = gitSaid(result.stderr || result.stdout) || `exit code ${String(result.exitCode)}`;
   return new TappsError('WORKTREE_FAILED', `git ${args.join(' ')} failed in ${cwd}: ${said}`, {
     details: { args: [...args], cwd, exitCode: result.exitCode, stderr: result.stderr },
   });
@@ -77,6 +77,9 @@ export function isLockError(result: GitResult): boolean {
   return !result.ok && !result.missing && LOCK_ERROR.test(result.stderr);
 }
 
-function lastLines(text: string, count = 3): string {
-  return text.trim().split('\n').slice(-count).join(' ').trim();
+/** git's own error lines (`error:`/`fatal:`), else its last lines: the part of its output that says what went wrong. */
+function gitSaid(text: string): string {
+  const lines = text.trim().split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('hint:'));
+  const errors = lines.filter((line) => /^(error|fatal):/.test(line));
+  return (errors.length > 0 ? errors : lines.slice(-3)).join(' ');
 }

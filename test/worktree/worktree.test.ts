@@ -211,6 +211,21 @@ describe('step worktrees', () => {
     expect(listed.split('\n').filter((line) => line.startsWith('worktree ')).length).toBe(17);
   });
 
+  it('creates and finishes steps of one run at the same time (the run directory is never removed under a creation)', async () => {
+    const repo = await gitdir();
+    const isolation = await isolationOf(repo);
+    const reports = await Promise.all(
+      Array.from({ length: 8 }, async (_, index) => {
+        const step = await createStepWorktree({ isolation, runId: 'busy', stepId: `s${index}`, attempt: 1, outputs: [`out-${index}.txt`] });
+        await writeFile(path.join(step.stepDir, `out-${index}.txt`), `${index}\n`);
+        return finishStepWorktree(step.manifestPath, isolation, { outcome: 'success' });
+      }),
+    );
+    expect(reports.every((report) => !report.kept)).toBe(true);
+    for (let index = 0; index < 8; index++) expect(await readFile(path.join(repo, `out-${index}.txt`), 'utf8')).toBe(`${index}\n`);
+    expect(await branches(repo)).toEqual(['main']);
+  });
+
   it('places the step directory at the project inside a larger repository', async () => {
     const repo = await gitdir({ 'packages/app/package.json': '{}\n', 'README.md': 'mono\n' });
     const projectRoot = path.join(repo, 'packages/app');
