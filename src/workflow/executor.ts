@@ -430,6 +430,8 @@ class RunDriver {
     stepState.status = 'waiting_approval';
     this.state.status = 'waiting_approval';
     this.store.changed();
+    // Whoever reads the event (a person, a script) may act on state.json at once: make it say so first.
+    await this.store.flush();
     this.store.emit('step.waiting_approval', { stepId: step.id, prompt: approval.prompt, approve: `tapps-agents workflow approve ${this.state.run_id} ${step.id}`, reject: `tapps-agents workflow reject ${this.state.run_id} ${step.id}` });
     const deadline = approval.timeoutMs === undefined ? undefined : Date.parse(stepState.started_at) + approval.timeoutMs;
     const decision = await waitForApproval(runPaths(this.options.projectRoot, this.state.run_id).approval(step.id), this.clock, this.options.signal ?? new AbortController().signal, deadline);

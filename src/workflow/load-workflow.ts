@@ -73,12 +73,12 @@ export async function loadWorkflowOrThrow(file: string): Promise<{ workflow: Wor
 }
 
 /** Validates one step where it stands in the file; pushes its problems and returns it when it has no errors. */
-function checkStep(raw: unknown, index: number, count: number, preset: boolean, source: YamlSource, problems: Problem[]): StepInput | undefined {
-  const steps = Array.from({ length: count }, (_, other) => (other === index ? raw : undefined));
+function checkStep(raw: unknown, index: number, preset: boolean, source: YamlSource, problems: Problem[]): StepInput | undefined {
+  const steps = { [String(index)]: raw };
   const checked = checkAgainstSchema(singleStepSchema(preset), { ...source, data: preset ? { workflow: { steps } } : { steps } });
   problems.push(...checked.problems);
-  const value = checked.value as { steps?: (StepInput | undefined)[]; workflow?: { steps: (StepInput | undefined)[] } } | undefined;
-  return (preset ? value?.workflow?.steps : value?.steps)?.[index];
+  const value = checked.value as { steps?: Record<string, StepInput>; workflow?: { steps: Record<string, StepInput> } } | undefined;
+  return (preset ? value?.workflow?.steps : value?.steps)?.[String(index)];
 }
 
 function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSource, problems: Problem[], preset: boolean, presetAuto: boolean | undefined): Workflow {
@@ -86,7 +86,7 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
   /** Also the duplicates, so their references are checked too. */
   const checked: CompiledStep[] = [];
   const firstIndex = new Map<string, number>();
-  const inputs = body.steps.map((raw, index) => checkStep(raw, index, body.steps.length, preset, source, problems));
+  const inputs = body.steps.map((raw, index) => checkStep(raw, index, preset, source, problems));
   inputs.forEach((input, index) => {
     if (input === undefined) return;
     const step = compileStep(input, index, [...base, 'steps', index], source, problems);

@@ -77,6 +77,9 @@ export interface RunEvent {
   [field: string]: unknown;
 }
 
+/** How long a change may wait to be written together with the next ones (a running step shows up within this). */
+const WRITE_DELAY_MS = 100;
+
 /** The executor of this process, as recorded in state.json. */
 export function thisExecutor(): { pid: number; host: string } {
   return { pid: process.pid, host: hostname() };
@@ -91,6 +94,7 @@ export class RunStore {
   private version = 0;
   private written = 0;
   private writing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(projectRoot: string, state: RunState, listener?: (event: RunEvent) => void) {
     this.state = state;
@@ -105,15 +109,26 @@ export class RunStore {
     this.events.on('error', () => undefined);
   }
 
-  /** Notes that the state changed: a write is started now, or right after the one in flight. */
+  /**
+   * Notes that the state changed. The write is deferred a little (WRITE_DELAY_MS) so that a burst of changes costs
+   * one write; {@link flush} writes at once — the executor flushes before every dispatch, which is what durability
+   * needs (a completion is on disk before anything that follows it starts).
+   */
   changed(): void {
     this.version++;
     this.state.updated_at = new Date().toISOString();
-    this.writing ??= this.writeLoop();
+    if (this.timer === undefined && this.writing === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.writing ??= this.writeLoop();
+      }, WRITE_DELAY_MS);
+    }
   }
 
   /** Resolves once every change so far is on disk. */
   async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     while (this.written < this.version) {
       this.writing ??= this.writeLoop();
       await this.writing;
@@ -140,7 +155,7 @@ export class RunStore {
     try {
       while (this.written < this.version) {
         const version = this.version;
-        await writeFileAtomically(this.paths.state, `${JSON.stringify(this.state, null, 1)}\n`);
+        await writeFileAtomically(this.paths.state, `${JSON.stringify(this.state)}\n`);
         this.written = version;
       }
     } finally {

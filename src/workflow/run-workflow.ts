@@ -1,8 +1,11 @@
 // Starting and resuming runs from a project: load the workflow, resolve the configuration (with the workflow's
 // metadata.auto_execution), pick the transport, and drive the run. The `workflow execute|resume` commands call these.
 
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { preflightEngines } from '../agents/preflight-engines.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
@@ -87,9 +90,18 @@ async function drive(
   });
   const observer = options.observer ?? silentObserver;
   const autoExecution = config.autoExecution.enabled;
+  if (options.transport === undefined) {
+    const steps = workflow.steps.flatMap((step) => (step.invocation === undefined ? [] : [{ id: step.id, agent: step.invocation.agent, action: step.invocation.action, engine: step.engine }]));
+    const problems = preflightEngines(steps, config);
+    if (problems.length > 0) {
+      throw new TappsError('CONFIG_INVALID', `Cannot start ${workflow.file}: ${problems.length === 1 ? 'a model-backed step has' : `${problems.length} model-backed steps have`} no engine that can run here:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    }
+  }
   const transport = options.transport ?? (await selectTransport({ projectRoot: options.projectRoot, config, autoExecution, observer }));
+  let release: (() => Promise<void>) | undefined;
   try {
     const state = await makeState(config, autoExecution, transport);
+    release = await lockRun(options.projectRoot, runId);
     options.onStart?.({ runId, workflow, config, transport });
     return await executeRun({
       projectRoot: options.projectRoot,
@@ -103,6 +115,31 @@ async function drive(
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     });
   } finally {
+    await release?.();
     await transport.close();
+  }
+}
+
+/**
+ * Holds the run's lock while an executor drives it, so two `resume`s of one run never race.
+ * @throws {TappsError} LOCK_HELD when another live process holds it.
+ */
+async function lockRun(projectRoot: string, runId: string): Promise<() => Promise<void>> {
+  const dir = runPaths(projectRoot, runId).dir;
+  const lockPath = path.join(dir, 'executor.lock');
+  const lock = () => lockfile.lock(dir, { lockfilePath: lockPath, stale: 30_000, update: 10_000, retries: 0, realpath: false, onCompromised: () => undefined });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    return await lock();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    // The lock of an executor that was killed (kill -9) looks fresh for up to 30 s; its pid tells the truth.
+    const state = await readRunState(projectRoot, runId).catch(() => undefined);
+    const holderGone = state !== undefined && state.executor.host === hostname() && (state.executor.pid === process.pid || !isPidAlive(state.executor.pid));
+    if (holderGone) {
+      await rm(lockPath, { recursive: true, force: true });
+      return lock();
+    }
+    throw new TappsError('LOCK_HELD', `Run ${runId} is being executed by another process (${lockPath}); wait for it or stop it with "tapps-agents workflow cancel ${runId}"`, { cause: error });
   }
 }

@@ -96,10 +96,15 @@ export const workflowBodySchema = z.strictObject({
 
 export type WorkflowBodyInput = z.output<typeof workflowBodySchema>;
 
-/** Checks step `index` alone, at its real position in the file (`base` is `[]` or `['workflow']`). */
+const seedStepSchema = z.object({ steps: z.record(z.string(), stepSchema) });
+const presetStepSchema = z.object({ workflow: seedStepSchema });
+
+/**
+ * Checks one step alone at its real position in the file: the data is `{steps: {"<index>": step}}` (under `workflow:`
+ * for presets), so problems carry the path `steps.<index>.…` without validating the other steps again.
+ */
 export function singleStepSchema(preset: boolean) {
-  const steps = z.object({ steps: z.array(stepSchema.optional()) });
-  return preset ? z.object({ workflow: steps }) : steps;
+  return preset ? presetStepSchema : seedStepSchema;
 }
 
 /** The presets' wrapped shape. */

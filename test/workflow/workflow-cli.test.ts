@@ -3,7 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -102,6 +102,14 @@ steps:
     expect(JSON.parse(status.stdout)).toMatchObject({ run_id: runId, workflow_id: 'demo', status: 'succeeded', steps: { hello: { status: 'succeeded', attempt: 1, outputs: { exit_code: 0 } } } });
     const text = await runCli(['workflow', 'status', runId], { cwd: dir });
     expect(text.stdout.split('\n')[0]).toBe(`Run ${runId}: succeeded`);
+
+    const again = await runCli(['workflow', 'resume', runId], { cwd: dir });
+    expect(again).toMatchObject({ exitCode: 3, stderr: `error: Run ${runId} already succeeded; start a new run with "tapps-agents workflow execute --workflow ${path.join(await realpath(dir), 'wf.yaml')}"\n` });
+    const unknown = await runCli(['workflow', 'status', 'nope-1'], { cwd: dir });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toBe(`error: No run "nope-1" in ${path.join(await realpath(dir), '.tapps-agents', 'workflow-state')}; list runs with "tapps-agents workflow list"\n`);
+    const traversal = await runCli(['workflow', 'status', '../../etc'], { cwd: dir });
+    expect(traversal).toMatchObject({ exitCode: 2, stderr: 'error: Invalid run id "../../etc": use the id printed by "workflow execute" or "workflow list"\n' });
   });
 
   it('exits 1 when the run fails and 2 with every problem when the workflow is invalid', async () => {

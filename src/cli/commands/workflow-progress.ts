@@ -92,14 +92,21 @@ function liveView(stream: NodeJS.WriteStream): ProgressView {
   };
   const draw = () => {
     const now = Date.now();
+    // A long workflow does not fit: show the active steps and a count of the rest.
+    const room = Math.max(5, (stream.rows || 24) - 4);
+    const all = [...rows.values()];
+    const shown = all.length <= room ? all : all.filter((row) => row.status === 'running' || row.status === 'waiting_approval').slice(0, room - 1);
+    const hidden = new Map<string, number>();
+    for (const row of all) if (!shown.includes(row)) hidden.set(row.status, (hidden.get(row.status) ?? 0) + 1);
     const lines = columns(
-      [...rows.values()].map((row) => [
+      shown.map((row) => [
         ` ${symbol[row.status] ?? ' '} ${row.id}`,
         paint(row.status),
         row.attempt > 0 ? `attempt ${row.attempt}` : '',
         row.startedAt === undefined ? '' : formatMs((row.endedAt ?? now) - row.startedAt),
       ]),
     );
+    if (hidden.size > 0) lines.push(colour.dim(`   … ${[...hidden].map(([status, count]) => `${count} ${status}`).join(', ')}`));
     stream.write(lines.map((line) => `${line}\n`).join(''));
     drawn = lines.length;
   };
@@ -128,7 +135,6 @@ function liveView(stream: NodeJS.WriteStream): ProgressView {
     finish(state) {
       clearInterval(timer);
       clear();
-      draw();
       stream.write(summary(state));
     },
   };
@@ -152,7 +158,8 @@ export function summary(state: RunState | undefined): string {
     '',
     `Run ${state.run_id} ${paint(state.status)}${elapsed}: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`,
     ...columns(
-      steps.map(([id, step]) => [
+      // A long run lists only what did not simply succeed.
+      (steps.length > 40 ? steps.filter(([, step]) => step.status !== 'succeeded') : steps).map(([id, step]) => [
         `  ${id}`,
         paint(step.status),
         step.attempt > 0 ? `attempt ${step.attempt}` : '',
