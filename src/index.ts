@@ -68,3 +68,14 @@ export { fileStatusSources, type StatusSources, type ActiveRun, type RunningStep
 export { runHealthChecks, healthExitCode, type HealthReport, type HealthCheck, type HealthStatus, type HealthOptions } from './observability/health.js';
 export { debugStatus, setDebugMode, type DebugReport } from './observability/debug-mode.js';
 export { parseSince, parseStatus, type RecordFilter } from './observability/record-filter.js';
+export { StepIsolation, type StepIsolationOptions, type StepWorkspace, type LeaveReport } from './worktree/step-isolation.js';
+export { detectIsolation, type RunIsolation, type GitIsolation, type PlainIsolation, type PlainReason } from './worktree/isolation.js';
+export { createStepWorktree, type StepWorktree, type StepWorktreeRequest } from './worktree/create-step-worktree.js';
+export { finishStepWorktree, type FinishReport, type FinishStepOptions } from './worktree/finish-step-worktree.js';
+export { cleanupWorktrees, type CleanupOptions, type CleanupReport, type CleanedWorktree } from './worktree/cleanup.js';
+export { findWorktreeOrphans, readWorktreeInventory, type WorktreeOrphan, type WorktreeInventory } from './worktree/inventory.js';
+export { checkWorktrees, type WorktreeHealthCheck } from './worktree/worktree-health.js';
+export { isRunActive } from './worktree/run-activity.js';
+export { compileWorktreeSettings, type WorktreeSettings } from './worktree/worktree-settings.js';
+export type { ReturnMode, ReturnReport, OutputConflict } from './worktree/return-outputs.js';
+export type { SetupCommand, SetupReport } from './worktree/setup-command.js';

@@ -123,6 +123,14 @@ export function buildProgram(result: { code: number }): Command {
     .description('check a workflow file; exit 0 when valid, 2 with every problem as file:line:col')
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/workflow-validate.js')).workflowValidateCommand));
+  workflow
+    .command('cleanup')
+    .description("remove this project's run worktrees and their branches (kept failed attempts, crash leftovers); other runs are left alone")
+    .option('--run <id>', "only this run's worktrees")
+    .option('--older-than <duration>', 'only worktrees created longer ago than this, e.g. 7d, 12h')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-cleanup.js')).workflowCleanupCommand));
 
   const agents = program.command('agents').description('the agents and their actions');
   agents

@@ -93,6 +93,7 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
     env: Object.fromEntries(Object.entries(input.env ?? {}).map(([key, value]) => [key, String(value)])),
     ...(input.engine === undefined ? {} : { engine: input.engine }),
     ...(input.concurrency === undefined ? {} : { concurrencyGroup: input.concurrency }),
+    ...(input.merge === undefined ? {} : { merge: input.merge }),
     location: position,
   };
 }

@@ -21,6 +21,8 @@ import { retryDelayMs, retryPolicyFor, shouldRetry } from './retry-policy.js';
 import { runPaths, stepStateDir } from './run-paths.js';
 import { thisExecutor, RunStore, type RunEvent, type RunState, type StepState, type StepStatus } from './run-state.js';
 import { evaluateInRun } from './step-scope.js';
+import { TappsError } from '../errors.js';
+import { StepIsolation, type StepWorkspace } from '../worktree/step-isolation.js';
 
 /** Inputs of {@link executeRun}. */
 export interface ExecuteRunOptions {
@@ -141,6 +143,8 @@ class RunDriver {
   private readonly limit: number;
   /** Observer calls still in flight; awaited before the run returns so no metrics or audit line is lost. */
   private readonly reporting = new Set<Promise<unknown>>();
+  /** Worktree isolation for this run (src/worktree); undefined when off or unavailable. */
+  private isolation: StepIsolation | undefined;
 
   constructor(options: ExecuteRunOptions) {
     this.options = options;
@@ -168,6 +172,7 @@ class RunDriver {
   async drive(): Promise<RunReport> {
     const { signal } = this.options;
     await this.store.open();
+    await this.openIsolation();
     const resumed = Object.values(this.state.steps).some((step) => step.attempt > 0 || step.status !== 'pending');
     this.store.emit(resumed ? 'run.resumed' : 'run.started', { workflowId: this.state.workflow_id, workflowName: this.state.workflow_name, steps: this.options.workflow.steps.map((step) => step.id), transport: this.options.transport.kind });
     this.store.changed();
@@ -279,6 +284,8 @@ class RunDriver {
     let attempt = stepState.interrupted_attempt ?? stepState.attempt + 1;
     delete stepState.interrupted_attempt;
     await mkdir(stepState.step_dir, { recursive: true, mode: 0o700 });
+    // With worktrees, earlier steps' outputs are back in the project; a kept worktree of a failed attempt is not the place.
+    if (this.isolation !== undefined) stepState.work_dir = this.options.projectRoot;
     const missing: string[] = [];
     for (const file of step.requires) if (!(await artifactExists(stepState.work_dir, file))) missing.push(file);
     if (missing.length > 0) {
@@ -301,7 +308,8 @@ class RunDriver {
       const correlation = { workflow_id: this.state.workflow_id, run_id: this.state.run_id, step_id: step.id, attempt };
       this.track(this.observer.audit({ event: 'execution.started', ...correlation, actor: 'executor', details: { transport: this.options.transport.kind } }));
       const invocation = step.invocation as NonNullable<Step['invocation']>;
-      const outcome = await this.options.transport.run(
+      const entered = await this.enterWorktree(step, stepState, attempt, controller.signal);
+      const dispatched = entered.failure ?? await this.options.transport.run(
         {
           correlation: { ...correlation, created_at: createdAt },
           invocation,
@@ -315,6 +323,7 @@ class RunDriver {
         },
         controller.signal,
       );
+      const outcome = await this.leaveWorktree(step, stepState, entered.workspace, dispatched);
       this.controllers.delete(step.id);
       stepState.outputs = trimOutputs(outcome.outputs);
       stepState.artifacts = outcome.artifacts;
@@ -362,6 +371,63 @@ class RunDriver {
       this.afterFailure(step, message);
       return;
     }
+  }
+
+  // ── Worktree isolation (src/worktree, docs/worktrees.md) ─────────────────────────────────────────────────────────
+
+  /** Turns isolation on when the workflow's `settings.worktrees` or the config's `workflow.worktrees` says so. */
+  private async openIsolation(): Promise<void> {
+    const settings = this.options.workflow.worktrees;
+    if (!(settings?.enabled ?? this.options.config.workflow.worktrees)) return;
+    const isolation = await StepIsolation.forRun({
+      projectRoot: this.options.projectRoot,
+      runId: this.state.run_id,
+      ...(this.state.worktree_base === undefined ? {} : { baseCommit: this.state.worktree_base }),
+      ...(settings?.setup === undefined ? {} : { setup: settings.setup }),
+      ...(settings?.merge === undefined ? {} : { mode: settings.merge }),
+    });
+    if (isolation.git === undefined) {
+      this.store.emit('worktrees.notice', { message: isolation.plain?.message });
+      return;
+    }
+    for (const warning of isolation.git.warnings) this.store.emit('worktrees.notice', { message: warning });
+    this.state.worktree_base = isolation.git.baseCommit;
+    this.store.changed();
+    this.isolation = isolation;
+  }
+
+  /** Creates the attempt's worktree and points the step's work_dir at it; a creation failure fails the attempt. */
+  private async enterWorktree(step: Step, stepState: StepState, attempt: number, signal: AbortSignal): Promise<{ workspace?: StepWorkspace; failure?: AttemptOutcome }> {
+    if (this.isolation === undefined) return {};
+    const startedAt = new Date().toISOString();
+    try {
+      const workspace = await this.isolation.enter({ stepId: step.id, attempt, requires: step.requires, creates: step.creates, signal });
+      if (workspace === undefined) return {};
+      stepState.work_dir = workspace.stepDir;
+      this.store.changed();
+      return { workspace };
+    } catch (error) {
+      if (!TappsError.is(error)) throw error;
+      const failure: AttemptOutcome = {
+        status: error.code === 'TIMEOUT' ? 'timeout' : 'failed',
+        outputs: {},
+        artifacts: [],
+        error: { message: error.message, code: error.code, retryable: error.code !== 'CONFLICT' },
+        startedAt,
+        completedAt: new Date().toISOString(),
+      };
+      return { failure };
+    }
+  }
+
+  /** Brings a successful attempt's outputs back (a conflict fails it) or keeps the worktree of a failed one. */
+  private async leaveWorktree(step: Step, stepState: StepState, workspace: StepWorkspace | undefined, outcome: AttemptOutcome): Promise<AttemptOutcome> {
+    if (workspace === undefined || this.isolation === undefined) return outcome;
+    const left = await this.isolation.leave(workspace, outcome.status, outcome.error?.message, step.merge);
+    if (left.kept === true) this.store.emit('worktree.kept', { stepId: step.id, path: left.path, reason: left.keptReason });
+    else stepState.work_dir = this.options.projectRoot;
+    if (left.error === undefined) return outcome;
+    return { ...outcome, status: 'failed', error: left.error };
   }
 
   private async waitForApproval(step: Step): Promise<void> {

@@ -7,6 +7,7 @@ import { formatProblem, sortProblems, type Problem } from '../config/problem.js'
 import { checkAgainstSchema } from '../config/schema-check.js';
 import { locate, problemAt, readYamlSource, type YamlSource } from '../config/yaml-source.js';
 import { closestMatches } from '../text/closest-match.js';
+import { compileWorktreeSettings } from '../worktree/worktree-settings.js';
 import { compileStep, type CompiledStep } from './compile-step.js';
 import { dependencyMap, findCycles } from './dependencies.js';
 import { expressionPaths, type Expression } from './expression.js';
@@ -154,6 +155,8 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
     problems.push(problemAt(source, stepPath(first), `dependency cycle: ${cycle.join(' → ')}; a step cannot (indirectly) wait for itself (loops are written with gate on_fail)`));
   }
 
+  const worktrees = compileWorktreeSettings(body.settings);
+  for (const problem of worktrees.problems) problems.push(problemAt(source, [...base, 'settings', ...problem.path], problem.message));
   const steps: Step[] = compiled.map(({ explicitDependencies: _explicit, ...step }) => ({ ...step, dependsOn: deps.get(step.id) ?? [] }));
   const autoKey = preset && presetAuto === undefined ? [...base, 'metadata', 'auto_execution'] : ['metadata', 'auto_execution'];
   const autoValue = preset ? (presetAuto ?? body.metadata?.auto_execution) : body.metadata?.auto_execution;
@@ -169,5 +172,6 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
     ...(body.concurrency === undefined ? {} : { concurrency: body.concurrency }),
     params: body.params ?? {},
     steps,
+    ...(Object.keys(worktrees.settings).length === 0 ? {} : { worktrees: worktrees.settings }),
   };
 }

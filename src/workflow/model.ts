@@ -1,6 +1,8 @@
 // The one workflow model both YAML shapes compile to: what the executor schedules and the validator checks.
 
 import type { SkillInvocation } from '../agents/skill-command.js';
+import type { ReturnMode } from '../worktree/return-outputs.js';
+import type { WorktreeSettings } from '../worktree/worktree-settings.js';
 import type { Expression } from './expression.js';
 
 /** When a step runs once its dependencies have finished. */
@@ -83,6 +85,8 @@ export interface Step {
   engine?: string;
   /** Steps with the same group name never run at the same time. */
   concurrencyGroup?: string;
+  /** Worktree isolation: how this step's outputs come back (`merge: commit`); the workflow's setting otherwise. */
+  merge?: ReturnMode;
   /** Position of the step in the file, for runtime errors that point at it. */
   location: { line: number; col: number };
 }
@@ -105,4 +109,6 @@ export interface Workflow {
   /** Default values of `params.*` (overridden by `--param key=value`). */
   params: Record<string, unknown>;
   steps: Step[];
+  /** Worktree isolation settings (`settings.worktrees`, docs/worktrees.md). */
+  worktrees?: WorktreeSettings;
 }

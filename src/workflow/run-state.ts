@@ -62,6 +62,8 @@ export interface RunState {
   transport: string;
   /** How many times each gate has looped back. */
   gate_iterations: Record<string, number>;
+  /** With worktree isolation: the commit every step worktree starts from (kept so a resume starts from the same). */
+  worktree_base?: string;
   steps: Record<string, StepState>;
 }
 

@@ -61,6 +61,7 @@ export const stepSchema = z.strictObject({
   retry: retrySchema.optional(),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   concurrency: z.string().min(1).optional().describe('A group name: steps of one group never run at the same time.'),
+  merge: z.enum(['copy', 'commit']).optional().describe("With worktree isolation: copy the declared artifacts back (copy) or merge the step's commits (commit)."),
   approval: z
     .union([
       z.literal(true),

@@ -62,6 +62,10 @@ function eventLine(event: RunEvent): string | undefined {
       return `step ${step}: gate loops back to "${String(event.to)}" (iteration ${String(event.iteration)} of ${String(event.maxIterations)})`;
     case 'gate.exhausted':
       return `step ${step}: gate loop stopped after ${String(event.iterations)} iterations`;
+    case 'worktrees.notice':
+      return colour.warn(String(event.message));
+    case 'worktree.kept':
+      return `step ${step}: worktree kept at ${String(event.path)} (${String(event.reason)})`;
     default:
       return undefined;
   }
@@ -123,7 +127,7 @@ function liveView(stream: NodeJS.WriteStream): ProgressView {
         if (event.type === 'gate.loop') row.status = 'pending';
       }
       // Only what a person must read stays above the live list: failures, retries, approvals, gate decisions.
-      const notable = ['run.started', 'run.resumed', 'step.retry', 'step.waiting_approval', 'gate.loop', 'gate.exhausted', 'gate.failed'].includes(event.type) || (event.type === 'step.finished' && event.status === 'failed');
+      const notable = ['run.started', 'run.resumed', 'worktrees.notice', 'worktree.kept', 'step.retry', 'step.waiting_approval', 'gate.loop', 'gate.exhausted', 'gate.failed'].includes(event.type) || (event.type === 'step.finished' && event.status === 'failed');
       clear();
       if (notable) stream.write(`${eventLine(event) ?? ''}\n`);
       draw();

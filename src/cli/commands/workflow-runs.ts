@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { cancelRun, listRuns, runStatus } from '../../workflow/run-control.js';
+import { isInStepWorktree } from '../../worktree/names.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { colour, columns, printJson, printLines } from '../output.js';
@@ -48,7 +49,10 @@ export async function workflowStatusCommand(runId: string, flags: { json?: boole
         paintStatus(step.status),
         step.attempt > 0 ? String(step.attempt) : '',
         step.started_at === null ? '' : formatMs((step.completed_at === null ? now : Date.parse(step.completed_at)) - Date.parse(step.started_at)),
-        step.status === 'running' || step.status === 'waiting_approval' ? `dir ${path.relative(projectRoot, step.step_dir)}` : (step.error?.message ?? step.skip_reason ?? ''),
+        step.status === 'running' || step.status === 'waiting_approval'
+          ? `dir ${path.relative(projectRoot, isInStepWorktree(step.work_dir) ? step.work_dir : step.step_dir)}`
+          : // A worktree kept after a failure (worktree isolation) is where to look.
+            `${step.error?.message ?? step.skip_reason ?? ''}${isInStepWorktree(step.work_dir) ? ` (worktree ${path.relative(projectRoot, step.work_dir)})` : ''}`,
       ]),
     ]),
   );
