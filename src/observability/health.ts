@@ -11,6 +11,8 @@ import {
   checkStatusFiles,
   type HealthContext,
 } from './health-checks.js';
+import { isRunActive } from '../worktree/run-activity.js';
+import { checkWorktrees } from '../worktree/worktree-health.js';
 
 /** Health of one check or of the whole. */
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -47,7 +49,7 @@ const RANK: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy:
 
 /**
  * Runs every check, in order: background agent configuration, configuration, file system, status file access,
- * command file access, runner, disk space. Overall is the worst of them.
+ * command file access, runner, step worktrees, disk space. Overall is the worst of them.
  */
 export async function runHealthChecks(projectRoot: string, options: HealthOptions = {}): Promise<HealthReport> {
   const context: HealthContext = { projectRoot, now: options.now ?? Date.now, ...(options.statfs === undefined ? {} : { statfs: options.statfs }) };
@@ -59,6 +61,7 @@ export async function runHealthChecks(projectRoot: string, options: HealthOption
     await checkStatusFiles(context),
     await checkCommandFiles(context, configuration.settings),
     await checkRunner(context, configuration.settings),
+    await checkWorktrees(projectRoot, (runId) => isRunActive(projectRoot, runId)),
     await checkDiskSpace(context),
   ];
   return { overall: worst(checks.map((check) => check.status)), checks };

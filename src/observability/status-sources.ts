@@ -23,7 +23,7 @@ export interface RunningStep {
 export interface ActiveRun {
   run_id: string;
   workflow_id: string;
-  status: 'running' | 'interrupted';
+  status: 'running' | 'waiting_approval' | 'interrupted';
   executor: { pid: number; host: string } | null;
   started_at: string | null;
   steps: RunningStep[];
@@ -74,7 +74,7 @@ export function fileStatusSources(projectRoot: string, now: () => number = Date.
 
 async function readRun(file: string, projectRoot: string): Promise<ActiveRun | undefined> {
   const state = await readJson(file);
-  if (state === undefined || state.status !== 'running') return undefined;
+  if (state === undefined || (state.status !== 'running' && state.status !== 'waiting_approval')) return undefined;
   const executor = asRecord(state.executor);
   const pid = typeof executor?.pid === 'number' ? executor.pid : undefined;
   const host = typeof executor?.host === 'string' ? executor.host : undefined;
@@ -96,7 +96,7 @@ async function readRun(file: string, projectRoot: string): Promise<ActiveRun | u
   return {
     run_id: typeof state.run_id === 'string' ? state.run_id : path.basename(path.dirname(file)),
     workflow_id: typeof state.workflow_id === 'string' ? state.workflow_id : '?',
-    status: gone ? 'interrupted' : 'running',
+    status: gone ? 'interrupted' : state.status,
     executor: pid === undefined ? null : { pid, host: host ?? '?' },
     started_at: typeof state.started_at === 'string' ? state.started_at : null,
     steps,

@@ -59,6 +59,7 @@ describe('auto-execution health', () => {
         '[OK]  Status file access              no status files yet',
         '[OK]  Command file access             no command files waiting',
         '[OK]  Background agent runner         no background agent running; an embedded runner starts with each workflow execute (workflow.runner is "auto")',
+        '[OK]  Step worktrees                  no orphaned step worktrees or branches (0 active, 0 kept for inspection)',
         '[OK]  Disk space                      <n> GiB free',
         '',
       ].join('\n'),

@@ -12,6 +12,7 @@ const LABEL: Record<string, string> = {
   status_file_access: 'Status file access',
   command_file_access: 'Command file access',
   runner: 'Background agent runner',
+  worktrees: 'Step worktrees',
   disk_space: 'Disk space',
 };
 
