@@ -73,6 +73,40 @@ export function buildProgram(result: { code: number }): Command {
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/background-agent-config.js')).validateCommand));
 
+  const backgroundAgent = program
+    .command('background-agent')
+    .description('the background agent that executes workflow steps from command files (one per project)');
+  backgroundAgent
+    .command('run')
+    .description('run the background agent in the foreground until Ctrl-C')
+    .option('--grace <duration>', 'time running steps get to finish when stopping (default 10s)')
+    .addOption(new Option('--log-file <path>', 'shown in status (set by start)').hideHelp())
+    .action(run(async () => (await import('./commands/background-agent.js')).runCommand));
+  backgroundAgent
+    .command('start')
+    .description('start the background agent detached; returns once it is ready and prints its pid')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/background-agent.js')).startCommand));
+  backgroundAgent
+    .command('stop')
+    .description('stop claiming steps, let running ones finish within the grace period, then kill them')
+    .option('--grace <duration>', 'time running steps get to finish (default 10s)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/background-agent.js')).stopCommand));
+  backgroundAgent
+    .command('status')
+    .description('pid, uptime, watch paths and step counts of the running background agent; exit 1 when none runs')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/background-agent.js')).statusCommand));
+
+  const workflowGroup = program.command('workflow').description('run workflows');
+  workflowGroup
+    .command('execute-skill-command')
+    .description('run the skill a command file asks for and write its status file beside it (exit 0 completed, 1 failed)')
+    .requiredOption('--command-file <path>', 'the command file (.cursor/.cursor-skill-command.txt of a step directory)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-execute-skill-command.js')).executeSkillCommandCommand));
+
   return program;
 }
 
