@@ -29,6 +29,11 @@ export interface RunnerOptions {
   observer?: ExecutionObserver;
   /** Embedded in `workflow execute`: no lock, no watching, no status.json; command files arrive through `offer`. */
   embedded?: boolean;
+  /**
+   * Take the project's singleton lock and publish status.json. @default true. Turn it off only to run several
+   * runners over one project on purpose (machines sharing a file system, race tests); claims stay exclusive.
+   */
+  singleton?: boolean;
   /** Use this configuration instead of loading it (and do not reload it). */
   config?: ResolvedConfig;
   /** Grace period for running steps when stopping. @default 10 s */
@@ -90,7 +95,7 @@ export class Runner {
   async start(): Promise<void> {
     this.realRoot = await realpath(this.projectRoot);
     const embedded = this.options.embedded === true;
-    if (!embedded) {
+    if (this.publishes) {
       this.release = await acquireRunnerLock(this.projectRoot, (error) => {
         this.observer.logger.error('runner lock compromised; stopping', { error: error.message });
         void this.stop({ graceMs: 0 });
@@ -108,7 +113,7 @@ export class Runner {
       this.startWatching();
       if (this.options.config === undefined) this.watchConfig();
       await this.writeStatus();
-      this.heartbeat = setInterval(() => void this.writeStatus(), RUNNER_HEARTBEAT_MS);
+      if (this.publishes) this.heartbeat = setInterval(() => void this.writeStatus(), RUNNER_HEARTBEAT_MS);
     }
     await this.observer.audit({ event: 'runner.started', actor: this.id, details: { pid: process.pid, embedded, watch_paths: this.watchPaths } });
   }
@@ -118,6 +123,12 @@ export class Runner {
     if (this.state !== 'running') return;
     this.pending.set(commandFile, extras);
     this.pump();
+  }
+
+  /** Cancels the step of `commandFile` if this runner is running it (its process groups are killed). */
+  cancel(commandFile: string): void {
+    this.pending.delete(commandFile);
+    this.running.get(commandFile)?.controller.abort();
   }
 
   /** Resolves once nothing is pending or running. */
@@ -231,6 +242,7 @@ export class Runner {
     if (claim === undefined) return; // another runner won, or the file is gone
     this.counts.claimed++;
     this.counts.running++;
+    this.statusSoon();
     const parsed = parseCommandFile(claim.text);
     await this.observer.audit({
       event: 'command.claimed',
@@ -247,6 +259,7 @@ export class Runner {
       else this.counts.failed++;
     } finally {
       this.counts.running--;
+      this.statusSoon();
     }
   }
 
@@ -269,8 +282,24 @@ export class Runner {
     return undefined;
   }
 
+  /** Publishes changed counts within 100 ms, batching bursts. */
+  private statusSoon(): void {
+    if (!this.publishes || this.statusTimer !== undefined) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      if (this.state === 'running') void this.writeStatus();
+    }, 100);
+  }
+
+  private statusTimer: NodeJS.Timeout | undefined;
+
+  /** A singleton daemon holds the lock and publishes status.json; embedded and non-singleton runners do neither. */
+  private get publishes(): boolean {
+    return this.options.embedded !== true && this.options.singleton !== false;
+  }
+
   private async writeStatus(): Promise<void> {
-    if (this.options.embedded === true) return;
+    if (!this.publishes) return;
     await writeRunnerStatus(this.projectRoot, {
       id: this.id,
       pid: process.pid,
