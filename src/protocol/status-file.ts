@@ -5,9 +5,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { writeFileAtomically } from '../fs/atomic-write.js';
 import type { Usage } from '../observability/observer.js';
 import { redactValue } from '../observability/redact.js';
+import { writeProtocolFile } from './write-file.js';
 
 /** The status values of the v1.0 schema. */
 export type StatusValue = 'pending' | 'running' | 'completed' | 'failed';
@@ -206,9 +206,12 @@ export function formatStatus(input: StatusInput): string {
   return `${JSON.stringify(redactValue(body), null, 2)}\n`;
 }
 
-/** Writes a status file atomically (tmp + fsync + rename), mode 0600 like every file under .tapps-agents/. */
+/**
+ * Writes a status file atomically (tmp + rename), mode 0600 like every file under .tapps-agents/. Terminal statuses
+ * are fsynced before the rename; `running` heartbeats are not.
+ */
 export async function writeStatusFile(file: string, input: StatusInput): Promise<void> {
-  await writeFileAtomically(file, formatStatus(input));
+  await writeProtocolFile(file, formatStatus(input), { durable: input.status === 'completed' || input.status === 'failed' });
 }
 
 /** This process as a status writer. */

@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
-import { formatCommandFile, readCommandFile, type CommandFile } from '../protocol/command-file.js';
+import { readCommandFile, writeCommandFile, type CommandFile } from '../protocol/command-file.js';
 import { heartbeatIntervalMs, writerIsDead } from '../protocol/liveness.js';
 import { protocolPaths, STATUS_FILE_NAME, type ProtocolPaths } from '../protocol/paths.js';
 import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
@@ -98,7 +98,7 @@ export class FileTransport implements Transport {
       instructionsFile = paths.instructionsFile;
       await writeFileAtomically(instructionsFile, formatInstructions(input, paths));
     }
-    await writeFileAtomically(paths.commandFile, formatCommandFile(input));
+    await writeCommandFile(paths.commandFile, input);
     await this.observer.audit({ event: 'command.written', ...ids(attempt), actor: 'executor', details: { command_file: paths.commandFile } });
     this.options.onCommandWritten?.({
       stepId: correlation.step_id,
