@@ -2,7 +2,7 @@
 // inotify instance), new sub-directories picked up as they appear, and a periodic rescan as the source of truth.
 
 import { watch, type FSWatcher } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pollingForced } from '../protocol/watch.js';
 import { SKIPPED_DIRECTORIES, type WatchPlan } from './watch-paths.js';
@@ -42,7 +42,9 @@ export function watchTree(projectRoot: string, plan: WatchPlan, onFile: (file: s
       return;
     }
     if (SKIPPED_DIRECTORIES.has(name) || depthOf(full) === undefined) return;
-    lstat(full).then(
+    // stat, not lstat: a symbolic link to a directory is followed, so a command file behind it reaches the runner's
+    // refusal check (links leading out of the project are refused and audited, never silently skipped).
+    stat(full).then(
       (info) => {
         if (info.isDirectory()) void addDir(full);
       },
@@ -84,7 +86,8 @@ export function watchTree(projectRoot: string, plan: WatchPlan, onFile: (file: s
     await Promise.all(
       entries.map(async (entry) => {
         const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
+        const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(full).then((info) => info.isDirectory(), () => false)));
+        if (isDirectory) {
           if (depth !== undefined && depth.depth < depth.maxDepth && !SKIPPED_DIRECTORIES.has(entry.name)) await addDir(full);
         } else if (plan.matches(full)) onFile(full);
       }),

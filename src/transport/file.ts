@@ -42,6 +42,9 @@ export interface FileTransportOptions {
   onCommandWritten?: (written: CommandWritten) => void;
 }
 
+/** How long an unclaimed command file may wait with no live runner before the attempt fails (retryable). */
+const NO_RUNNER_GRACE_MS = 10_000;
+
 /** The file transport. */
 export class FileTransport implements Transport {
   readonly kind = 'file';
@@ -118,6 +121,7 @@ export class FileTransport implements Transport {
   /** Waits for this attempt's terminal status (or the deadline, a dead runner, or cancellation). */
   private await(attempt: StepAttempt, paths: ProtocolPaths, startMs: number, signal: AbortSignal): Promise<AttemptOutcome> {
     const startedAt = new Date(startMs).toISOString();
+    const dispatchedAt = Date.now();
     const intervalMs = this.options.config.autoExecution.polling.intervalMs;
     const rejected = new Set<number>();
     let lastCorrupt: string | undefined;
@@ -166,7 +170,9 @@ export class FileTransport implements Transport {
             } else sawClaim = true;
           }
           if (mode === 'periodic' && reading.kind === 'missing' && this.options.manual !== true && this.options.embeddedRunner === undefined) {
-            const unclaimed = (await readCommandFile(paths.commandFile)) !== undefined;
+            // A runner being restarted gets a grace period (the lock takeover and start take a few seconds).
+            const waitedMs = Date.now() - Math.max(startMs, dispatchedAt);
+            const unclaimed = waitedMs > NO_RUNNER_GRACE_MS && (await readCommandFile(paths.commandFile)) !== undefined;
             if (unclaimed && !sawClaim && (await findLiveRunner(this.options.projectRoot)) === undefined) {
               end(failure('NO_RUNNER', 'No background agent is running to pick up this step. Start one with "tapps-agents background-agent start" (or set workflow.runner: auto to run one inside workflow execute)', true));
               return;

@@ -65,7 +65,7 @@ describe('file transport', () => {
     const attempt = attemptIn(root, {}, 2);
     const { outcome, paths } = await started(transport, attempt);
     await writeFile(paths.statusFile, statusText('completed', 1));
-    await waitFor(async () => (events.some((event) => event.event === 'status.rejected') ? true : undefined), 10_000, 'status.rejected');
+    await waitFor(() => Promise.resolve(events.some((event) => event.event === 'status.rejected') ? true : undefined), 10_000, 'status.rejected');
     await writeFile(paths.statusFile, statusText('completed', 2, { outputs: { score: 91 } }));
     const result = await outcome;
     expect(result).toMatchObject({ status: 'success', outputs: { score: 91 } });
@@ -139,7 +139,7 @@ describe('file transport', () => {
   it('fails as retryable when the runner writing "running" died (stale heartbeat, pid gone)', async () => {
     const { root, transport } = await setup();
     const { outcome, paths } = await started(transport, attemptIn(root));
-    const dead = spawnSync('true').pid as number;
+    const dead = spawnSync('true').pid;
     const old = new Date(Date.now() - 60_000);
     await writeFile(paths.statusFile, statusText('running', 1, { runner: { id: 'gone', pid: dead, host: (await import('node:os')).hostname() }, heartbeatAt: old.toISOString() }));
     await utimes(paths.statusFile, old, old);
