@@ -1,6 +1,7 @@
 // The one entry point that runs a skill: look up the action, validate its params, run it, and never throw.
 // The inline transport, the runner and `workflow execute-skill-command` all come through here.
 
+import { TappsError } from '../errors.js';
 import { formatProblemsOfZod } from './params-error.js';
 import { explainUnknownAction, findAction } from './registry.js';
 import type { SkillContext, SkillResult } from './skill.js';
@@ -20,6 +21,8 @@ export async function executeSkill(invocation: SkillInvocation, context: SkillCo
   try {
     return await action.run(params.data, context);
   } catch (error) {
+    // An expected failure (e.g. an optional dependency is missing): its message already says what to do.
+    if (TappsError.is(error)) return failed(error.code, error.message, false);
     context.logger.error('skill crashed', { agent: invocation.agent, action: action.name, error: String(error) });
     const message = error instanceof Error ? error.message : String(error);
     return failed('SKILL_CRASHED', `${invocation.agent} ${action.name} failed unexpectedly: ${message}`, true);

@@ -2,11 +2,34 @@
 
 import { closestMatches } from '../text/closest-match.js';
 import type { AnyAction } from './action.js';
+import { auditDeps } from './actions/audit-deps.js';
+import { checkPrerequisites } from './actions/check-prerequisites.js';
+import { finalize } from './actions/finalize.js';
+import { MODEL_ACTIONS } from './actions/model-actions.js';
+import { lintCode, reviewCode, scoreCode } from './actions/reviewer.js';
+import { runTests } from './actions/run-tests.js';
 import { shellRun } from './actions/shell.js';
 import { normaliseAction } from './skill-command.js';
 
+/** The agents, in the order PRODUCT.md §5 lists them. */
+export const AGENT_ORDER = ['analyst', 'planner', 'architect', 'designer', 'implementer', 'reviewer', 'tester', 'debugger', 'documenter', 'ops', 'improver', 'enhancer', 'orchestrator', 'shell'] as const;
+
 /** Every action shipped with tapps-agents. */
-const ACTIONS: readonly AnyAction[] = [shellRun];
+const ACTIONS: readonly AnyAction[] = [
+  ...MODEL_ACTIONS,
+  checkPrerequisites as AnyAction,
+  reviewCode as AnyAction,
+  scoreCode as AnyAction,
+  lintCode as AnyAction,
+  runTests as AnyAction,
+  auditDeps as AnyAction,
+  finalize as AnyAction,
+  shellRun as AnyAction,
+].sort((a, b) => agentRank(a.agent) - agentRank(b.agent));
+
+function agentRank(agent: string): number {
+  return (AGENT_ORDER as readonly string[]).indexOf(agent);
+}
 
 /** All registered actions, in registry order. */
 export function listActions(): readonly AnyAction[] {

@@ -33,6 +33,11 @@ export interface SkillContext {
   /** The resolved project configuration (engines, agents), when running inside a project. */
   config?: ResolvedConfig;
   logger: Logger;
+  /**
+   * What the run has done so far, for orchestrator `finalize` (the executor fills it when it dispatches a step;
+   * without it, finalize reports only what the context knows: correlation and inputs).
+   */
+  runSummary?: RunSummary;
   /** Reports progress (written to the status file by the runner). */
   onProgress?: (progress: { percentage?: number; message: string }) => void;
 }
@@ -47,5 +52,28 @@ export interface SkillResult {
   /** A short human-readable summary. */
   output?: string;
   error?: { message: string; code: string; retryable: boolean };
+  usage?: Usage;
+}
+
+/** The state of a run as the executor knows it, handed to orchestrator `finalize`. */
+export interface RunSummary {
+  workflow_id: string;
+  run_id: string;
+  workflow_name?: string;
+  started_at?: string;
+  steps: RunSummaryStep[];
+}
+
+/** One step of a run summary. */
+export interface RunSummaryStep {
+  step_id: string;
+  agent: string;
+  action: string;
+  status: 'pending' | 'running' | 'success' | 'failed' | 'timeout' | 'cancelled' | 'skipped';
+  attempts?: number;
+  duration_ms?: number;
+  artifacts?: string[];
+  outputs?: Record<string, unknown>;
+  error_message?: string;
   usage?: Usage;
 }

@@ -49,6 +49,7 @@ export function buildProgram(result: { code: number }): Command {
     .description('print each resolved setting and where it came from (file:line, flag or default)')
     .addOption(new Option('--auto', 'resolve as if --auto were given to workflow execute'))
     .addOption(new Option('--no-auto', 'resolve as if --no-auto were given to workflow execute'))
+    .option('--workflow <file>', "include this workflow's metadata.auto_execution in the precedence")
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/config-show.js')).configShowCommand));
 
@@ -72,6 +73,71 @@ export function buildProgram(result: { code: number }): Command {
     .option('--config-path <path>', 'the file to check (default: .cursor/background-agents.yaml in the project)')
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/background-agent-config.js')).validateCommand));
+
+  const workflow = program.command('workflow').description('run, watch, resume and validate workflows');
+  workflow
+    .command('execute')
+    .description('run a workflow file (exit 0 succeeded, 1 failed, 2 invalid, 130 interrupted)')
+    .option('--workflow <file>', 'the workflow YAML file')
+    .addOption(new Option('--auto', 'turn auto-execution on for this run (overrides the workflow and config files)'))
+    .addOption(new Option('--no-auto', 'turn auto-execution off for this run'))
+    .option('--param <key=value>', 'set params.<key> (repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+    .option('--json', 'stream one JSON event per line')
+    .action(run(async () => (await import('./commands/workflow-execute.js')).workflowExecuteCommand));
+  workflow
+    .command('resume <run-id>')
+    .description('continue an interrupted, cancelled or failed run with the same run id (finished steps never run again)')
+    .addOption(new Option('--auto', 'turn auto-execution on for this run'))
+    .addOption(new Option('--no-auto', 'turn auto-execution off for this run'))
+    .option('--json', 'stream one JSON event per line')
+    .action(run(async () => (await import('./commands/workflow-execute.js')).workflowResumeCommand));
+  workflow
+    .command('list')
+    .description('list runs, newest first (a run whose executor died shows as interrupted)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-runs.js')).workflowListCommand));
+  workflow
+    .command('status <run-id>')
+    .description("show a run's steps: state, attempt, step directory, error")
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-runs.js')).workflowStatusCommand));
+  workflow
+    .command('cancel <run-id>')
+    .description('stop a run: its executor kills running steps and marks it cancelled (resumable)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-runs.js')).workflowCancelCommand));
+  workflow
+    .command('approve <run-id> <step-id>')
+    .description('approve a waiting approval step')
+    .option('--comment <text>', 'a note kept with the decision')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-approve.js')).workflowApproveCommand));
+  workflow
+    .command('reject <run-id> <step-id>')
+    .description('reject a waiting approval step (the step fails)')
+    .option('--comment <text>', 'a note kept with the decision')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-approve.js')).workflowRejectCommand));
+  workflow
+    .command('validate <file>')
+    .description('check a workflow file; exit 0 when valid, 2 with every problem as file:line:col')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-validate.js')).workflowValidateCommand));
+
+  workflow
+    .command('execute-skill-command')
+    .description('run the skill a command file asks for and write its status file beside it (exit 0 completed, 1 failed)')
+    .requiredOption('--command-file <path>', 'the command file (.cursor/.cursor-skill-command.txt of a step directory)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-execute-skill-command.js')).executeSkillCommandCommand));
+
+  const agents = program.command('agents').description('the agents and their actions');
+  agents
+    .command('list')
+    .alias('ls')
+    .description('list every agent and action (aliases, builtin or model, parameters) and the engine model-backed agents would use')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/agents.js')).agentsListCommand));
 
   const backgroundAgent = program
     .command('background-agent')
@@ -98,14 +164,6 @@ export function buildProgram(result: { code: number }): Command {
     .description('pid, uptime, watch paths and step counts of the running background agent; exit 1 when none runs')
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/background-agent.js')).statusCommand));
-
-  const workflowGroup = program.command('workflow').description('run workflows');
-  workflowGroup
-    .command('execute-skill-command')
-    .description('run the skill a command file asks for and write its status file beside it (exit 0 completed, 1 failed)')
-    .requiredOption('--command-file <path>', 'the command file (.cursor/.cursor-skill-command.txt of a step directory)')
-    .option('--json', 'print the result as JSON')
-    .action(run(async () => (await import('./commands/workflow-execute-skill-command.js')).executeSkillCommandCommand));
 
   return program;
 }

@@ -1,15 +1,23 @@
-// `tapps-agents config show [--auto|--no-auto] [--json]`
+// `tapps-agents config show [--auto|--no-auto] [--workflow FILE] [--json]`
 
+import path from 'node:path';
 import type { Command } from 'commander';
+import { loadWorkflowOrThrow } from '../../workflow/load-workflow.js';
 import { formatProblem } from '../../config/problem.js';
 import { describeSource, resolveConfig } from '../../config/resolve.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { colour, columns, printErrorLines, printJson, printLines } from '../output.js';
 
-export async function configShowCommand(options: { auto?: boolean; json?: boolean }, command: Command): Promise<number> {
+export async function configShowCommand(options: { auto?: boolean; json?: boolean; workflow?: string }, command: Command): Promise<number> {
   const projectRoot = projectRootOf(command);
-  const config = await resolveConfig({ projectRoot, ...(options.auto === undefined ? {} : { autoFlag: options.auto }) });
+  // With --workflow, the workflow's metadata.auto_execution takes its place in the precedence.
+  const workflow = options.workflow === undefined ? undefined : (await loadWorkflowOrThrow(path.resolve(options.workflow))).workflow;
+  const config = await resolveConfig({
+    projectRoot,
+    ...(options.auto === undefined ? {} : { autoFlag: options.auto }),
+    ...(workflow?.autoExecution === undefined ? {} : { workflowAutoExecution: { ...workflow.autoExecution, file: workflow.file } }),
+  });
   if (options.json === true) {
     printJson({
       project_root: projectRoot,

@@ -1,0 +1,73 @@
+// `tapps-agents workflow list|status|cancel`: read and steer runs from their durable state.
+
+import path from 'node:path';
+import type { Command } from 'commander';
+import { cancelRun, listRuns, runStatus } from '../../workflow/run-control.js';
+import { projectRootOf } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { colour, columns, printJson, printLines } from '../output.js';
+import { formatMs } from './workflow-progress.js';
+
+export async function workflowListCommand(flags: { json?: boolean }, command: Command): Promise<number> {
+  const runs = await listRuns(projectRootOf(command));
+  if (flags.json === true) {
+    printJson({ runs });
+    return EXIT.OK;
+  }
+  if (runs.length === 0) {
+    printLines('No runs yet. Start one with: tapps-agents workflow execute --workflow FILE');
+    return EXIT.OK;
+  }
+  printLines(
+    ...columns([
+      ['run id', 'status', 'started', 'steps'].map(colour.bold),
+      ...runs.map((run) => [run.run_id, paintStatus(run.status), run.started_at, Object.entries(run.steps).map(([status, count]) => `${count} ${status}`).join(', ')]),
+    ]),
+  );
+  return EXIT.OK;
+}
+
+export async function workflowStatusCommand(runId: string, flags: { json?: boolean }, command: Command): Promise<number> {
+  const projectRoot = projectRootOf(command);
+  const { status, state } = await runStatus(projectRoot, runId);
+  if (flags.json === true) {
+    printJson({ ...state, status, stored_status: state.status });
+    return EXIT.OK;
+  }
+  const now = Date.now();
+  printLines(
+    `Run ${state.run_id}: ${paintStatus(status)}`,
+    `Workflow: ${state.workflow_name} (${state.workflow_file})`,
+    `Executor: pid ${state.executor.pid} on ${state.executor.host}; started ${state.started_at}${state.completed_at === null ? '' : `, finished ${state.completed_at}`}`,
+    ...(state.error === null ? [] : [`Error: ${state.error}`]),
+    '',
+    ...columns([
+      ['step', 'status', 'attempt', 'elapsed', 'detail'].map(colour.bold),
+      ...Object.entries(state.steps).map(([id, step]) => [
+        id,
+        paintStatus(step.status),
+        step.attempt > 0 ? String(step.attempt) : '',
+        step.started_at === null ? '' : formatMs((step.completed_at === null ? now : Date.parse(step.completed_at)) - Date.parse(step.started_at)),
+        step.status === 'running' || step.status === 'waiting_approval' ? `dir ${path.relative(projectRoot, step.step_dir)}` : (step.error?.message ?? step.skip_reason ?? ''),
+      ]),
+    ]),
+  );
+  if (status === 'interrupted' || status === 'failed' || status === 'cancelled') printLines('', `Resume with: tapps-agents workflow resume ${state.run_id}`);
+  return EXIT.OK;
+}
+
+export async function workflowCancelCommand(runId: string, flags: { json?: boolean }, command: Command): Promise<number> {
+  const report = await cancelRun(projectRootOf(command), runId);
+  if (flags.json === true) printJson(report);
+  else if (report.action === 'signalled') printLines(`Sent SIGTERM to the executor of run ${runId} (pid ${String(report.pid)}); it kills running steps and marks the run cancelled.`);
+  else if (report.action === 'marked') printLines(`Run ${runId} had no live executor; marked it cancelled. Resume with: tapps-agents workflow resume ${runId}`);
+  else printLines(`Run ${runId} is already ${report.status}; nothing to cancel.`);
+  return EXIT.OK;
+}
+
+function paintStatus(status: string): string {
+  if (status === 'succeeded') return colour.ok(status);
+  if (status === 'failed' || status === 'interrupted') return colour.error(status);
+  if (status === 'cancelled') return colour.warn(status);
+  return colour.bold(status);
+}

@@ -1,0 +1,72 @@
+// Model engines through the AI SDK: any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, LM Studio) and Anthropic.
+// Providers are optional peer dependencies loaded on first use. The SDK's own retries are off: the workflow's retry
+// policy is the one retry layer (the original stacked three), so a retryable provider error comes back as retryable.
+
+import type { LanguageModel } from 'ai';
+import type { Usage } from '../observability/observer.js';
+import type { Engine, EngineRequest, EngineResult } from './engine.js';
+import type { EngineSpec } from './engine-spec.js';
+import { importOptional } from './optional-module.js';
+import { PROVIDER_PACKAGES } from './select-engine.js';
+
+/** An engine that sends the prompt to a chat model and returns its text. */
+export function createAiSdkEngine(spec: EngineSpec): Engine {
+  return {
+    name: spec.name,
+    writesFiles: false,
+    async generate(request) {
+      const { generateText, APICallError } = await import('ai');
+      const model = await languageModel(spec, request.env);
+      const timeoutMs = Math.min(request.timeoutMs, spec.timeoutMs ?? Number.POSITIVE_INFINITY);
+      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
+      const base: Usage = { engine: spec.name, ...(spec.model === undefined ? {} : { model: spec.model }) };
+      try {
+        const result = await generateText({ model, system: request.system, prompt: request.prompt, maxRetries: 0, abortSignal: signal });
+        return { ok: true, text: result.text, usage: { ...base, ...tokens(result.totalUsage.inputTokens, result.totalUsage.outputTokens) } };
+      } catch (error) {
+        return { ok: false, error: describeFailure(error, request, timeoutMs, spec, APICallError.isInstance(error) ? error : undefined), usage: base };
+      }
+    },
+  };
+}
+
+async function languageModel(spec: EngineSpec, env: NodeJS.ProcessEnv): Promise<LanguageModel> {
+  const apiKey = spec.apiKeyEnv === undefined ? undefined : env[spec.apiKeyEnv];
+  const modelId = spec.model ?? '';
+  if (spec.provider === 'anthropic') {
+    const { createAnthropic } = await importOptional<typeof import('@ai-sdk/anthropic')>(PROVIDER_PACKAGES.anthropic, `The engine "${spec.name}"`);
+    return createAnthropic({ ...(apiKey === undefined ? {} : { apiKey }), ...(spec.baseUrl === undefined ? {} : { baseURL: spec.baseUrl }) })(modelId);
+  }
+  const { createOpenAICompatible } = await importOptional<typeof import('@ai-sdk/openai-compatible')>(PROVIDER_PACKAGES['openai-compatible'], `The engine "${spec.name}"`);
+  return createOpenAICompatible({ name: spec.name, baseURL: spec.baseUrl ?? 'https://api.openai.com/v1', includeUsage: true, ...(apiKey === undefined ? {} : { apiKey }) })(modelId);
+}
+
+function tokens(input: number | undefined, output: number | undefined): Usage {
+  return { ...(input === undefined ? {} : { input_tokens: input }), ...(output === undefined ? {} : { output_tokens: output }) };
+}
+
+function describeFailure(
+  error: unknown,
+  request: EngineRequest,
+  timeoutMs: number,
+  spec: EngineSpec,
+  apiError: { statusCode?: number; isRetryable: boolean; message: string } | undefined,
+): Extract<EngineResult, { ok: false }>['error'] {
+  if (request.signal.aborted) return { code: 'CANCELLED', message: `The call to engine "${spec.name}" was cancelled`, retryable: false };
+  if (isAbort(error)) return { code: 'TIMEOUT', message: `Engine "${spec.name}" did not answer within ${timeoutMs} ms`, retryable: true };
+  if (apiError !== undefined) {
+    const status = apiError.statusCode === undefined ? '' : ` (HTTP ${apiError.statusCode})`;
+    return { code: 'PROVIDER_ERROR', message: `Engine "${spec.name}" failed${status}: ${firstLine(apiError.message)}`, retryable: apiError.isRetryable };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'PROVIDER_ERROR', message: `Engine "${spec.name}" failed: ${firstLine(message)}`, retryable: true };
+}
+
+function isAbort(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'AbortError' || error.name === 'TimeoutError' || (error.cause instanceof Error && isAbort(error.cause));
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').slice(0, 300);
+}

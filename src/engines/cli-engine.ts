@@ -1,0 +1,50 @@
+// Coding-agent CLI engines (claude, codex, cursor-agent, aider, gemini): run headless in the step directory, in their
+// own process group under the step timeout, with the prompt as one argv element. They edit files themselves.
+
+import { runProcess } from '../exec/run-process.js';
+import { cliArguments, parseCliOutput, type CliProvider } from './cli-invocations.js';
+import type { Engine } from './engine.js';
+import type { EngineSpec } from './engine-spec.js';
+
+/** Output kept from a CLI run (its JSON answer is at the end). */
+const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+/** An engine that runs a coding-agent CLI. */
+export function createCliEngine(spec: EngineSpec & { provider: CliProvider }): Engine {
+  const command = spec.command ?? spec.provider;
+  return {
+    name: spec.name,
+    writesFiles: true,
+    async generate(request) {
+      const timeoutMs = Math.min(request.timeoutMs, spec.timeoutMs ?? Number.POSITIVE_INFINITY);
+      const prompt = `${request.system}\n\n${request.prompt}`;
+      const result = await runProcess({
+        file: command,
+        args: cliArguments(spec.provider, prompt, spec.model, request.expectedFiles),
+        cwd: request.cwd,
+        env: request.env,
+        timeoutMs,
+        signal: request.signal,
+        maxOutputBytes: MAX_OUTPUT_BYTES,
+      });
+      const answer = parseCliOutput(spec.provider, result.stdout);
+      const usage = { engine: spec.name, ...(spec.model === undefined ? {} : { model: spec.model }), ...answer.usage };
+      if (result.spawnError !== undefined) {
+        return { ok: false, error: { code: 'SPAWN_FAILED', message: `Cannot run ${JSON.stringify(command)}: ${result.spawnError.code ?? result.spawnError.message}`, retryable: false }, usage };
+      }
+      if (result.timedOut) return { ok: false, error: { code: 'TIMEOUT', message: `${command} timed out after ${timeoutMs} ms (process group killed)`, retryable: true }, usage };
+      if (result.cancelled) return { ok: false, error: { code: 'CANCELLED', message: `${command} was cancelled`, retryable: false }, usage };
+      if (result.exitCode !== 0 || answer.failed !== undefined) {
+        const reason = result.exitCode === 0 ? 'reported an error' : result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
+        const detail = answer.failed ?? lastLine(result.stderr) ?? lastLine(result.stdout);
+        return { ok: false, error: { code: 'ENGINE_FAILED', message: `${command} ${reason}${detail === undefined ? '' : `: ${detail}`}`, retryable: true }, usage };
+      }
+      return { ok: true, text: answer.text, usage };
+    },
+  };
+}
+
+function lastLine(text: string): string | undefined {
+  const line = text.trimEnd().split('\n').at(-1)?.trim();
+  return line === undefined || line === '' ? undefined : line.slice(0, 300);
+}

@@ -1,0 +1,20 @@
+// Builds the engine an EngineSpec describes.
+
+import { createAiSdkEngine } from './ai-sdk-engine.js';
+import { createCliEngine } from './cli-engine.js';
+import type { Engine } from './engine.js';
+import type { EngineSpec } from './engine-spec.js';
+import { createManualEngine } from './manual-engine.js';
+
+/** The engine for `spec` (no I/O happens until `generate`). */
+export function createEngine(spec: EngineSpec): Engine {
+  switch (spec.provider) {
+    case 'openai-compatible':
+    case 'anthropic':
+      return createAiSdkEngine(spec);
+    case 'manual':
+      return createManualEngine(spec.name);
+    default:
+      return createCliEngine({ ...spec, provider: spec.provider });
+  }
+}

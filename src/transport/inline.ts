@@ -1,0 +1,95 @@
+// The `inline` transport: runs a step attempt in the executor's own process through executeSkill (no background
+// agent). Shell steps still get their own process group, so a timeout or cancel kills everything they started.
+
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { executeSkill } from '../agents/execute-skill.js';
+import type { SkillResult } from '../agents/skill.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Logger } from '../observability/observer.js';
+import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
+
+export interface InlineTransportOptions {
+  projectRoot: string;
+  config?: ResolvedConfig;
+  logger: Logger;
+  /** Check that every expected artifact exists and is newer than the attempt's start. @default true */
+  artifactDetection?: boolean;
+}
+
+/** Creates the inline transport. */
+export function createInlineTransport(options: InlineTransportOptions): Transport {
+  return {
+    kind: 'inline',
+    run: (attempt, signal) => runInline(attempt, signal, options),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function runInline(attempt: StepAttempt, signal: AbortSignal, options: InlineTransportOptions): Promise<AttemptOutcome> {
+  const startedAt = new Date();
+  const controller = new AbortController();
+  let timedOut = false;
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('timeout'));
+  }, attempt.timeoutMs);
+  let result: SkillResult;
+  try {
+    result = await executeSkill(attempt.invocation, {
+      projectRoot: options.projectRoot,
+      stepDir: attempt.stepDir,
+      correlation: attempt.correlation,
+      timeoutMs: attempt.timeoutMs,
+      signal: controller.signal,
+      env: attempt.env,
+      inputs: attempt.inputs,
+      expectedArtifacts: attempt.expectedArtifacts,
+      ...(attempt.engine === undefined ? {} : { engine: attempt.engine }),
+      ...(options.config === undefined ? {} : { config: options.config }),
+      logger: options.logger,
+    });
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+  const done = (status: AttemptOutcome['status'], extra: Partial<SkillResult> = {}): AttemptOutcome => ({
+    ...result,
+    ...extra,
+    status,
+    startedAt: startedAt.toISOString(),
+    completedAt: new Date().toISOString(),
+  });
+  if (timedOut || result.error?.code === 'TIMEOUT') {
+    return done('timeout', { error: { message: `Step timed out after ${attempt.timeoutMs} ms`, code: 'TIMEOUT', retryable: true } });
+  }
+  if (signal.aborted) return done('cancelled', { error: { message: 'Step was cancelled', code: 'CANCELLED', retryable: false } });
+  if (result.status === 'success' && options.artifactDetection !== false && attempt.expectedArtifacts.length > 0) {
+    const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startedAt.getTime());
+    if (missing.length > 0) {
+      return done('failed', {
+        error: { message: `Step finished but did not create ${missing.map((file) => JSON.stringify(file)).join(', ')} (expected in ${attempt.stepDir})`, code: 'ARTIFACTS_MISSING', retryable: true },
+      });
+    }
+    return done('success', { artifacts: [...new Set([...result.artifacts, ...attempt.expectedArtifacts])] });
+  }
+  return done(result.status);
+}
+
+/** Expected artifacts that do not exist, or were not written during this attempt. */
+export async function missingArtifacts(workDir: string, expected: readonly string[], sinceMs: number): Promise<string[]> {
+  const missing: string[] = [];
+  for (const file of expected) {
+    try {
+      const info = await stat(path.resolve(workDir, file));
+      // File systems with coarse timestamps round down; allow one second.
+      if (info.mtimeMs < sinceMs - 1000) missing.push(file);
+    } catch {
+      missing.push(file);
+    }
+  }
+  return missing;
+}

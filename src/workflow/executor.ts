@@ -1,0 +1,517 @@
+// The executor: schedules a workflow's steps as a DAG (parallel up to a limit), applies conditions, retries, on_error,
+// gates and approvals, hands attempts to a Transport, and records everything durably so a run can be resumed.
+//
+// Durability rule: before a new attempt is dispatched, every earlier completion is on disk (RunStore.flush), so after
+// a crash only the steps that were running at that moment run again — and each of those once, with the same attempt
+// number (a transport can adopt a result that landed meanwhile). Between dispatches, state.json writes are coalesced.
+
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { formatSkillCommand } from '../agents/skill-command.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { redactSecrets } from '../observability/redact.js';
+import { silentObserver, type ExecutionObserver, type ExecutionStatus } from '../observability/observer.js';
+import type { AttemptOutcome, Transport } from '../transport/transport.js';
+import { waitForApproval } from './approval.js';
+import { systemClock, type Clock } from './clock.js';
+import { transitiveDependencies } from './dependencies.js';
+import { ExpressionEvaluationError } from './expression.js';
+import type { GateTarget, Step, Workflow } from './model.js';
+import { retryDelayMs, retryPolicyFor, shouldRetry } from './retry-policy.js';
+import { runPaths, stepStateDir } from './run-paths.js';
+import { thisExecutor, RunStore, type RunEvent, type RunState, type StepState, type StepStatus } from './run-state.js';
+import { evaluateInRun } from './step-scope.js';
+
+/** Inputs of {@link executeRun}. */
+export interface ExecuteRunOptions {
+  projectRoot: string;
+  workflow: Workflow;
+  config: ResolvedConfig;
+  transport: Transport;
+  /** The state to drive: a new one from {@link newRunState}, or one read back for a resume. */
+  state: RunState;
+  /** Metrics and audit. @default silentObserver */
+  observer?: ExecutionObserver;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Random numbers in [0, 1) for retry jitter. @default Math.random */
+  random?: () => number;
+  /** Aborting cancels the run: running steps are killed, and the run is marked cancelled (resumable). */
+  signal?: AbortSignal;
+  /** Called with each event as it is appended to events.jsonl. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+/** What a run came to. */
+export interface RunReport {
+  state: RunState;
+}
+
+const TERMINAL: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+/** String outputs kept in state.json are cut to this many characters (the full text is in the step log). */
+const MAX_OUTPUT_CHARS = 4096;
+
+/** A fresh state for a new run of `workflow`. */
+export function newRunState(options: { projectRoot: string; workflow: Workflow; runId: string; params: Record<string, unknown>; autoExecution: boolean; transport: string }): RunState {
+  const now = new Date().toISOString();
+  const { projectRoot, workflow, runId } = options;
+  return {
+    schemaVersion: 1,
+    run_id: runId,
+    workflow_id: workflow.id,
+    workflow_name: workflow.name,
+    workflow_file: workflow.absolutePath,
+    status: 'running',
+    executor: thisExecutor(),
+    started_at: now,
+    updated_at: now,
+    completed_at: null,
+    error: null,
+    params: { ...workflow.params, ...options.params },
+    auto_execution: options.autoExecution,
+    transport: options.transport,
+    gate_iterations: {},
+    steps: Object.fromEntries(
+      workflow.steps.map((step): [string, StepState] => [
+        step.id,
+        {
+          name: step.name,
+          status: 'pending',
+          attempt: 0,
+          started_at: null,
+          completed_at: null,
+          step_dir: stepStateDir(projectRoot, runId, step.id),
+          work_dir: projectRoot,
+          outputs: {},
+          artifacts: [],
+          error: null,
+          ...(step.invocation === undefined ? {} : { agent: step.invocation.agent, action: step.invocation.action }),
+        },
+      ]),
+    ),
+  };
+}
+
+/**
+ * Prepares a stored state for a resume: steps that did not succeed or get skipped by their condition run again;
+ * a step that was running keeps its attempt number (the same attempt is dispatched again).
+ */
+export function prepareResume(state: RunState): void {
+  for (const step of Object.values(state.steps)) {
+    const stoppedSkip = step.status === 'skipped' && step.skip_reason?.startsWith('run ') === true;
+    if (step.status === 'failed' || step.status === 'cancelled' || stoppedSkip) {
+      step.status = 'pending';
+      step.error = null;
+      step.completed_at = null;
+      delete step.skip_reason;
+    }
+    if (step.status === 'running' && step.attempt > 0 && step.retry_at === undefined) {
+      step.interrupted_attempt = step.attempt;
+      step.status = 'pending';
+    } else if (step.status === 'running' || step.status === 'waiting_approval') step.status = 'pending';
+    delete step.retry_at;
+  }
+  state.status = 'running';
+  state.error = null;
+  state.completed_at = null;
+  state.executor = thisExecutor();
+}
+
+/**
+ * Runs (or resumes) a workflow to its end.
+ * @example
+ * const state = newRunState({ projectRoot, workflow, runId: newRunId(workflow.id), params: {}, autoExecution: false, transport: 'inline' });
+ * const report = await executeRun({ projectRoot, workflow, config, transport, state });
+ */
+export async function executeRun(options: ExecuteRunOptions): Promise<RunReport> {
+  const run = new RunDriver(options);
+  return run.drive();
+}
+
+class RunDriver {
+  private readonly options: ExecuteRunOptions;
+  private readonly store: RunStore;
+  private readonly observer: ExecutionObserver;
+  private readonly clock: Clock;
+  private readonly steps: Map<string, Step>;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly controllers = new Map<string, AbortController>();
+  /** Set when a step failed with on_error fail: nothing new starts except `always`/`on_failure` steps. */
+  private stopError: string | undefined;
+  private readonly limit: number;
+
+  constructor(options: ExecuteRunOptions) {
+    this.options = options;
+    this.store = new RunStore(options.projectRoot, options.state, options.onEvent);
+    this.observer = options.observer ?? silentObserver;
+    this.clock = options.clock ?? systemClock;
+    this.steps = new Map(options.workflow.steps.map((step) => [step.id, step]));
+    this.limit = Math.max(1, options.workflow.concurrency ?? options.config.workflow.concurrency);
+  }
+
+  /** Read through a method so TypeScript does not narrow it across awaits. */
+  private isCancelled(): boolean {
+    return this.options.signal?.aborted === true;
+  }
+
+  private get state(): RunState {
+    return this.store.state;
+  }
+
+  async drive(): Promise<RunReport> {
+    const { signal } = this.options;
+    await this.store.open();
+    const resumed = Object.values(this.state.steps).some((step) => step.attempt > 0 || step.status !== 'pending');
+    this.store.emit(resumed ? 'run.resumed' : 'run.started', { workflowId: this.state.workflow_id, workflowName: this.state.workflow_name, steps: this.options.workflow.steps.map((step) => step.id), transport: this.options.transport.kind });
+    this.store.changed();
+    const onAbort = () => {
+      for (const controller of this.controllers.values()) controller.abort(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.loop();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    this.finish();
+    await this.store.close();
+    return { state: this.state };
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      if (this.options.signal?.aborted !== true) {
+        await this.store.flush();
+        this.dispatchReady();
+      }
+      if (this.running.size === 0) return;
+      await Promise.race(this.running.values());
+    }
+  }
+
+  /** Starts every step whose dependencies have finished, up to the concurrency limit. */
+  private dispatchReady(): void {
+    for (const step of this.options.workflow.steps) {
+      if (this.running.size >= this.limit) return;
+      const stepState = this.state.steps[step.id] as StepState;
+      if (stepState.status !== 'pending' || this.running.has(step.id)) continue;
+      if (!step.dependsOn.every((dep) => TERMINAL.has(this.state.steps[dep]?.status ?? 'pending'))) continue;
+      if (step.concurrencyGroup !== undefined && [...this.running.keys()].some((id) => this.steps.get(id)?.concurrencyGroup === step.concurrencyGroup)) continue;
+      const skip = this.skipReason(step);
+      if (skip !== undefined) {
+        if (skip.failed) this.failStep(step, skip.reason, 'CONDITION_ERROR');
+        else this.skipStep(step, skip.reason);
+        continue;
+      }
+      const task = this.runStep(step).finally(() => this.running.delete(step.id));
+      this.running.set(step.id, task);
+    }
+  }
+
+  /** Why a ready step does not run, or undefined when it does. */
+  private skipReason(step: Step): { reason: string; failed?: boolean } | undefined {
+    const condition = step.condition;
+    if (this.stopError !== undefined) {
+      if (condition.kind === 'always' || condition.kind === 'on_failure') return undefined;
+      return { reason: 'run stopped after a failure' };
+    }
+    switch (condition.kind) {
+      case 'default':
+      case 'always':
+        return undefined;
+      case 'on_failure':
+        return Object.values(this.state.steps).some((other) => other.status === 'failed') ? undefined : { reason: 'condition on_failure: no step has failed' };
+      case 'prerequisites_met': {
+        const unmet = [...transitiveDependencies(new Map([...this.steps].map(([id, other]) => [id, other.dependsOn])), step.id)].filter((id) => this.state.steps[id]?.status !== 'succeeded');
+        return unmet.length === 0 ? undefined : { reason: `condition prerequisites_met: ${unmet.map((id) => `"${id}" ${this.state.steps[id]?.status ?? 'unknown'}`).join(', ')}` };
+      }
+      case 'expression':
+        try {
+          return evaluateInRun(condition.expression, this.state) ? undefined : { reason: `condition is false: ${condition.text}` };
+        } catch (error) {
+          if (!(error instanceof ExpressionEvaluationError)) throw error;
+          return { reason: `condition ${JSON.stringify(condition.text)} cannot be evaluated: ${error.message} (${this.options.workflow.file}:${step.location.line})`, failed: true };
+        }
+    }
+  }
+
+  private skipStep(step: Step, reason: string): void {
+    const stepState = this.state.steps[step.id] as StepState;
+    stepState.status = 'skipped';
+    stepState.skip_reason = reason;
+    stepState.completed_at = new Date().toISOString();
+    this.store.changed();
+    this.store.emit('step.skipped', { stepId: step.id, reason });
+    void this.record(step, stepState, 'skipped', stepState.completed_at, stepState.completed_at, reason);
+  }
+
+  private failStep(step: Step, message: string, code: string): void {
+    const stepState = this.state.steps[step.id] as StepState;
+    stepState.status = 'failed';
+    stepState.error = { message, code, retryable: false };
+    stepState.completed_at = new Date().toISOString();
+    this.store.changed();
+    this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt: stepState.attempt, error: message });
+    this.afterFailure(step, message);
+  }
+
+  private afterFailure(step: Step, message: string): void {
+    if (step.onError === 'continue') return;
+    this.stopError ??= `step "${step.id}" failed: ${message}`;
+  }
+
+  private async runStep(step: Step): Promise<void> {
+    if (step.approval !== undefined) {
+      await this.waitForApproval(step);
+      return;
+    }
+    const stepState = this.state.steps[step.id] as StepState;
+    const policy = retryPolicyFor(this.options.config.autoExecution.retry, step.retry, step.onError === 'retry');
+    // A step left `running` by a crash gets the same attempt again, so a transport can adopt its result.
+    let attempt = stepState.interrupted_attempt ?? stepState.attempt + 1;
+    delete stepState.interrupted_attempt;
+    await mkdir(stepState.step_dir, { recursive: true, mode: 0o700 });
+    const missing: string[] = [];
+    for (const file of step.requires) if (!(await artifactExists(stepState.work_dir, file))) missing.push(file);
+    if (missing.length > 0) {
+      this.failStep(step, `required artifact${missing.length > 1 ? 's' : ''} ${missing.map((file) => JSON.stringify(file)).join(', ')} not found in ${stepState.work_dir}`, 'REQUIRES_MISSING');
+      return;
+    }
+    for (;;) {
+      const controller = new AbortController();
+      this.controllers.set(step.id, controller);
+      if (this.options.signal?.aborted === true) controller.abort();
+      const createdAt = new Date().toISOString();
+      stepState.status = 'running';
+      stepState.attempt = attempt;
+      stepState.started_at = createdAt;
+      stepState.completed_at = null;
+      stepState.error = null;
+      delete stepState.retry_at;
+      this.store.changed();
+      this.store.emit('step.started', { stepId: step.id, attempt, name: step.name });
+      const correlation = { workflow_id: this.state.workflow_id, run_id: this.state.run_id, step_id: step.id, attempt };
+      void this.observer.audit({ event: 'execution.started', ...correlation, actor: 'executor', details: { transport: this.options.transport.kind } });
+      const invocation = step.invocation as NonNullable<Step['invocation']>;
+      const outcome = await this.options.transport.run(
+        {
+          correlation: { ...correlation, created_at: createdAt },
+          invocation,
+          stepDir: stepState.work_dir,
+          expectedArtifacts: step.creates,
+          inputs: Object.fromEntries(step.requires.map((file) => [file, path.resolve(stepState.work_dir, file)])),
+          timeoutMs: step.timeoutMs ?? this.options.config.autoExecution.polling.timeoutMs,
+          env: { ...process.env, ...step.env, TAPPS_RUN_ID: this.state.run_id, TAPPS_STEP_ID: step.id, TAPPS_ATTEMPT: String(attempt), TAPPS_STEP_DIR: stepState.step_dir },
+          ...(step.engine === undefined ? {} : { engine: step.engine }),
+          instructions: `Run step "${step.name}" of workflow "${this.state.workflow_name}": ${formatSkillCommand(invocation)}`,
+        },
+        controller.signal,
+      );
+      this.controllers.delete(step.id);
+      stepState.outputs = trimOutputs(outcome.outputs);
+      stepState.artifacts = outcome.artifacts;
+      stepState.completed_at = outcome.completedAt;
+      stepState.error = outcome.error ?? null;
+      const status: ExecutionStatus = outcome.status;
+      void this.record(step, stepState, status, outcome.startedAt, outcome.completedAt, outcome.error?.message ?? null, outcome);
+      if (outcome.status === 'success') {
+        void this.observer.audit({ event: 'execution.completed', ...correlation, actor: 'executor' });
+        stepState.status = 'succeeded';
+        this.store.changed();
+        this.store.emit('step.finished', { stepId: step.id, status: 'succeeded', attempt, output: outcome.output });
+        this.applyGate(step);
+        return;
+      }
+      const message = outcome.error?.message ?? `Step ended with status ${outcome.status}`;
+      void this.observer.audit({ event: outcome.status === 'timeout' ? 'execution.timeout' : 'execution.failed', ...correlation, actor: 'executor', details: { error: message } });
+      if (outcome.status === 'cancelled' || this.options.signal?.aborted === true) {
+        stepState.status = 'cancelled';
+        this.store.changed();
+        this.store.emit('step.finished', { stepId: step.id, status: 'cancelled', attempt, error: message });
+        return;
+      }
+      const retryable = outcome.error?.retryable ?? outcome.status === 'timeout';
+      if (shouldRetry(policy, attempt, retryable) && this.stopError === undefined) {
+        const delay = retryDelayMs(policy, attempt, (this.options.random ?? Math.random)());
+        stepState.status = 'running';
+        stepState.retry_at = new Date(this.clock.now() + delay).toISOString();
+        this.store.changed();
+        this.store.emit('step.retry', { stepId: step.id, attempt, nextAttempt: attempt + 1, delayMs: delay, error: message });
+        void this.observer.audit({ event: 'retry.scheduled', ...correlation, actor: 'executor', details: { delay_ms: delay, next_attempt: attempt + 1, error: message } });
+        await this.clock.sleep(delay, this.options.signal);
+        if (this.isCancelled()) {
+          stepState.status = 'cancelled';
+          this.store.changed();
+          this.store.emit('step.finished', { stepId: step.id, status: 'cancelled', attempt, error: 'cancelled while waiting to retry' });
+          return;
+        }
+        attempt++;
+        continue;
+      }
+      stepState.status = 'failed';
+      this.store.changed();
+      this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt, error: message, onError: step.onError });
+      this.afterFailure(step, message);
+      return;
+    }
+  }
+
+  private async waitForApproval(step: Step): Promise<void> {
+    const stepState = this.state.steps[step.id] as StepState;
+    const approval = step.approval as NonNullable<Step['approval']>;
+    stepState.attempt = Math.max(1, stepState.attempt);
+    stepState.started_at ??= new Date().toISOString();
+    stepState.status = 'waiting_approval';
+    this.state.status = 'waiting_approval';
+    this.store.changed();
+    this.store.emit('step.waiting_approval', { stepId: step.id, prompt: approval.prompt, approve: `tapps-agents workflow approve ${this.state.run_id} ${step.id}`, reject: `tapps-agents workflow reject ${this.state.run_id} ${step.id}` });
+    const deadline = approval.timeoutMs === undefined ? undefined : Date.parse(stepState.started_at) + approval.timeoutMs;
+    const decision = await waitForApproval(runPaths(this.options.projectRoot, this.state.run_id).approval(step.id), this.clock, this.options.signal ?? new AbortController().signal, deadline);
+    if (!Object.values(this.state.steps).some((other) => other.status === 'waiting_approval' && other !== stepState)) this.state.status = 'running';
+    stepState.completed_at = new Date().toISOString();
+    if (decision === undefined) {
+      if (this.options.signal?.aborted === true) {
+        stepState.status = 'cancelled';
+        this.store.changed();
+        this.store.emit('step.finished', { stepId: step.id, status: 'cancelled', attempt: stepState.attempt, error: 'cancelled while waiting for approval' });
+        return;
+      }
+      const message = `Nobody approved or rejected within ${approval.timeoutMs ?? 0} ms`;
+      stepState.status = 'failed';
+      stepState.error = { message, code: 'APPROVAL_TIMEOUT', retryable: false };
+      this.store.changed();
+      this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt: stepState.attempt, error: message });
+      this.afterFailure(step, message);
+      return;
+    }
+    stepState.outputs = { decision: decision.decision, by: decision.by, at: decision.at, ...(decision.comment === undefined ? {} : { comment: decision.comment }) };
+    if (decision.decision === 'approved') {
+      stepState.status = 'succeeded';
+      this.store.changed();
+      this.store.emit('step.finished', { stepId: step.id, status: 'succeeded', attempt: stepState.attempt, output: `approved by ${decision.by}` });
+      return;
+    }
+    const message = `Rejected by ${decision.by}${decision.comment === undefined ? '' : `: ${decision.comment}`}`;
+    stepState.status = 'failed';
+    stepState.error = { message, code: 'REJECTED', retryable: false };
+    this.store.changed();
+    this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt: stepState.attempt, error: message });
+    this.afterFailure(step, message);
+  }
+
+  /** After a step succeeded: decide its gate and follow on_pass / on_fail (bounded loops). */
+  private applyGate(step: Step): void {
+    const gate = step.gate;
+    if (gate === undefined) return;
+    const stepState = this.state.steps[step.id] as StepState;
+    let passed: boolean;
+    try {
+      passed = evaluateInRun(gate.expression, this.state, stepState.outputs);
+    } catch (error) {
+      if (!(error instanceof ExpressionEvaluationError)) throw error;
+      this.markGateFailure(step, `gate condition ${JSON.stringify(gate.text)} cannot be evaluated: ${error.message}`, 'GATE_ERROR');
+      return;
+    }
+    const target: GateTarget = passed ? gate.onPass : gate.onFail;
+    this.store.emit(passed ? 'gate.passed' : 'gate.failed', { stepId: step.id, condition: gate.text, target: target.kind === 'step' ? target.stepId : target.kind });
+    if (target.kind === 'next') return;
+    if (target.kind === 'fail') {
+      this.markGateFailure(step, `gate failed: ${gate.text}`, 'GATE_FAILED');
+      return;
+    }
+    const to = target.kind === 'retry' ? step : (this.steps.get(target.stepId) as Step);
+    if (to.index > step.index) {
+      // A jump forward: the steps in between are skipped.
+      for (const other of this.options.workflow.steps) {
+        const otherState = this.state.steps[other.id] as StepState;
+        if (other.index > step.index && other.index < to.index && otherState.status === 'pending') this.skipStep(other, `skipped by the gate of "${step.id}" (jump to "${to.id}")`);
+      }
+      return;
+    }
+    const iterations = (this.state.gate_iterations[step.id] ?? 0) + 1;
+    if (iterations > gate.maxIterations) {
+      this.store.emit('gate.exhausted', { stepId: step.id, iterations: gate.maxIterations });
+      this.markGateFailure(step, `gate loop stopped after ${gate.maxIterations} iterations (max_iterations); last result: ${passed ? 'passed' : 'failed'} ${gate.text}`, 'GATE_LOOP_EXHAUSTED');
+      return;
+    }
+    this.state.gate_iterations[step.id] = iterations;
+    for (const other of this.options.workflow.steps) {
+      if (other.index < to.index || other.index > step.index) continue;
+      const otherState = this.state.steps[other.id] as StepState;
+      if (this.running.has(other.id) && other.id !== step.id) continue;
+      otherState.status = 'pending';
+      otherState.completed_at = null;
+      delete otherState.skip_reason;
+    }
+    this.store.changed();
+    this.store.emit('gate.loop', { stepId: step.id, to: to.id, iteration: iterations, maxIterations: gate.maxIterations });
+  }
+
+  private markGateFailure(step: Step, message: string, code: string): void {
+    const stepState = this.state.steps[step.id] as StepState;
+    stepState.status = 'failed';
+    stepState.error = { message, code, retryable: false };
+    this.store.changed();
+    this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt: stepState.attempt, error: message, onError: step.onError });
+    this.afterFailure(step, message);
+  }
+
+  private async record(step: Step, stepState: StepState, status: ExecutionStatus, startedAt: string, completedAt: string, error: string | null, outcome?: AttemptOutcome): Promise<void> {
+    try {
+      await this.observer.recordExecution({
+        execution_id: `${this.state.run_id}/${step.id}/${stepState.attempt}`,
+        workflow_id: this.state.workflow_id,
+        run_id: this.state.run_id,
+        step_id: step.id,
+        agent: step.invocation?.agent ?? 'approval',
+        action: step.invocation?.action ?? 'approve',
+        command: step.invocation === undefined ? '' : redactSecrets(formatSkillCommand(step.invocation)),
+        status,
+        duration_ms: Math.max(0, Date.parse(completedAt) - Date.parse(startedAt)),
+        retry_count: Math.max(0, stepState.attempt - 1),
+        started_at: startedAt,
+        completed_at: completedAt,
+        error_message: error,
+        usage: outcome?.usage ?? null,
+      });
+    } catch {
+      // The observer must never break a run.
+    }
+  }
+
+  private finish(): void {
+    const cancelled = this.options.signal?.aborted === true;
+    const steps = Object.values(this.state.steps);
+    if (cancelled) {
+      this.state.status = 'cancelled';
+      this.state.error = 'cancelled';
+    } else if (this.stopError !== undefined) {
+      this.state.status = 'failed';
+      this.state.error = this.stopError;
+    } else if (steps.every((step) => TERMINAL.has(step.status))) {
+      this.state.status = 'succeeded';
+    } else {
+      this.state.status = 'failed';
+      this.state.error = `Run blocked: ${steps.filter((step) => !TERMINAL.has(step.status)).length} steps could not start`;
+    }
+    this.state.completed_at = new Date().toISOString();
+    this.store.changed();
+    const counts: Record<string, number> = {};
+    for (const step of steps) counts[step.status] = (counts[step.status] ?? 0) + 1;
+    this.store.emit('run.finished', { status: this.state.status, error: this.state.error, counts });
+  }
+}
+
+function trimOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, typeof value === 'string' && value.length > MAX_OUTPUT_CHARS ? `…${value.slice(-MAX_OUTPUT_CHARS)}` : value]));
+}
+
+/** True when `file` (relative to `workDir`) exists: required artifacts of steps that no step creates. */
+export async function artifactExists(workDir: string, file: string): Promise<boolean> {
+  try {
+    await stat(path.resolve(workDir, file));
+    return true;
+  } catch {
+    return false;
+  }
+}

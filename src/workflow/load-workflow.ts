@@ -1,0 +1,173 @@
+// Reads a workflow file of either shape, validates it and compiles it to the model, reporting every problem at once
+// with file:line:col (parse → schema → per-step compile → cross-step rules).
+
+import path from 'node:path';
+import { TappsError } from '../errors.js';
+import { formatProblem, sortProblems, type Problem } from '../config/problem.js';
+import { checkAgainstSchema } from '../config/schema-check.js';
+import { locate, problemAt, readYamlSource, type YamlSource } from '../config/yaml-source.js';
+import { closestMatches } from '../text/closest-match.js';
+import { compileStep, type CompiledStep } from './compile-step.js';
+import { dependencyMap, findCycles } from './dependencies.js';
+import { expressionPaths, type Expression } from './expression.js';
+import type { Step, Workflow } from './model.js';
+import { presetWorkflowSchema, singleStepSchema, workflowBodySchema, type StepInput, type WorkflowBodyInput } from './workflow-schema.js';
+
+/** The outcome of validating a workflow file. */
+export interface WorkflowLoadResult {
+  /** The compiled workflow, when there are no errors. */
+  workflow: Workflow | undefined;
+  /** Errors and warnings in reading order. */
+  problems: Problem[];
+}
+
+/** Reads and validates a workflow file. Never throws for bad input: problems are in the result. */
+export async function loadWorkflow(file: string): Promise<WorkflowLoadResult> {
+  const absolutePath = path.resolve(file);
+  const read = await readYamlSource(absolutePath);
+  if (read.kind === 'missing') {
+    return { workflow: undefined, problems: [{ severity: 'error', file: read.file, path: '', message: 'workflow file not found; check the path given to --workflow' }] };
+  }
+  if (read.kind === 'invalid') return { workflow: undefined, problems: read.problems };
+  const { source } = read;
+  const data = source.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { workflow: undefined, problems: [problemAt(source, [], 'expected a mapping with "id" and "steps" (or a "workflow:" mapping)')] };
+  }
+  const preset = 'workflow' in data;
+  const problems = [...read.problems];
+  let body: WorkflowBodyInput | undefined;
+  let metadataAuto: boolean | undefined;
+  if (preset) {
+    const checked = checkAgainstSchema(presetWorkflowSchema, source);
+    problems.push(...checked.problems);
+    body = checked.value?.workflow;
+    metadataAuto = checked.value?.metadata?.auto_execution;
+  } else {
+    const checked = checkAgainstSchema(workflowBodySchema, source);
+    problems.push(...checked.problems);
+    body = checked.value;
+  }
+  if (body === undefined) return { workflow: undefined, problems: sortProblems(problems) };
+  const base = preset ? ['workflow'] : [];
+  const workflow = compileWorkflow(body, base, source, problems, preset, metadataAuto);
+  const errors = problems.some((problem) => problem.severity === 'error');
+  return { workflow: errors ? undefined : workflow, problems: sortProblems(problems) };
+}
+
+/**
+ * Loads a workflow and throws when it has errors.
+ * @throws {TappsError} WORKFLOW_INVALID listing every error as file:line:col.
+ */
+export async function loadWorkflowOrThrow(file: string): Promise<{ workflow: Workflow; warnings: Problem[] }> {
+  const result = await loadWorkflow(file);
+  if (result.workflow === undefined) {
+    const errors = result.problems.filter((problem) => problem.severity === 'error');
+    const noun = errors.length === 1 ? 'problem' : 'problems';
+    throw new TappsError('WORKFLOW_INVALID', `Workflow is invalid (${errors.length} ${noun}):\n${errors.map(formatProblem).join('\n')}`, {
+      details: { problems: result.problems },
+    });
+  }
+  return { workflow: result.workflow, warnings: result.problems };
+}
+
+/** Validates one step where it stands in the file; pushes its problems and returns it when it has no errors. */
+function checkStep(raw: unknown, index: number, count: number, preset: boolean, source: YamlSource, problems: Problem[]): StepInput | undefined {
+  const steps = Array.from({ length: count }, (_, other) => (other === index ? raw : undefined));
+  const checked = checkAgainstSchema(singleStepSchema(preset), { ...source, data: preset ? { workflow: { steps } } : { steps } });
+  problems.push(...checked.problems);
+  const value = checked.value as { steps?: (StepInput | undefined)[]; workflow?: { steps: (StepInput | undefined)[] } } | undefined;
+  return (preset ? value?.workflow?.steps : value?.steps)?.[index];
+}
+
+function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSource, problems: Problem[], preset: boolean, presetAuto: boolean | undefined): Workflow {
+  const compiled: CompiledStep[] = [];
+  /** Also the duplicates, so their references are checked too. */
+  const checked: CompiledStep[] = [];
+  const firstIndex = new Map<string, number>();
+  const inputs = body.steps.map((raw, index) => checkStep(raw, index, body.steps.length, preset, source, problems));
+  inputs.forEach((input, index) => {
+    if (input === undefined) return;
+    const step = compileStep(input, index, [...base, 'steps', index], source, problems);
+    if (step !== undefined) checked.push(step);
+    const id = step?.id ?? input.id;
+    if (id !== undefined) {
+      const first = firstIndex.get(id);
+      if (first !== undefined) {
+        const key = input.id === undefined ? 'step' : 'id';
+        problems.push(problemAt(source, [...base, 'steps', index, key], `duplicate step id "${id}" (first used by step ${first + 1}); step ids must be unique`));
+        return;
+      }
+      firstIndex.set(id, index);
+    }
+    if (step !== undefined) compiled.push(step);
+  });
+
+  const ids = [...firstIndex.keys()];
+  const stepPath = (step: CompiledStep, ...key: PropertyKey[]) => [...base, 'steps', step.index, ...key];
+  const unknownStep = (name: string) => {
+    const suggestion = closestMatches(name, ids, 1)[0];
+    return `unknown step "${name}"; ${suggestion === undefined ? `steps are: ${ids.join(', ')}` : `did you mean "${suggestion}"?`}`;
+  };
+  for (const step of checked) {
+    step.needs.forEach((need, index) => {
+      if (!firstIndex.has(need)) problems.push(problemAt(source, typeof inputs[step.index]?.needs === 'string' ? stepPath(step, 'needs') : stepPath(step, 'needs', index), unknownStep(need)));
+      if (need === step.id) problems.push(problemAt(source, stepPath(step, 'needs'), 'a step cannot need itself'));
+    });
+    if (step.next !== undefined && !firstIndex.has(step.next)) problems.push(problemAt(source, stepPath(step, 'next'), unknownStep(step.next)));
+    for (const [key, target] of [['on_pass', step.gate?.onPass], ['on_fail', step.gate?.onFail]] as const) {
+      if (target?.kind === 'step' && !firstIndex.has(target.stepId)) {
+        problems.push(problemAt(source, stepPath(step, 'gate', key), `${unknownStep(target.stepId)} (or use "next", "retry" or "fail")`));
+      }
+    }
+    (inputs[step.index]?.optional_steps ?? []).forEach((name, index) => {
+      if (!firstIndex.has(name)) problems.push(problemAt(source, stepPath(step, 'optional_steps', index), unknownStep(name)));
+    });
+    if (step.condition.kind === 'expression') checkPaths(step.condition.expression, stepPath(step, 'condition'), false);
+    if (step.gate !== undefined) checkPaths(step.gate.expression, stepPath(step, 'gate', inputs[step.index]?.gate?.condition === undefined ? '' : 'condition'), true);
+  }
+
+  function checkPaths(expression: Expression, keyPath: PropertyKey[], inGate: boolean) {
+    for (const field of expressionPaths(expression)) {
+      const [root, stepId, part] = field.segments;
+      const roots = inGate ? '"steps", "params" or "outputs"' : '"steps" or "params"';
+      if (root === 'params' && field.segments.length >= 2) continue;
+      if (root === 'outputs' && inGate && field.segments.length >= 2) continue;
+      if (root === 'steps' && stepId !== undefined) {
+        if (!firstIndex.has(stepId)) problems.push(problemAt(source, keyPath.filter((key) => key !== ''), `${field.text}: ${unknownStep(stepId)}`));
+        else if (part === undefined || !['status', 'outputs', 'attempt', 'error'].includes(part)) {
+          problems.push(problemAt(source, keyPath.filter((key) => key !== ''), `${field.text}: expected steps.${stepId}.status, .outputs.<key>, .attempt or .error`));
+        }
+        continue;
+      }
+      problems.push(problemAt(source, keyPath.filter((key) => key !== ''), `${field.text}: an expression reads ${roots} fields, e.g. steps.<id>.status == "succeeded"`));
+    }
+  }
+
+  const deps = dependencyMap(compiled);
+  const reported = new Set<string>();
+  for (const cycle of findCycles(deps)) {
+    const key = [...new Set(cycle)].sort().join(',');
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const first = compiled.find((step) => step.id === cycle[0]) as CompiledStep;
+    problems.push(problemAt(source, stepPath(first), `dependency cycle: ${cycle.join(' → ')}; a step cannot (indirectly) wait for itself (loops are written with gate on_fail)`));
+  }
+
+  const steps: Step[] = compiled.map(({ explicitDependencies: _explicit, ...step }) => ({ ...step, dependsOn: deps.get(step.id) ?? [] }));
+  const autoKey = preset && presetAuto === undefined ? [...base, 'metadata', 'auto_execution'] : ['metadata', 'auto_execution'];
+  const autoValue = preset ? (presetAuto ?? body.metadata?.auto_execution) : body.metadata?.auto_execution;
+  return {
+    id: body.id,
+    name: body.name ?? body.id,
+    description: body.description ?? '',
+    version: String(body.version ?? '1.0.0'),
+    shape: preset ? 'preset' : 'seed',
+    file: source.file,
+    absolutePath: source.absolutePath,
+    ...(autoValue === undefined ? {} : { autoExecution: { value: autoValue, ...locate(source, autoKey) } }),
+    ...(body.concurrency === undefined ? {} : { concurrency: body.concurrency }),
+    params: body.params ?? {},
+    steps,
+  };
+}

@@ -1,0 +1,112 @@
+// Looking at and steering runs from outside their executor: list, status, cancel, approve/reject.
+
+import { hostname } from 'node:os';
+import { TappsError } from '../errors.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
+import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
+import { checkRunId, runPaths } from './run-paths.js';
+import { displayedStatus, isPidAlive, listRunStates, readRunState, type RunState, type RunStatus } from './run-state.js';
+
+/** One run as `workflow list` shows it. */
+export interface RunSummary {
+  run_id: string;
+  workflow_id: string;
+  workflow_name: string;
+  status: RunStatus | 'interrupted';
+  started_at: string;
+  completed_at: string | null;
+  steps: Record<string, number>;
+}
+
+/** Every run of the project, newest first. */
+export async function listRuns(projectRoot: string): Promise<RunSummary[]> {
+  return (await listRunStates(projectRoot)).map(summarise);
+}
+
+function summarise(state: RunState): RunSummary {
+  const steps: Record<string, number> = {};
+  for (const step of Object.values(state.steps)) steps[step.status] = (steps[step.status] ?? 0) + 1;
+  return { run_id: state.run_id, workflow_id: state.workflow_id, workflow_name: state.workflow_name, status: displayedStatus(state), started_at: state.started_at, completed_at: state.completed_at, steps };
+}
+
+/** A run's full state plus the status to show. */
+export interface RunStatusReport {
+  status: RunStatus | 'interrupted';
+  state: RunState;
+}
+
+/**
+ * Reads one run.
+ * @throws {TappsError} RUN_NOT_FOUND
+ */
+export async function runStatus(projectRoot: string, runId: string): Promise<RunStatusReport> {
+  const state = await readRunState(projectRoot, checkRunId(runId));
+  return { status: displayedStatus(state), state };
+}
+
+/** What `workflow cancel` did. */
+export interface CancelReport {
+  run_id: string;
+  /** `signalled`: its executor was sent SIGTERM and will stop; `marked`: no executor was alive, the state was updated. */
+  action: 'signalled' | 'marked' | 'none';
+  pid?: number;
+  status: RunStatus | 'interrupted';
+}
+
+/**
+ * Cancels a run: a live executor (same host) gets SIGTERM, kills its steps' process groups and marks the run cancelled;
+ * a run with no live executor is marked cancelled here. A finished run is left alone.
+ * @throws {TappsError} RUN_NOT_FOUND; CONFLICT when the executor runs on another host.
+ */
+export async function cancelRun(projectRoot: string, runId: string): Promise<CancelReport> {
+  const state = await readRunState(projectRoot, checkRunId(runId));
+  if (state.status !== 'running' && state.status !== 'waiting_approval') return { run_id: runId, action: 'none', status: state.status };
+  if (state.executor.host !== hostname()) {
+    throw new TappsError('CONFLICT', `Run ${runId} is executed on host ${state.executor.host}; cancel it there`);
+  }
+  if (state.executor.pid !== process.pid && isPidAlive(state.executor.pid)) {
+    process.kill(state.executor.pid, 'SIGTERM');
+    return { run_id: runId, action: 'signalled', pid: state.executor.pid, status: 'running' };
+  }
+  const now = new Date().toISOString();
+  for (const step of Object.values(state.steps)) {
+    if (step.status === 'running' || step.status === 'waiting_approval') {
+      step.status = 'cancelled';
+      step.completed_at = now;
+    }
+  }
+  Object.assign(state, { status: 'cancelled', error: 'cancelled', completed_at: now, updated_at: now });
+  await writeFileAtomically(runPaths(projectRoot, runId).state, `${JSON.stringify(state, null, 1)}\n`);
+  return { run_id: runId, action: 'marked', status: 'cancelled' };
+}
+
+/** What `workflow approve|reject` did. */
+export interface ApprovalReport {
+  run_id: string;
+  step_id: string;
+  decision: ApprovalDecision;
+  /** True when no executor is alive: the decision is applied by `workflow resume`. */
+  needs_resume: boolean;
+}
+
+/**
+ * Records a decision for an approval step. The waiting executor picks it up at once; a stopped run on resume.
+ * @throws {TappsError} RUN_NOT_FOUND; USAGE for an unknown or non-approval step; CONFLICT when already decided.
+ */
+export async function decideApproval(projectRoot: string, runId: string, stepId: string, decision: 'approved' | 'rejected', comment?: string): Promise<ApprovalReport> {
+  const state = await readRunState(projectRoot, checkRunId(runId));
+  const step = state.steps[stepId];
+  if (step === undefined) {
+    throw new TappsError('USAGE', `Run ${runId} has no step "${stepId}"; its steps are: ${Object.keys(state.steps).join(', ')}`);
+  }
+  if (step.agent !== undefined) throw new TappsError('USAGE', `Step "${stepId}" of run ${runId} is not an approval step (it runs ${step.agent} ${step.action ?? ''})`);
+  const file = runPaths(projectRoot, runId).approval(stepId);
+  const existing = await readApprovalDecision(file);
+  if (existing !== undefined || step.status === 'succeeded' || step.status === 'failed') {
+    const what = existing === undefined ? step.status : `${existing.decision} by ${existing.by} at ${existing.at}`;
+    throw new TappsError('CONFLICT', `Step "${stepId}" of run ${runId} is already decided (${what})`);
+  }
+  const written = await writeApprovalDecision(file, decision, comment);
+  const live = (state.status === 'running' || state.status === 'waiting_approval') && displayedStatus(state) !== 'interrupted';
+  return { run_id: runId, step_id: stepId, decision: written, needs_resume: !live };
+}

@@ -1,0 +1,214 @@
+// The durable state of one run: state.json (atomically replaced, writes coalesced) and events.jsonl (append-only).
+// Other tools read state.json (`workflow status`, `auto-execution status`), so its shape is a contract.
+
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { TappsError } from '../errors.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
+import { runPaths, workflowStateRoot } from './run-paths.js';
+
+/** What a step came to, or where it is. */
+export type StepStatus = 'pending' | 'running' | 'waiting_approval' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+/** What a run came to, or where it is. `interrupted` is never stored: it is shown for a running run whose executor died. */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'waiting_approval';
+
+/** One step in state.json. */
+export interface StepState {
+  name: string;
+  status: StepStatus;
+  /** The current (or last) attempt number; 0 before the first. */
+  attempt: number;
+  started_at: string | null;
+  completed_at: string | null;
+  /** The step's own directory under the run (log, and a transport's command/status files). */
+  step_dir: string;
+  /** Where the step runs and where its artifacts are written: the project root, or its worktree. */
+  work_dir: string;
+  outputs: Record<string, unknown>;
+  artifacts: string[];
+  error: { message: string; code: string; retryable: boolean } | null;
+  /** Why a skipped step was skipped. */
+  skip_reason?: string;
+  /**
+   * The attempt that was running when its executor stopped: `workflow resume` dispatches it again with the same
+   * number, so a transport can adopt a result that landed meanwhile instead of running it twice.
+   */
+  interrupted_attempt?: number;
+  /** When the next attempt starts, while waiting to retry. */
+  retry_at?: string;
+  agent?: string;
+  action?: string;
+}
+
+/** state.json. */
+export interface RunState {
+  schemaVersion: 1;
+  run_id: string;
+  workflow_id: string;
+  workflow_name: string;
+  /** The workflow file as given (absolute). */
+  workflow_file: string;
+  status: RunStatus;
+  executor: { pid: number; host: string };
+  started_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  /** Final error of a failed run. */
+  error: string | null;
+  params: Record<string, unknown>;
+  auto_execution: boolean;
+  transport: string;
+  /** How many times each gate has looped back. */
+  gate_iterations: Record<string, number>;
+  steps: Record<string, StepState>;
+}
+
+/** One line of events.jsonl (and of `workflow execute --json`). */
+export interface RunEvent {
+  schemaVersion: 1;
+  ts: string;
+  runId: string;
+  type: string;
+  stepId?: string;
+  [field: string]: unknown;
+}
+
+/** The executor of this process, as recorded in state.json. */
+export function thisExecutor(): { pid: number; host: string } {
+  return { pid: process.pid, host: hostname() };
+}
+
+/** Holds a run's state in memory and makes it durable: state.json writes are coalesced, events are appended. */
+export class RunStore {
+  readonly state: RunState;
+  private readonly paths: ReturnType<typeof runPaths>;
+  private readonly listener: ((event: RunEvent) => void) | undefined;
+  private events: WriteStream | undefined;
+  private version = 0;
+  private written = 0;
+  private writing: Promise<void> | undefined;
+
+  constructor(projectRoot: string, state: RunState, listener?: (event: RunEvent) => void) {
+    this.state = state;
+    this.paths = runPaths(projectRoot, state.run_id);
+    this.listener = listener;
+  }
+
+  /** Creates the run directory and opens the event log. */
+  async open(): Promise<void> {
+    await mkdir(this.paths.dir, { recursive: true, mode: 0o700 });
+    this.events = createWriteStream(this.paths.events, { flags: 'a', mode: 0o600 });
+    this.events.on('error', () => undefined);
+  }
+
+  /** Notes that the state changed: a write is started now, or right after the one in flight. */
+  changed(): void {
+    this.version++;
+    this.state.updated_at = new Date().toISOString();
+    this.writing ??= this.writeLoop();
+  }
+
+  /** Resolves once every change so far is on disk. */
+  async flush(): Promise<void> {
+    while (this.written < this.version) {
+      this.writing ??= this.writeLoop();
+      await this.writing;
+    }
+  }
+
+  /** Appends an event to events.jsonl and tells the listener. */
+  emit(type: string, fields: Record<string, unknown> = {}): RunEvent {
+    const event: RunEvent = { schemaVersion: 1, ts: new Date().toISOString(), runId: this.state.run_id, type, ...fields };
+    this.events?.write(`${JSON.stringify(event)}\n`);
+    this.listener?.(event);
+    return event;
+  }
+
+  /** Writes what is pending and closes the event log. */
+  async close(): Promise<void> {
+    await this.flush();
+    const events = this.events;
+    this.events = undefined;
+    if (events !== undefined) await new Promise<void>((resolve) => events.end(resolve));
+  }
+
+  private async writeLoop(): Promise<void> {
+    try {
+      while (this.written < this.version) {
+        const version = this.version;
+        await writeFileAtomically(this.paths.state, `${JSON.stringify(this.state, null, 1)}\n`);
+        this.written = version;
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}
+
+/**
+ * Reads a run's state.json.
+ * @throws {TappsError} RUN_NOT_FOUND when there is no such run; CONFLICT when the file is not a run state.
+ */
+export async function readRunState(projectRoot: string, runId: string): Promise<RunState> {
+  const file = runPaths(projectRoot, runId).state;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new TappsError('RUN_NOT_FOUND', `No run "${runId}" in ${workflowStateRoot(projectRoot)}; list runs with "tapps-agents workflow list"`);
+    }
+    throw error;
+  }
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    throw new TappsError('CONFLICT', `Run state ${file} is not valid JSON; it was not written by tapps-agents or was edited by hand`);
+  }
+  if (typeof state !== 'object' || state === null || (state as { schemaVersion?: unknown }).schemaVersion !== 1) {
+    throw new TappsError('CONFLICT', `Run state ${file} has an unknown schemaVersion; it was written by another version of tapps-agents`);
+  }
+  return state as RunState;
+}
+
+/** True when a process with this pid exists (on this host). */
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The status to show: a running (or waiting) run whose executor is gone from this host is `interrupted`. */
+export function displayedStatus(state: RunState): RunStatus | 'interrupted' {
+  if ((state.status === 'running' || state.status === 'waiting_approval') && state.executor.host === hostname() && !isPidAlive(state.executor.pid)) {
+    return 'interrupted';
+  }
+  return state.status;
+}
+
+/** Every run of the project, newest first; unreadable run directories are skipped. */
+export async function listRunStates(projectRoot: string): Promise<RunState[]> {
+  let names: string[];
+  try {
+    names = await readdir(workflowStateRoot(projectRoot));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const states = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return await readRunState(projectRoot, name);
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return states.filter((state): state is RunState => state !== undefined).sort((a, b) => b.started_at.localeCompare(a.started_at));
+}

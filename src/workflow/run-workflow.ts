@@ -1,0 +1,108 @@
+// Starting and resuming runs from a project: load the workflow, resolve the configuration (with the workflow's
+// metadata.auto_execution), pick the transport, and drive the run. The `workflow execute|resume` commands call these.
+
+import { copyFile, mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { TappsError } from '../errors.js';
+import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
+import { selectTransport } from '../transport/select.js';
+import type { Transport } from '../transport/transport.js';
+import type { Clock } from './clock.js';
+import { executeRun, newRunState, prepareResume, type RunReport } from './executor.js';
+import { loadWorkflowOrThrow } from './load-workflow.js';
+import type { Workflow } from './model.js';
+import { checkRunId, newRunId, runPaths } from './run-paths.js';
+import { isPidAlive, readRunState, type RunEvent } from './run-state.js';
+
+/** Options shared by execute and resume. */
+export interface RunOptions {
+  projectRoot: string;
+  /** `--auto` / `--no-auto`. */
+  autoFlag?: boolean;
+  /** Metrics, audit and logs. @default silentObserver */
+  observer?: ExecutionObserver;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Called once the run id is known and its state exists, before the first step. */
+  onStart?: (info: { runId: string; workflow: Workflow; config: ResolvedConfig; transport: Transport }) => void;
+  clock?: Clock;
+  /** Use this transport instead of the one selectTransport picks (library use and tests). */
+  transport?: Transport;
+}
+
+export interface ExecuteWorkflowOptions extends RunOptions {
+  /** The workflow file. */
+  file: string;
+  /** `--param key=value` values; they override the workflow's `params:`. */
+  params?: Record<string, unknown>;
+}
+
+/**
+ * Runs a workflow file as a new run.
+ * @throws {TappsError} WORKFLOW_INVALID (every problem as file:line:col), CONFIG_INVALID.
+ */
+export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<RunReport> {
+  const { workflow } = await loadWorkflowOrThrow(options.file);
+  const runId = newRunId(workflow.id);
+  return drive(options, workflow, runId, async (config, autoExecution, transport) => {
+    const paths = runPaths(options.projectRoot, runId);
+    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    await copyFile(workflow.absolutePath, paths.workflow);
+    return newRunState({ projectRoot: options.projectRoot, workflow, runId, params: options.params ?? {}, autoExecution, transport: transport.kind });
+  });
+}
+
+/**
+ * Continues a run with the same run id: finished steps never run again; a step that was running runs once more.
+ * @throws {TappsError} RUN_NOT_FOUND; CONFLICT when the run succeeded or its executor is still alive.
+ */
+export async function resumeWorkflow(options: RunOptions & { runId: string }): Promise<RunReport> {
+  const runId = checkRunId(options.runId);
+  const state = await readRunState(options.projectRoot, runId);
+  if (state.status === 'succeeded') throw new TappsError('CONFLICT', `Run ${runId} already succeeded; start a new run with "tapps-agents workflow execute --workflow ${state.workflow_file}"`);
+  if ((state.status === 'running' || state.status === 'waiting_approval') && state.executor.pid !== process.pid && state.executor.host === hostname() && isPidAlive(state.executor.pid)) {
+    throw new TappsError('CONFLICT', `Run ${runId} is still being executed by pid ${state.executor.pid}; wait for it, or stop it with "tapps-agents workflow cancel ${runId}"`);
+  }
+  // The copy taken at the start: the run continues with the definition it started with.
+  const { workflow } = await loadWorkflowOrThrow(runPaths(options.projectRoot, runId).workflow);
+  const missing = workflow.steps.filter((step) => state.steps[step.id] === undefined);
+  if (missing.length > 0) throw new TappsError('CONFLICT', `Run ${runId} does not match its workflow copy (steps ${missing.map((step) => step.id).join(', ')} are missing from state.json)`);
+  workflow.file = state.workflow_file;
+  prepareResume(state);
+  const autoFlag = options.autoFlag ?? state.auto_execution;
+  return drive({ ...options, autoFlag }, workflow, runId, () => Promise.resolve(state));
+}
+
+async function drive(
+  options: RunOptions,
+  workflow: Workflow,
+  runId: string,
+  makeState: (config: ResolvedConfig, autoExecution: boolean, transport: Transport) => Promise<ReturnType<typeof newRunState>>,
+): Promise<RunReport> {
+  const config = await resolveConfig({
+    projectRoot: options.projectRoot,
+    ...(options.autoFlag === undefined ? {} : { autoFlag: options.autoFlag }),
+    ...(workflow.autoExecution === undefined ? {} : { workflowAutoExecution: { ...workflow.autoExecution, file: workflow.file } }),
+  });
+  const observer = options.observer ?? silentObserver;
+  const autoExecution = config.autoExecution.enabled;
+  const transport = options.transport ?? (await selectTransport({ projectRoot: options.projectRoot, config, autoExecution, observer }));
+  try {
+    const state = await makeState(config, autoExecution, transport);
+    options.onStart?.({ runId, workflow, config, transport });
+    return await executeRun({
+      projectRoot: options.projectRoot,
+      workflow,
+      config,
+      transport,
+      state,
+      observer,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    });
+  } finally {
+    await transport.close();
+  }
+}

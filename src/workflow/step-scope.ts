@@ -1,0 +1,13 @@
+// What conditions and gates can read: `steps.<id>.{status,outputs,attempt,error}`, `params.*`, and in a gate the
+// step's own `outputs.*`. A missing field is an error that names what is there, never a silent `true`.
+
+import { evaluateExpression, objectResolver, type Expression } from './expression.js';
+import type { RunState } from './run-state.js';
+
+/** Evaluates `expression` against the run's state; `ownOutputs` is set for gates. */
+export function evaluateInRun(expression: Expression, state: RunState, ownOutputs?: Record<string, unknown>): boolean {
+  const steps = Object.fromEntries(
+    Object.entries(state.steps).map(([id, step]) => [id, { status: step.status, outputs: step.outputs, attempt: step.attempt, error: step.error?.message ?? null }]),
+  );
+  return evaluateExpression(expression, objectResolver({ steps, params: state.params, ...(ownOutputs === undefined ? {} : { outputs: ownOutputs }) }));
+}
