@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'INTERRUPTED',
   'OPTIONAL_DEPENDENCY_MISSING',
+  'NO_RUNNER',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

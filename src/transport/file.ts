@@ -16,6 +16,7 @@ import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
 import { watchDirectory } from '../protocol/watch.js';
 import { formatInstructions } from '../protocol/instructions.js';
 import type { Runner } from '../runner/runner.js';
+import { stepStateDir } from '../workflow/run-paths.js';
 import { findLiveRunner } from '../runner/runner-status.js';
 import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
 
@@ -57,7 +58,7 @@ export class FileTransport implements Transport {
   }
 
   async run(attempt: StepAttempt, signal: AbortSignal): Promise<AttemptOutcome> {
-    const paths = protocolPaths(attempt.stepDir);
+    const paths = protocolPaths(protocolDirOf(this.options.projectRoot, attempt));
     const dispatched = await this.dispatch(attempt, paths);
     return this.await(attempt, paths, dispatched.startMs, signal);
   }
@@ -81,7 +82,11 @@ export class FileTransport implements Transport {
       if (!orphaned) {
         this.options.onCommandWritten?.({ stepId: correlation.step_id, commandFile: paths.commandFile, statusFile: paths.statusFile, adopted: true });
         if (unclaimed) this.offer(paths, attempt);
-        return { startMs: Number.isNaN(createdMs) ? Date.now() : createdMs };
+        // Artifacts count from when the attempt was first dispatched, not from this (resumed) call.
+        const firstCreated = sameAttempt && pendingCommand.ok ? Date.parse(pendingCommand.value.correlation.created_at ?? '') : NaN;
+        const firstStarted = status.kind === 'ok' ? Date.parse(status.report.startedAt ?? '') : NaN;
+        const adoptedStart = [firstCreated, firstStarted, createdMs].find((value) => !Number.isNaN(value)) ?? Date.now();
+        return { startMs: adoptedStart };
       }
     }
     // A status left by an earlier attempt must never complete this one.
@@ -246,6 +251,15 @@ export class FileTransport implements Transport {
     }
     return { ...base, status: 'success', artifacts: report.artifacts.length > 0 ? report.artifacts : attempt.expectedArtifacts };
   }
+}
+
+/**
+ * Where an attempt's protocol files go (PRODUCT.md §3): the step's worktree when it has one, else its directory
+ * under the run, so steps running in the project root never share a command file.
+ */
+export function protocolDirOf(projectRoot: string, attempt: StepAttempt): string {
+  if (path.resolve(attempt.stepDir) !== path.resolve(projectRoot)) return attempt.stepDir;
+  return stepStateDir(projectRoot, attempt.correlation.run_id, attempt.correlation.step_id);
 }
 
 /** Expected artifacts (relative to `stepDir`) that do not exist or were not modified since `startMs`. */

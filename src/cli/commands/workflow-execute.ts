@@ -15,6 +15,7 @@ import { formatProblem } from '../../config/problem.js';
 export interface WorkflowExecuteFlags {
   workflow?: string;
   auto?: boolean;
+  manual?: boolean;
   param?: string[];
   json?: boolean;
 }
@@ -47,7 +48,7 @@ export async function workflowResumeCommand(runId: string, flags: { auto?: boole
   return runWithView(flags, projectRoot, (options) => resumeWorkflow({ ...options, runId }));
 }
 
-async function runWithView(flags: { auto?: boolean; json?: boolean }, projectRoot: string, start: (options: RunOptions) => Promise<RunReport>): Promise<number> {
+async function runWithView(flags: { auto?: boolean; json?: boolean; manual?: boolean }, projectRoot: string, start: (options: RunOptions) => Promise<RunReport>): Promise<number> {
   const view = createProgressView({ json: flags.json === true });
   const controller = new AbortController();
   let signalled: NodeJS.Signals | undefined;
@@ -65,6 +66,17 @@ async function runWithView(flags: { auto?: boolean; json?: boolean }, projectRoo
       projectRoot,
       ...(flags.auto === undefined ? {} : { autoFlag: flags.auto }),
       signal: controller.signal,
+      ...(flags.manual === true ? { manual: true } : {}),
+      onNotice: (message) => printErrorLines(message),
+      onCommandWritten: (written) => {
+        if (flags.manual !== true) return;
+        printErrorLines(
+          `Step ${written.stepId}: ${written.adopted ? 'still waiting' : 'waiting'} for ${written.statusFile}`,
+          `  command file: ${written.commandFile}`,
+          ...(written.instructionsFile === undefined ? [] : [`  instructions: ${written.instructionsFile}`]),
+          `  run it with: tapps-agents workflow execute-skill-command --command-file ${written.commandFile}`,
+        );
+      },
       onEvent: (event) => view.onEvent(event),
       onStart: ({ config }) => {
         if (flags.json !== true && config.warnings.length > 0) printErrorLines(...config.warnings.map(formatProblem));
