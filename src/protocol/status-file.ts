@@ -207,11 +207,12 @@ export function formatStatus(input: StatusInput): string {
 }
 
 /**
- * Writes a status file atomically (tmp + rename), mode 0600 like every file under .tapps-agents/. Terminal statuses
- * are fsynced before the rename; `running` heartbeats are not.
+ * Writes a status file atomically (tmp + rename), mode 0600 like every file under .tapps-agents/. No fsync: the rename
+ * already keeps readers from torn files, and a status lost to a power failure only means the step runs once more on
+ * resume (docs/decisions.md), while an fsync here costs 10-25 ms per handoff on this project's machines.
  */
 export async function writeStatusFile(file: string, input: StatusInput): Promise<void> {
-  await writeProtocolFile(file, formatStatus(input), { durable: input.status === 'completed' || input.status === 'failed' });
+  await writeProtocolFile(file, formatStatus(input), { durable: false });
 }
 
 /** This process as a status writer. */

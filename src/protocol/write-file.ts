@@ -1,6 +1,6 @@
 // Writes protocol files atomically: a temporary file beside the target, then rename, so a reader never sees a torn
-// file. Durable writes (command files, terminal statuses) fsync before the rename; heartbeats skip the fsync, since a
-// lost heartbeat after a machine crash costs nothing. Lighter than write-file-atomic, which dominates handoff time.
+// file. Durable writes (command files) fsync before the rename; status files do not (see writeStatusFile).
+// Lighter than write-file-atomic, whose extra system calls dominated handoff time here.
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';

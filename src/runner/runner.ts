@@ -113,7 +113,8 @@ export class Runner {
       this.startWatching();
       if (this.options.config === undefined) this.watchConfig();
       await this.writeStatus();
-      if (this.publishes) this.heartbeat = setInterval(() => void this.writeStatus(), RUNNER_HEARTBEAT_MS);
+      // Also what keeps a watching runner's process alive: its watchers do not hold the event loop.
+      this.heartbeat = setInterval(() => void this.writeStatus(), RUNNER_HEARTBEAT_MS);
     }
     await this.observer.audit({ event: 'runner.started', actor: this.id, details: { pid: process.pid, embedded, watch_paths: this.watchPaths } });
   }
