@@ -27,12 +27,15 @@ export class StatusReporter {
   private readonly correlation: Partial<StatusCorrelation>;
   private readonly command: string;
   private readonly writer: StatusWriter;
+  private readonly onHeartbeat: (() => void) | undefined;
 
-  constructor(file: string, correlation: Partial<StatusCorrelation>, command: string, writer: StatusWriter) {
+  /** `onHeartbeat` is told of each heartbeat written (audited in debug mode). */
+  constructor(file: string, correlation: Partial<StatusCorrelation>, command: string, writer: StatusWriter, onHeartbeat?: () => void) {
     this.file = file;
     this.correlation = correlation;
     this.command = command;
     this.writer = writer;
+    this.onHeartbeat = onHeartbeat;
   }
 
   /** Writes `running` and (unless told not to, when another process may write the file too) starts heartbeats. */
@@ -40,6 +43,7 @@ export class StatusReporter {
     await this.enqueue(() => this.writeRunning());
     if (options.heartbeats === false) return;
     this.timer = setInterval(() => {
+      this.onHeartbeat?.();
       this.enqueue(() => this.writeRunning()).catch(() => undefined); // a failed heartbeat is retried next interval
     }, heartbeatIntervalMs());
     this.timer.unref();

@@ -52,7 +52,9 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
   const parsed = parseCommandFile(options.text);
   const file: CommandFile | undefined = parsed.ok ? parsed.value : undefined;
   const correlation = file === undefined ? {} : statusCorrelation(file);
-  const reporter = new StatusReporter(statusFile, correlation, file?.command ?? '', writer);
+  const reporter = new StatusReporter(statusFile, correlation, file?.command ?? '', writer, () => {
+    void observer.audit({ event: 'execution.heartbeat', ...correlation, actor: writer.id });
+  });
   const fail = async (code: string, message: string, retryable = false): Promise<ExecuteCommandFileResult> => {
     const error = { code, message, retryable };
     await reporter.finish({ status: 'failed', error, exitCode: 1 });
@@ -84,7 +86,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   await reporter.start();
-  const audit = { ...pickIds(correlation), actor: writer.id };
+  const audit = { ...correlation, actor: writer.id };
   await observer.audit({ event: 'execution.started', ...audit, details: { command: command.command, status_file: statusFile } });
   let terminal: TerminalStatus;
   try {
@@ -143,10 +145,6 @@ export function statusCorrelation(file: CommandFile): Partial<StatusCorrelation>
     ...(step_id == null ? {} : { step_id }),
     ...(attempt === undefined ? {} : { attempt }),
   };
-}
-
-function pickIds(correlation: Partial<StatusCorrelation>) {
-  return correlation;
 }
 
 function optional(result: { output?: string; usage?: TerminalStatus['usage'] }): Pick<TerminalStatus, 'output' | 'usage'> {

@@ -100,6 +100,7 @@ export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptio
     }
     // The child may write the status file itself, so the runner's heartbeat only touches it (never rewrites it).
     const touch = setInterval(() => {
+      void options.observer.audit({ event: 'execution.heartbeat', ...audit });
       const now = new Date();
       utimes(statusFile, now, now).catch(() => undefined);
     }, heartbeatIntervalMs());
