@@ -15,6 +15,7 @@ import { FileTransport } from '../dist/transport/file.js';
 import { createInlineTransport } from '../dist/transport/inline.js';
 
 const N = Number(process.argv[2] ?? 500);
+const polling = process.env.TAPPS_AGENTS_WATCH_POLLING === '1';
 const POLL_MS = 100;
 
 function summary(samples) {
@@ -43,7 +44,10 @@ const attemptOf = (root, index, invocation = { agent: 'shell', action: 'run', pa
 
 /** Command written (rename done) → claimed by a watching runner (its command.claimed audit). */
 async function writeToClaim() {
-  const { root, config } = await project();
+  const { root, config: fast } = await project();
+  // The runner rescans at the default interval when events work (its rescan walks every watched directory), and at
+  // the fast interval when polling is forced (then the rescan is all it has).
+  const config = polling ? fast : { ...fast, autoExecution: { ...fast.autoExecution, polling: { ...fast.autoExecution.polling, intervalMs: 5000 } } };
   const claimed = new Map();
   const observer = {
     recordExecution: () => Promise.resolve(),
@@ -119,7 +123,6 @@ async function noOpStep(kind) {
   return summary(samples);
 }
 
-const polling = process.env.TAPPS_AGENTS_WATCH_POLLING === '1';
 const results = {
   mode: polling ? `polling forced (interval ${POLL_MS} ms)` : 'event-driven (fs.watch + rescan)',
   node: process.version,
