@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomically } from '../fs/atomic-write.js';
 import { pidAlive } from '../protocol/liveness.js';
+import { writeProtocolFile } from '../protocol/write-file.js';
 
 /** How often a runner rewrites its status file. */
 export const RUNNER_HEARTBEAT_MS = 2000;
@@ -40,9 +40,9 @@ export function runnerStatusFile(projectRoot: string): string {
   return path.join(runnerDir(projectRoot), 'status.json');
 }
 
-/** Writes the runner status atomically (0600). */
+/** Writes the runner status atomically (tmp + rename, 0600; no fsync: it is rewritten every two seconds). */
 export async function writeRunnerStatus(projectRoot: string, status: RunnerStatus): Promise<void> {
-  await writeFileAtomically(runnerStatusFile(projectRoot), `${JSON.stringify(status, null, 2)}\n`);
+  await writeProtocolFile(runnerStatusFile(projectRoot), `${JSON.stringify(status, null, 2)}\n`, { durable: false });
 }
 
 /** Reads the runner status file; missing or unreadable → undefined. */

@@ -4,7 +4,7 @@
 // directly instead of watching.
 
 import { randomBytes } from 'node:crypto';
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { SkillInvocation } from '../agents/skill-command.js';
@@ -195,13 +195,23 @@ export class Runner {
   private watchConfig(): void {
     const file = configPaths(this.projectRoot).backgroundAgents;
     let reloading = false;
+    let lastSeen = '';
+    const signature = () => stat(file).then((info) => `${info.mtimeMs}:${info.size}`, () => 'missing');
+    void signature().then((value) => (lastSeen = value));
     this.configWatch = watchDirectory(
       path.dirname(file),
       (name) => {
         if ((name !== undefined && name !== path.basename(file)) || reloading || this.state !== 'running') return;
         reloading = true;
-        resolveConfig({ projectRoot: this.projectRoot })
+        // Only a changed file is parsed again: the periodic rescan must cost next to nothing while idle.
+        signature()
+          .then((value) => {
+            if (value === lastSeen) return undefined;
+            lastSeen = value;
+            return resolveConfig({ projectRoot: this.projectRoot });
+          })
           .then((config) => {
+            if (config === undefined) return;
             const before = JSON.stringify(this.config?.backgroundAgents);
             if (JSON.stringify(config.backgroundAgents) === before) return;
             this.applyConfig(config);
