@@ -29,5 +29,38 @@ export { startDaemon, stopDaemon, runnerStatusReport, type RunnerStatusReport } 
 export { findLiveRunner, readRunnerStatus, type RunnerStatus } from './runner/runner-status.js';
 export { executeCommandFile, type ExecuteCommandFileOptions, type ExecuteCommandFileResult } from './runner/execute-command-file.js';
 export { parseCommandFile, formatCommandFile, type CommandFile } from './protocol/command-file.js';
-export { parseStatus, formatStatus, readStatusFile, type StatusReport, type StatusReading } from './protocol/status-file.js';
+export { parseStatus as parseStatusFile, formatStatus, readStatusFile, type StatusReport as StatusFileReport, type StatusReading } from './protocol/status-file.js';
 export { protocolPaths, COMMAND_FILE_NAME, CLAIMED_FILE_NAME, STATUS_FILE_NAME } from './protocol/paths.js';
+export { executeSkill } from './agents/execute-skill.js';
+export { parseSkillCommand, formatSkillCommand, type SkillInvocation } from './agents/skill-command.js';
+export type { SkillContext, SkillResult, Correlation, RunSummary, RunSummaryStep } from './agents/skill.js';
+export type { ActionDefinition, AnyAction } from './agents/action.js';
+export { findAction, listActions, listAgents, explainUnknownAction } from './agents/registry.js';
+export { describeAgents, type AgentDescription, type ActionDescription, type ParamDescription } from './agents/describe-agents.js';
+export { preflightEngines, type PreflightStep } from './agents/preflight-engines.js';
+export { selectEngine, type EngineSelection, type SelectEngineInput } from './engines/select-engine.js';
+export { ENGINE_PRESETS, type EngineSpec } from './engines/engine-spec.js';
+export type { Engine, EngineRequest, EngineResult } from './engines/engine.js';
+export {
+  AUDIT_EVENTS,
+  silentObserver,
+  type AuditEvent,
+  type AuditEventName,
+  type ExecutionObserver,
+  type ExecutionRecord,
+  type ExecutionStatus,
+  type Logger,
+  type Usage,
+} from './observability/observer.js';
+export { redactSecrets, redactValue } from './observability/redact.js';
+export { createObserver, type ObserverOptions } from './observability/create-observer.js';
+export { createMetricsStore, type MetricsStore, type PruneResult } from './observability/metrics-store.js';
+export type { HistoryQuery, HistoryResult } from './observability/metrics-history.js';
+export type { MetricsSummary, AgentActionSummary, UsageSummary } from './observability/metrics-summary.js';
+export { createAuditLog, type AuditLog, type AuditLogOptions, type AuditQuery, type AuditQueryResult } from './observability/audit-log.js';
+export { executionHistory, executionMetrics, type HistoryOptions, type MetricsOptions, type MetricsReport } from './observability/execution-queries.js';
+export { autoExecutionStatus, type StatusOptions, type StatusReport } from './observability/execution-status.js';
+export { fileStatusSources, type StatusSources, type ActiveRun, type RunningStep, type RunnerInfo } from './observability/status-sources.js';
+export { runHealthChecks, healthExitCode, type HealthReport, type HealthCheck, type HealthStatus, type HealthOptions } from './observability/health.js';
+export { debugStatus, setDebugMode, type DebugReport } from './observability/debug-mode.js';
+export { parseSince, parseStatus, type RecordFilter } from './observability/record-filter.js';

@@ -3,7 +3,7 @@
 // Command modules are imported only when their command runs, so `--help` starts fast.
 
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TappsError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { printErrorLines, printJson } from './output.js';
@@ -139,6 +139,56 @@ export function buildProgram(result: { code: number }): Command {
     .description('list every agent and action (aliases, builtin or model, parameters) and the engine model-backed agents would use')
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/agents.js')).agentsListCommand));
+  const autoExecution = program
+    .command('auto-execution')
+    .aliases(['auto-exec', 'ae'])
+    .description('monitor auto-execution: status, history, metrics, audit log, health and debug logging')
+    .addHelpText('after', '\nExit codes of health: 0 healthy, 1 degraded, 2 unhealthy.');
+  autoExecution
+    .command('status')
+    .description('active runs with their running steps, live background agents, and the most recent executions')
+    .option('--workflow-id <id>', 'only this workflow')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/auto-execution-status.js')).statusCommand));
+  autoExecution
+    .command('history')
+    .description('executions, newest first')
+    .option('--limit <n>', 'most executions shown', positiveInteger, 20)
+    .option('--workflow-id <id>', 'only this workflow')
+    .option('--status <status>', 'only this status: success, failed, timeout, cancelled or skipped')
+    .option('--since <time>', 'only executions completed since an ISO time or a duration back from now ("24h", "7d")')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/auto-execution-history.js')).historyCommand));
+  autoExecution
+    .command('metrics')
+    .description('totals, success rate, durations (average, p50, p95), retries, and breakdowns by status and agent/action')
+    .option('--workflow-id <id>', 'only this workflow')
+    .option('--since <time>', 'only executions completed since an ISO time or a duration back from now ("24h", "7d")')
+    .option('--prune', 'first delete daily metrics files older than metrics.retention_days')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/auto-execution-metrics.js')).metricsCommand));
+  autoExecution
+    .command('audit')
+    .description('audit events (commands written and claimed, executions, retries, runners), newest first, across rotated backups')
+    .option('--limit <n>', 'most events shown', positiveInteger, 20)
+    .option('--event <name>', 'only this event, e.g. execution.failed')
+    .option('--workflow-id <id>', 'only this workflow')
+    .option('--run-id <id>', 'only this run')
+    .option('--step-id <id>', 'only this step')
+    .option('--since <time>', 'only events since an ISO time or a duration back from now ("24h", "7d")')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/auto-execution-audit.js')).auditCommand));
+  autoExecution
+    .command('health')
+    .description('check configuration, files, runner and disk space without changing anything; exit 0 healthy, 1 degraded, 2 unhealthy')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/auto-execution-health.js')).healthCommand));
+  autoExecution
+    .command('debug')
+    .description('turn verbose logs (.tapps-agents/logs/) on or off for every process of the project, or show the setting')
+    .addArgument(new Argument('<mode>', 'on, off or status').choices(['on', 'off', 'status']))
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/auto-execution-debug.js')).debugCommand));
 
   const backgroundAgent = program
     .command('background-agent')
@@ -167,6 +217,13 @@ export function buildProgram(result: { code: number }): Command {
     .action(run(async () => (await import('./commands/background-agent.js')).statusCommand));
 
   return program;
+}
+
+/** Commander parser for options that take a whole number of at least 1. */
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${text}"`);
+  return value;
 }
 
 /** Runs the CLI with `argv` (as in process.argv) and resolves to the exit code. Never throws. */

@@ -23,6 +23,10 @@ export const DEFAULTS = {
   agents: {
     defaultEngine: 'auto',
   },
+  metrics: {
+    /** Daily metrics files older than this are deleted by `auto-execution metrics --prune`. */
+    retentionDays: 30,
+  },
   backgroundAgent: {
     name: 'TappsCodingAgents Workflow Executor',
     command: 'tapps-agents workflow execute-skill-command --command-file {command_file_path}',

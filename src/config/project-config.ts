@@ -53,6 +53,17 @@ export const projectConfigSchema = z
       .prefault({})
       .describe('Per-agent settings, keyed by agent name.'),
     engines: z.record(z.string(), engineSchema).default({}).describe('Named engines that agents can use.'),
+    metrics: z
+      .strictObject({
+        retention_days: z
+          .int()
+          .min(1)
+          .max(3650)
+          .default(DEFAULTS.metrics.retentionDays)
+          .describe('Days of execution metrics kept; `tapps-agents auto-execution metrics --prune` deletes older daily files.'),
+      })
+      .prefault({})
+      .describe('Execution metrics (.tapps-agents/metrics/).'),
   })
   .describe('tapps-agents project configuration (.tapps-agents/config.yaml)');
 

@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import { writeFileAtomically } from '../fs/atomic-write.js';
+import { redactSecrets, secretValuesFromEnv } from '../observability/redact.js';
 import type { Engine } from './engine.js';
 
 /** Where the instructions go, relative to the step directory (beside the command and status files). */
@@ -17,7 +18,9 @@ export function createManualEngine(name = 'manual'): Engine {
     async generate(request) {
       const file = path.join(request.cwd, MANUAL_INSTRUCTIONS_FILE);
       const files = request.expectedFiles.map((artifact) => `- ${artifact}`).join('\n');
-      await writeFileAtomically(file, `# Manual step\n\nCreate these files in ${request.cwd}:\n${files}\n\n## Instructions\n\n${request.system}\n\n${request.prompt}\n`, { mode: 0o644, dirMode: 0o755 });
+      // A file written for people: secrets that reached the prompt (through params or inputs) are redacted.
+      const text = `# Manual step\n\nCreate these files in ${request.cwd}:\n${files}\n\n## Instructions\n\n${request.system}\n\n${request.prompt}\n`;
+      await writeFileAtomically(file, redactSecrets(text, secretValuesFromEnv(request.env)), { mode: 0o644, dirMode: 0o755 });
       return {
         ok: false,
         error: {

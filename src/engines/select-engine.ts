@@ -47,10 +47,10 @@ export function selectEngine(input: SelectEngineInput): EngineSelection {
       problem: `unknown engine "${name}" (from ${origin})${suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''}; known engines: ${known.join(', ')}`,
     };
   }
-  const unavailable = whyUnavailable(spec, input.env);
+  const chosen = withAgentModel(spec, input);
+  const unavailable = whyUnavailable(chosen, input.env);
   if (unavailable !== undefined) return { ok: false, problem: `engine "${name}" (from ${origin}) cannot run: ${unavailable}` };
-  const model = input.config?.agents.byAgent[input.agent]?.model;
-  return { ok: true, spec: model === undefined ? spec : { ...spec, model }, source };
+  return { ok: true, spec: chosen, source };
 }
 
 /** Why an engine cannot run here, or undefined when it can. Never looks at a key's value, only at its presence. */
@@ -74,14 +74,19 @@ export function whyUnavailable(spec: EngineSpec, env: NodeJS.ProcessEnv): string
 }
 
 function autoDetect(input: SelectEngineInput): EngineSelection {
-  const model = input.config?.agents.byAgent[input.agent]?.model;
   const configured = Object.keys(input.config?.engines ?? {});
   for (const name of [...configured, ...AUTO_DETECT_ORDER]) {
-    const spec = engineSpecNamed(name, input.config) as EngineSpec;
+    const spec = withAgentModel(engineSpecNamed(name, input.config) as EngineSpec, input);
     // A local server (no key) cannot be detected without calling it, so only configured engines or keys/CLIs count.
-    if (whyUnavailable(spec, input.env) === undefined) return { ok: true, spec: model === undefined ? spec : { ...spec, model }, source: 'auto-detect' };
+    if (whyUnavailable(spec, input.env) === undefined) return { ok: true, spec, source: 'auto-detect' };
   }
   return { ok: false, problem: noEngineProblem(input.agent) };
+}
+
+/** `agents.<agent>.model` wins over the engine's model. */
+function withAgentModel(spec: EngineSpec, input: SelectEngineInput): EngineSpec {
+  const model = input.config?.agents.byAgent[input.agent]?.model;
+  return model === undefined ? spec : { ...spec, model };
 }
 
 function noEngineProblem(agent: string): string {

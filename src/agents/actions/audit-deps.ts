@@ -44,9 +44,11 @@ export const auditDeps: ActionDefinition<Params> = {
     const report = parseJson(result.stdout);
     const errorInfo = report?.error as { code?: string; summary?: string } | undefined;
     if (errorInfo !== undefined || report === undefined) {
-      const text = `${errorInfo?.code ?? ''} ${errorInfo?.summary ?? ''} ${result.stderr}`;
-      if (OFFLINE_CODES.test(text)) return skipped(params, context.stepDir, `registry unreachable (${firstLine(errorInfo?.summary ?? errorInfo?.code ?? result.stderr)})`);
-      return { status: 'failed', outputs: { exit_code: result.exitCode }, artifacts: [], error: { code: 'AUDIT_FAILED', message: `npm audit failed: ${firstLine(errorInfo?.summary ?? result.stderr)}`, retryable: true } };
+      const reason = firstLine(errorInfo?.summary || (typeof report?.message === 'string' ? report.message : '') || errorInfo?.code || meaningfulStderr(result.stderr));
+      if (OFFLINE_CODES.test(`${errorInfo?.code ?? ''} ${reason} ${result.stderr}`)) return skipped(params, context.stepDir, `registry unreachable (${reason})`);
+      // Mirrors and proxies often serve packages but not the audit endpoint.
+      if (report?.statusCode === 404 || report?.statusCode === 405 || report?.statusCode === 501) return skipped(params, context.stepDir, `the registry offers no audit endpoint (${reason})`);
+      return { status: 'failed', outputs: { exit_code: result.exitCode }, artifacts: [], error: { code: 'AUDIT_FAILED', message: `npm audit failed: ${reason}`, retryable: true } };
     }
     const counts = countsOf(report);
     const worst = [...SEVERITIES].reverse().find((severity) => counts[severity] > 0);
@@ -89,6 +91,14 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** stderr without npm's warnings about unrelated config. */
+function meaningfulStderr(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => !line.startsWith('npm warn'))
+    .join('\n');
 }
 
 function firstLine(text: string): string {

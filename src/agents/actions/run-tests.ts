@@ -1,8 +1,10 @@
 // tester `run-tests`: detects the project's test command (or takes one), runs it in its own process group under the
 // step timeout, and reports pass/fail/skip counts as outputs and a JSON + Markdown report.
 
+import { stripVTControlCharacters } from 'node:util';
 import { z } from 'zod';
 import { runProcess } from '../../exec/run-process.js';
+import { redactSecrets, secretValuesFromEnv } from '../../observability/redact.js';
 import type { ActionDefinition } from '../action.js';
 import { detectTestCommand } from '../builtin/detect-test-command.js';
 import { parseTestOutput } from '../builtin/parse-test-output.js';
@@ -51,7 +53,8 @@ export const runTests: ActionDefinition<Params> = {
       duration_ms: Math.round(result.durationMs),
       tests_passed: result.exitCode === 0,
     };
-    const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-60).join('\n');
+    // The report is for people: secrets the tests printed are redacted.
+    const tail = redactSecrets(stripVTControlCharacters(`${result.stdout}\n${result.stderr}`).trim().split('\n').slice(-60).join('\n'), secretValuesFromEnv(context.env));
     const artifacts = await writeReports(context.stepDir, params.report_file, { ...outputs, reason: detected.reason, counts_format: counts.format ?? null, output_tail: tail }, markdownOf(outputs, detected.reason, tail));
     if (result.spawnError !== undefined) return { status: 'failed', outputs, artifacts, error: { code: 'SPAWN_FAILED', message: `Cannot run ${JSON.stringify(file)}: ${result.spawnError.code ?? result.spawnError.message}`, retryable: false } };
     if (result.timedOut) return { status: 'failed', outputs, artifacts, error: { code: 'TIMEOUT', message: `Tests timed out after ${context.timeoutMs} ms: ${commandText}`, retryable: true } };

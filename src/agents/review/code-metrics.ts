@@ -23,8 +23,8 @@ export interface FileMetrics {
   sloc: number;
   lines: number;
   functions: FunctionMetrics[];
-  /** Mean of the functions' indices, or the whole file's index when it has no functions. */
-  maintainability: number;
+  /** Mean of the functions' indices; null for a file without functions (types, constants, re-exports). */
+  maintainability: number | null;
 }
 
 /** Analyses `text` as the file `file` (its extension picks TS, TSX, JS or JSX parsing). */
@@ -36,11 +36,9 @@ export function analyseSource(typescript: typeof ts, file: string, text: string)
     typescript.forEachChild(node, visit);
   };
   visit(source);
-  const whole = halstead(typescript, source, source);
-  const fileLines = codeLines(typescript, source, source);
-  const maintainability =
-    functions.length > 0 ? functions.reduce((sum, fn) => sum + fn.maintainability, 0) / functions.length : maintainabilityIndex(whole, 1 + decisionPoints(typescript, source), fileLines);
-  return { file, sloc: fileLines, lines: text.split('\n').length, functions, maintainability: round(maintainability) };
+  // A file of declarations only has no logic to maintain: measuring it as one big function would flag every types file.
+  const maintainability = functions.length > 0 ? round(functions.reduce((sum, fn) => sum + fn.maintainability, 0) / functions.length) : null;
+  return { file, sloc: codeLines(typescript, source, source), lines: text.split('\n').length, functions, maintainability };
 }
 
 type FunctionNode = ts.FunctionLikeDeclaration;

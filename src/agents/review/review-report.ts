@@ -25,7 +25,7 @@ export function findingsOf(files: readonly FileMetrics[], lint: LintOutcome, roo
   const findings = [
     ...complex.map(({ file, fn }) => `${file}:${fn.line} ${fn.name}: cyclomatic complexity ${fn.complexity} (> ${complexityThreshold})`),
     ...long.map(({ file, fn }) => `${file}:${fn.line} ${fn.name}: ${fn.sloc} lines of code (> 60)`),
-    ...files.filter((file) => file.maintainability < 50).map((file) => `${path.relative(root, file.file)}: maintainability index ${file.maintainability} (< 50)`),
+    ...files.flatMap((file) => (file.maintainability !== null && file.maintainability < 50 ? [`${path.relative(root, file.file)}: maintainability index ${file.maintainability} (< 50)`] : [])),
   ];
   if (lint.ran) {
     for (const file of lint.files) {

@@ -26,7 +26,7 @@ export const FILE_LINES_FREE = 400;
 export function scoreReview(files: readonly FileMetrics[], lint: readonly LintFileResult[] | undefined): ReviewScores {
   const functions = files.flatMap((file) => file.functions);
   const complexity = mean(functions.map((fn) => clamp(100 - 5 * Math.max(0, fn.complexity - COMPLEXITY_FREE))), 100);
-  const maintainability = mean(files.flatMap((file) => (file.functions.length > 0 ? file.functions.map((fn) => fn.maintainability) : [file.maintainability])), 100);
+  const maintainability = mean(functions.map((fn) => fn.maintainability), 100);
   const functionSize = mean(functions.map((fn) => clamp(100 - (Math.max(0, fn.sloc - FUNCTION_LINES_FREE) * 100) / 160)), 100);
   const fileSize = mean(files.map((file) => clamp(100 - Math.max(0, file.sloc - FILE_LINES_FREE) / 16)), 100);
   const size = (functionSize + fileSize) / 2;

@@ -1,12 +1,12 @@
-// The TS/JS files a review covers: one file, or every source file under a directory (skipping dependencies, build
+// The TS/JS and Python files a review covers: one file, or every source file under a directory (skipping dependencies, build
 // output, declaration files and hidden folders).
 
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Extensions the reviewer parses. */
-export const REVIEWABLE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', 'vendor', 'target']);
+export const REVIEWABLE = /\.(?:[cm]?[jt]s|[jt]sx|py)$/;
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', 'vendor', 'target', '__pycache__', 'venv', 'site-packages']);
 
 /** Files under `target` (absolute), sorted; unsupported files given directly are returned in `unsupported`. */
 export async function collectSourceFiles(target: string, limit: number): Promise<{ files: string[]; unsupported: string[]; truncated: boolean }> {

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { TappsError } from '../../errors.js';
-import { silentObserver } from '../../observability/observer.js';
+import { resolveConfig } from '../../config/resolve.js';
+import { createObserver } from '../../observability/create-observer.js';
 import { readStopRequest, runnerStatusReport, startDaemon, stopDaemon } from '../../runner/daemon.js';
 import { Runner } from '../../runner/runner.js';
 import { projectRootOf } from '../context.js';
@@ -13,9 +14,11 @@ import { colour, printJson, printLines } from '../output.js';
 /** `background-agent run`: the runner in the foreground until SIGINT/SIGTERM. */
 export async function runCommand(options: { logFile?: string; grace?: string }, command: Command): Promise<number> {
   const projectRoot = projectRootOf(command);
+  // Metrics, audit and debug logs follow the configuration at start; the runner itself reloads its agents.
+  const config = await resolveConfig({ projectRoot });
   const runner = new Runner({
     projectRoot,
-    observer: silentObserver,
+    observer: createObserver(projectRoot, config, { actor: 'runner' }),
     ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
   });
   await runner.start();

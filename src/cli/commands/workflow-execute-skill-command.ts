@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { resolveConfig } from '../../config/resolve.js';
 import { TappsError } from '../../errors.js';
+import { createObserver } from '../../observability/create-observer.js';
 import { silentObserver } from '../../observability/observer.js';
 import { executeCommandFile } from '../../runner/execute-command-file.js';
 import { projectRootOf } from '../context.js';
@@ -22,7 +23,8 @@ export async function executeSkillCommandCommand(options: { commandFile: string;
     throw new TappsError('FILE_UNREADABLE', `Cannot read command file ${commandFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   const config = await resolveConfig({ projectRoot }).catch(() => undefined);
-  const result = await executeCommandFile({ commandFile, text, projectRoot, ...(config === undefined ? {} : { config }), observer: silentObserver });
+  const observer = config === undefined ? silentObserver : createObserver(projectRoot, config, { actor: 'execute-skill-command' });
+  const result = await executeCommandFile({ commandFile, text, projectRoot, ...(config === undefined ? {} : { config }), observer });
   if (options.json === true) printJson({ status: result.status, status_file: result.statusFile, error: result.error ?? null });
   else if (result.status === 'completed') printLines(`completed; status written to ${result.statusFile}`);
   else printErrorLines(`failed: ${result.error?.message ?? 'unknown error'}`, `status written to ${result.statusFile}`);

@@ -1,0 +1,167 @@
+// The audit log: `.tapps-agents/audit/execution_audit.jsonl`, one JSON event per line, rotated at 10 MiB keeping five
+// backups (`.1` newest … `.5` oldest), and queried newest first across the current file and its backups.
+//
+// Appends take no lock: each is one O_APPEND write, so lines from several processes never interleave. Rotation takes
+// a small lock (proper-lockfile, a directory beside the log) and re-checks the size under it, so two processes that
+// both see a full log rotate once. An append racing a rotation lands at the end of `.1` instead of the new file: never
+// lost, never torn.
+
+import { appendFile, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { TappsError } from '../errors.js';
+import { readLinesBackwards } from './jsonl-reverse.js';
+import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
+import { AUDIT_EVENTS, type AuditEvent, type AuditEventName } from './observer.js';
+import { redactValue } from './redact.js';
+
+/** Rotate when the log would grow past this many bytes. @default 10 MiB */
+export const AUDIT_MAX_BYTES = 10 * 1024 * 1024;
+/** Backups kept after rotation. @default 5 */
+export const AUDIT_BACKUPS = 5;
+
+/** Options of {@link createAuditLog}; tests use a small size. */
+export interface AuditLogOptions {
+  /** @default AUDIT_MAX_BYTES */
+  maxBytes?: number;
+  /** @default AUDIT_BACKUPS */
+  backups?: number;
+}
+
+/** What an audit query keeps. */
+export interface AuditQuery {
+  event?: AuditEventName;
+  workflowId?: string;
+  runId?: string;
+  stepId?: string;
+  /** Events at or after this time. */
+  since?: Date;
+  /** Most events returned. @default 100 */
+  limit?: number;
+}
+
+/** Matching events, newest first, and the unreadable lines met. */
+export interface AuditQueryResult {
+  events: AuditEvent[];
+  /** Corrupt or torn lines skipped, by file name. */
+  unreadable: Record<string, number>;
+}
+
+/** A project's audit log. */
+export interface AuditLog {
+  readonly file: string;
+  /** Appends one event (strings redacted), rotating first when the log is full. */
+  append(event: Omit<AuditEvent, 'schemaVersion' | 'ts'>, now?: Date): Promise<AuditEvent>;
+  /** Events newest first across the log and its backups. */
+  query(query?: AuditQuery): Promise<AuditQueryResult>;
+  /** The log and its backups, newest first (existing or not). */
+  files(): string[];
+}
+
+const EVENT_SET: ReadonlySet<string> = new Set(AUDIT_EVENTS);
+
+/** The audit log of the project at `projectRoot`. Nothing is created until the first append. */
+export function createAuditLog(projectRoot: string, options: AuditLogOptions = {}): AuditLog {
+  const file = observabilityPaths(projectRoot).auditFile;
+  const maxBytes = options.maxBytes ?? AUDIT_MAX_BYTES;
+  const backups = options.backups ?? AUDIT_BACKUPS;
+  const files = () => [file, ...Array.from({ length: backups }, (_, index) => `${file}.${index + 1}`)];
+
+  async function rotateIfFull(incoming: number): Promise<void> {
+    if ((await sizeOf(file)) + incoming <= maxBytes) return;
+    const release = await lockfile.lock(path.dirname(file), {
+      lockfilePath: `${file}.rotate.lock`,
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: 50, minTimeout: 10, maxTimeout: 200 },
+    });
+    try {
+      // Another process may have rotated while this one waited for the lock.
+      if ((await sizeOf(file)) + incoming <= maxBytes) return;
+      const all = files();
+      await unlink(all[all.length - 1] as string).catch(ignoreMissing);
+      for (let index = all.length - 2; index >= 0; index--) {
+        await rename(all[index] as string, all[index + 1] as string).catch(ignoreMissing);
+      }
+    } finally {
+      await release();
+    }
+  }
+
+  return {
+    file,
+    files,
+    async append(input, now = new Date()) {
+      const event: AuditEvent = redactValue({ schemaVersion: 1, ts: now.toISOString(), ...input });
+      const line = `${JSON.stringify(event)}\n`;
+      await mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
+      await rotateIfFull(Buffer.byteLength(line));
+      await appendFile(file, line, { mode: FILE_MODE });
+      return event;
+    },
+    async query(query = {}) {
+      const limit = query.limit ?? 100;
+      const events: AuditEvent[] = [];
+      const unreadable: Record<string, number> = {};
+      if (limit <= 0) return { events, unreadable };
+      for (const current of files()) {
+        for await (const line of readLinesBackwards(current)) {
+          const event = parseAuditEvent(line.text);
+          if (event === undefined) {
+            const name = path.basename(current);
+            unreadable[name] = (unreadable[name] ?? 0) + 1;
+            continue;
+          }
+          if (!matchesAuditQuery(event, query)) continue;
+          events.push(event);
+          if (events.length >= limit) return { events, unreadable };
+        }
+      }
+      return { events, unreadable };
+    },
+  };
+}
+
+/**
+ * Checks `--event` text against the audit event names.
+ * @throws {TappsError} USAGE when it is not one of AUDIT_EVENTS.
+ */
+export function parseAuditEventName(text: string): AuditEventName {
+  if (EVENT_SET.has(text)) return text as AuditEventName;
+  throw new TappsError('USAGE', `--event expects one of ${AUDIT_EVENTS.join(', ')}, got "${text}"`);
+}
+
+/** Parses one audit line; undefined when it is not an audit event. */
+export function parseAuditEvent(line: string): AuditEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const event = value as Record<string, unknown>;
+  return typeof event.ts === 'string' && typeof event.event === 'string' && EVENT_SET.has(event.event) ? (value as AuditEvent) : undefined;
+}
+
+function matchesAuditQuery(event: AuditEvent, query: AuditQuery): boolean {
+  if (query.event !== undefined && event.event !== query.event) return false;
+  if (query.workflowId !== undefined && event.workflow_id !== query.workflowId) return false;
+  if (query.runId !== undefined && event.run_id !== query.runId) return false;
+  if (query.stepId !== undefined && event.step_id !== query.stepId) return false;
+  if (query.since !== undefined && Date.parse(event.ts) < query.since.getTime()) return false;
+  return true;
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}

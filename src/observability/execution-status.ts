@@ -1,0 +1,42 @@
+// `auto-execution status`: active runs with their running steps, live runners, and the most recent executions.
+
+import { createMetricsStore } from './metrics-store.js';
+import type { UnreadableLines } from './metrics-history.js';
+import type { ExecutionRecord } from './observer.js';
+import { fileStatusSources, type ActiveRun, type RunnerInfo, type StatusSources } from './status-sources.js';
+
+/** Options of {@link autoExecutionStatus}. */
+export interface StatusOptions {
+  projectRoot: string;
+  /** Only this workflow's runs and executions. */
+  workflowId?: string;
+  /** Where active runs and runners come from. @default fileStatusSources(projectRoot) */
+  sources?: StatusSources;
+  /** How many recent executions to show. @default 10 */
+  recentLimit?: number;
+}
+
+/** What `auto-execution status` shows. */
+export interface StatusReport {
+  active_runs: ActiveRun[];
+  runners: RunnerInfo[];
+  recent_executions: ExecutionRecord[];
+  unreadable: UnreadableLines;
+}
+
+/** Collects active runs, runners and recent executions. */
+export async function autoExecutionStatus(options: StatusOptions): Promise<StatusReport> {
+  const sources = options.sources ?? fileStatusSources(options.projectRoot);
+  const filter = options.workflowId === undefined ? {} : { workflowId: options.workflowId };
+  const [runs, runners, history] = await Promise.all([
+    sources.listActiveRuns(),
+    sources.listRunners(),
+    createMetricsStore(options.projectRoot).history({ ...filter, limit: options.recentLimit ?? 10 }),
+  ]);
+  return {
+    active_runs: options.workflowId === undefined ? runs : runs.filter((run) => run.workflow_id === options.workflowId),
+    runners,
+    recent_executions: history.records,
+    unreadable: history.unreadable,
+  };
+}

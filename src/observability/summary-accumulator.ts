@@ -1,0 +1,194 @@
+// Aggregates metrics lines into a summary in constant memory; partial aggregates from worker threads merge into one.
+
+import { DurationHistogram, type HistogramSnapshot } from './duration-histogram.js';
+import { EXECUTION_STATUSES } from './execution-record.js';
+import { LineBlockReader } from './jsonl-forward.js';
+import type { AgentActionSummary, MetricsSummary, StatusCounts, UsageSummary } from './metrics-summary.js';
+import { matchesFilter, type RecordFilter } from './record-filter.js';
+import { readSummaryFields, type SummaryFields } from './summary-fields.js';
+import path from 'node:path';
+
+interface TallyData {
+  total: number;
+  byStatus: StatusCounts;
+  ran: number;
+  durationSum: number;
+}
+
+/** A partial aggregate as plain data, to send between threads. */
+export interface AccumulatorSnapshot {
+  all: TallyData;
+  byAgentAction: [string, string, TallyData][];
+  histogram: HistogramSnapshot;
+  usage: UsageSummary;
+  retries: number;
+  first: string | null;
+  last: string | null;
+  unreadable: Record<string, number>;
+}
+
+class Tally implements TallyData {
+  total = 0;
+  byStatus: StatusCounts = emptyStatusCounts();
+  ran = 0;
+  durationSum = 0;
+
+  add(record: SummaryFields): void {
+    this.total++;
+    this.byStatus[record.status]++;
+    if (record.status === 'skipped') return;
+    this.ran++;
+    this.durationSum += record.duration_ms;
+  }
+
+  merge(other: TallyData): void {
+    this.total += other.total;
+    this.ran += other.ran;
+    this.durationSum += other.durationSum;
+    for (const status of EXECUTION_STATUSES) this.byStatus[status] += other.byStatus[status];
+  }
+
+  data(): TallyData {
+    return { total: this.total, byStatus: { ...this.byStatus }, ran: this.ran, durationSum: this.durationSum };
+  }
+
+  successRate(): number | null {
+    return this.ran === 0 ? null : this.byStatus.success / this.ran;
+  }
+
+  averageDuration(): number | null {
+    return this.ran === 0 ? null : this.durationSum / this.ran;
+  }
+}
+
+/** Adds records (or other accumulators' snapshots) and produces the summary. */
+export class SummaryAccumulator {
+  #all = new Tally();
+  #histogram = new DurationHistogram();
+  // agent → action → tally (nested maps: no key string to build per record).
+  #byAgentAction = new Map<string, Map<string, Tally>>();
+  #usage: UsageSummary = { executions_with_usage: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+  #retries = 0;
+  #first: string | null = null;
+  #last: string | null = null;
+  #unreadable: Record<string, number> = {};
+  readonly #filter: RecordFilter;
+  readonly #reader = new LineBlockReader();
+
+  constructor(filter: RecordFilter) {
+    this.#filter = filter;
+  }
+
+  /** Streams one daily file into the aggregate. */
+  async addFile(file: string): Promise<void> {
+    const name = path.basename(file);
+    const line = (text: string, start: number, end: number) => {
+      if (end <= start) return;
+      const record = readSummaryFields(text, start, end);
+      if (record === undefined) {
+        if (text.slice(start, end).trim() !== '') this.#unreadable[name] = (this.#unreadable[name] ?? 0) + 1;
+      } else if (matchesFilter(record, this.#filter)) {
+        this.#add(record);
+      }
+    };
+    await this.#reader.read(file, {
+      onBlock(text) {
+        let start = 0;
+        for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+          line(text, start, newline);
+          start = newline + 1;
+        }
+      },
+      onTornLine: (text) => line(text, 0, text.length),
+    });
+  }
+
+  #add(record: SummaryFields): void {
+    this.#all.add(record);
+    if (record.status !== 'skipped') this.#histogram.add(record.duration_ms);
+    this.#retries += record.retry_count;
+    this.#tally(record.agent, record.action).add(record);
+    if (record.usage !== null) {
+      this.#usage.executions_with_usage++;
+      this.#usage.input_tokens += record.usage.input_tokens ?? 0;
+      this.#usage.output_tokens += record.usage.output_tokens ?? 0;
+      this.#usage.cost_usd += record.usage.cost_usd ?? 0;
+    }
+    if (this.#first === null || record.completed_at < this.#first) this.#first = record.completed_at;
+    if (this.#last === null || record.completed_at > this.#last) this.#last = record.completed_at;
+  }
+
+  #tally(agent: string, action: string): Tally {
+    let actions = this.#byAgentAction.get(agent);
+    if (actions === undefined) this.#byAgentAction.set(agent, (actions = new Map<string, Tally>()));
+    let tally = actions.get(action);
+    if (tally === undefined) actions.set(action, (tally = new Tally()));
+    return tally;
+  }
+
+  snapshot(): AccumulatorSnapshot {
+    return {
+      all: this.#all.data(),
+      byAgentAction: [...this.#byAgentAction].flatMap(([agent, actions]) => [...actions].map(([action, tally]): [string, string, TallyData] => [agent, action, tally.data()])),
+      histogram: this.#histogram.snapshot(),
+      usage: { ...this.#usage },
+      retries: this.#retries,
+      first: this.#first,
+      last: this.#last,
+      unreadable: { ...this.#unreadable },
+    };
+  }
+
+  merge(other: AccumulatorSnapshot): void {
+    this.#all.merge(other.all);
+    for (const [agent, action, tally] of other.byAgentAction) this.#tally(agent, action).merge(tally);
+    this.#histogram.merge(other.histogram);
+    this.#usage.executions_with_usage += other.usage.executions_with_usage;
+    this.#usage.input_tokens += other.usage.input_tokens;
+    this.#usage.output_tokens += other.usage.output_tokens;
+    this.#usage.cost_usd += other.usage.cost_usd;
+    this.#retries += other.retries;
+    if (other.first !== null && (this.#first === null || other.first < this.#first)) this.#first = other.first;
+    if (other.last !== null && (this.#last === null || other.last > this.#last)) this.#last = other.last;
+    for (const [name, count] of Object.entries(other.unreadable)) this.#unreadable[name] = (this.#unreadable[name] ?? 0) + count;
+  }
+
+  result(filesRead: number): MetricsSummary {
+    const byAgentAction: AgentActionSummary[] = [...this.#byAgentAction]
+      .flatMap(([agent, actions]) => [...actions].map(([action, tally]) => ({ agent, action, tally })))
+      .sort((a, b) => b.tally.total - a.tally.total || a.agent.localeCompare(b.agent) || a.action.localeCompare(b.action))
+      .map(({ agent, action, tally }) => ({
+        agent,
+        action,
+        total: tally.total,
+        by_status: tally.byStatus,
+        success_rate: tally.successRate(),
+        average_duration_ms: tally.averageDuration(),
+      }));
+    return {
+      total_executions: this.#all.total,
+      success_rate: this.#all.successRate(),
+      average_duration_ms: roundMs(this.#all.averageDuration() ?? undefined),
+      p50_duration_ms: roundMs(this.#histogram.quantile(0.5)),
+      p95_duration_ms: roundMs(this.#histogram.quantile(0.95)),
+      total_retries: this.#retries,
+      by_status: this.#all.byStatus,
+      by_agent_action: byAgentAction,
+      usage: { ...this.#usage, cost_usd: Math.round(this.#usage.cost_usd * 1e6) / 1e6 },
+      first_completed_at: this.#first,
+      last_completed_at: this.#last,
+      files_read: filesRead,
+      // Newest file first, as history reports them.
+      unreadable: Object.fromEntries(Object.entries(this.#unreadable).sort(([a], [b]) => (a < b ? 1 : -1))),
+    };
+  }
+}
+
+/** Whole milliseconds (percentiles are estimates; fractions would suggest false precision). */
+function roundMs(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value);
+}
+
+function emptyStatusCounts(): StatusCounts {
+  return Object.fromEntries(EXECUTION_STATUSES.map((status) => [status, 0])) as StatusCounts;
+}
