@@ -4,7 +4,7 @@
 // directly instead of watching.
 
 import { randomBytes } from 'node:crypto';
-import { realpath, stat } from 'node:fs/promises';
+import { access, realpath, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { SkillInvocation } from '../agents/skill-command.js';
@@ -14,6 +14,8 @@ import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { claimCommandFile } from '../protocol/claim.js';
 import { parseCommandFile } from '../protocol/command-file.js';
+import { heartbeatIntervalMs } from '../protocol/liveness.js';
+import { CANCEL_FILE_NAME } from '../protocol/paths.js';
 import { currentWriter, type StatusWriter } from '../protocol/status-file.js';
 import { watchDirectory, type DirectoryWatch } from '../protocol/watch.js';
 import { acquireRunnerLock, type ReleaseLock } from './runner-lock.js';
@@ -235,9 +237,15 @@ export class Runner {
       const controller = new AbortController();
       const entry = { controller, done: Promise.resolve() };
       this.running.set(file, entry);
+      // The executor asks an out-of-process runner to stop a step by writing the cancel file beside the command.
+      const cancelFile = path.join(path.dirname(file), CANCEL_FILE_NAME);
+      const cancelWatch = setInterval(() => {
+        access(cancelFile).then(() => controller.abort(), () => undefined);
+      }, heartbeatIntervalMs());
       entry.done = this.handle(file, extras, controller.signal)
         .catch((error: unknown) => this.observer.logger.error('runner failed to handle a command file', { file, error: String(error) }))
         .finally(() => {
+          clearInterval(cancelWatch);
           this.running.delete(file);
           this.pump();
           if (this.pending.size === 0 && this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();

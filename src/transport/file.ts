@@ -89,8 +89,8 @@ export class FileTransport implements Transport {
         return { startMs: adoptedStart };
       }
     }
-    // A status left by an earlier attempt must never complete this one.
-    await unlink(paths.statusFile).catch(() => undefined);
+    // A status left by an earlier attempt must never complete this one, nor its cancel request stop it.
+    await Promise.all([unlink(paths.statusFile).catch(() => undefined), unlink(paths.cancelFile).catch(() => undefined)]);
     const startMs = Number.isNaN(createdMs) ? Date.now() : Math.min(createdMs, Date.now());
     const input = {
       invocation: attempt.invocation,

@@ -2,11 +2,13 @@
 // execute-skill-command by hand, a runner killed mid-step, and an executor killed mid-step and resumed.
 
 import { spawn } from 'node:child_process';
-import { access, readFile, symlink } from 'node:fs/promises';
+import { access, mkdir, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/resolve.js';
 import { protocolPaths } from '../../src/protocol/paths.js';
+import { FileTransport } from '../../src/transport/file.js';
 import { runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
 import { startRunnerProcess, stepDirOf, terminalStatus, waitFor, writeAttempt } from './helpers.js';
@@ -132,6 +134,35 @@ describe('runner commands', () => {
     expect(runner.output()).toContain('"refused":1');
     await expect(access(path.join(outside, 'steps', 'x', '.cursor', '.cursor-skill-command.txt'))).resolves.toBeUndefined();
     await expect(access(path.join(outside, 'steps', 'x', 'pwned'))).rejects.toThrow();
+  });
+});
+
+describe('cancellation', () => {
+  it('a cancelled step is stopped by the background agent running it, its process group killed', { timeout: 60_000 }, async () => {
+    const root = await testdir({ '.cursor/background-agents.yaml': agentConfig([BUILTIN]) });
+    await startRunnerProcess(root);
+    const config = await resolveConfig({ projectRoot: root });
+    const transport = new FileTransport({ projectRoot: root, config });
+    const stepDir = stepDirOf(root, 'run-1', 'long');
+    await mkdir(stepDir, { recursive: true });
+    const controller = new AbortController();
+    const outcome = transport.run(
+      {
+        correlation: { workflow_id: 'wf', run_id: 'run-1', step_id: 'long', attempt: 1, created_at: new Date().toISOString() },
+        invocation: { agent: 'shell', action: 'run', params: { script: 'echo $$ > pid; sleep 300' } },
+        stepDir,
+        expectedArtifacts: [],
+        inputs: {},
+        timeoutMs: 60_000,
+        env: {},
+      },
+      controller.signal,
+    );
+    const pid = await waitFor(async () => Number((await readFile(path.join(stepDir, 'pid'), 'utf8').catch(() => '')).trim()) || undefined, 30_000, 'step running');
+    controller.abort();
+    expect(await outcome).toMatchObject({ status: 'cancelled' });
+    expect(await waitFor(() => terminalStatus(stepDir), 30_000, 'runner status')).toMatchObject({ status: 'failed' });
+    await waitFor(() => Promise.resolve(isAlive(pid) ? undefined : true), 10_000, 'step process gone');
   });
 });
 
