@@ -4,13 +4,14 @@
 // final check runs at the deadline; a runner that died mid-step makes the attempt fail as retryable.
 
 import { stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { readCommandFile, writeCommandFile, type CommandFile } from '../protocol/command-file.js';
-import { heartbeatIntervalMs, writerIsDead } from '../protocol/liveness.js';
+import { heartbeatIntervalMs, pidAlive, writerIsDead } from '../protocol/liveness.js';
 import { protocolPaths, STATUS_FILE_NAME, type ProtocolPaths } from '../protocol/paths.js';
 import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
 import { watchDirectory } from '../protocol/watch.js';
@@ -78,7 +79,11 @@ export class FileTransport implements Transport {
     if (statusOfThisAttempt || sameAttempt) {
       // Resume: the attempt was dispatched before the executor stopped. Wait for it (or adopt its finished status).
       const unclaimed = (await readCommandFile(paths.commandFile))?.ok === true;
-      const orphaned = !statusOfThisAttempt && !unclaimed && (await ageMs(paths.claimedFile)) > 3 * heartbeatIntervalMs();
+      // Nobody will finish it: claimed but no status for three heartbeats, or `running` from a process of this host
+      // that is gone (e.g. a runner embedded in the executor that was killed). Dispatch the same attempt again.
+      const writer = status.kind === 'ok' && !status.report.terminal ? status.report.runner : undefined;
+      const writerGone = writer !== undefined && writer.host === hostname() && !pidAlive(writer.pid);
+      const orphaned = writerGone || (!statusOfThisAttempt && !unclaimed && (await ageMs(paths.claimedFile)) > 3 * heartbeatIntervalMs());
       if (!orphaned) {
         this.options.onCommandWritten?.({ stepId: correlation.step_id, commandFile: paths.commandFile, statusFile: paths.statusFile, adopted: true });
         if (unclaimed) this.offer(paths, attempt);

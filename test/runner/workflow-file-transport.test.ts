@@ -84,6 +84,26 @@ describe('workflow execute with auto-execution', () => {
   });
 });
 
+describe('workflow resume with the file transport', () => {
+  it('re-dispatches the interrupted attempt when the executor (and its embedded runner) was killed mid-step', { timeout: 90_000 }, async () => {
+    const root = await testdir({ '.tapps-agents/config.yaml': CONFIG('auto'), 'wf.yaml': `id: killed\nname: Killed\nsteps:\n  - id: slow\n    run: echo ran >> runs.log; sleep 1\n  - id: after\n    run: echo after > after.txt\n` });
+    const run = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((resolve) => run.on('exit', resolve));
+    let stdout = '';
+    run.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    await waitFor(async () => ((await readFile(path.join(root, 'runs.log'), 'utf8').catch(() => '')) === '' ? undefined : true), 30_000, 'step started');
+    run.kill('SIGKILL');
+    await exited;
+    const runId = /Run (\S+) started/.exec(stdout)?.[1] as string;
+    const resumed = await runCli(['workflow', 'resume', runId], { cwd: root });
+    expect(resumed.exitCode).toBe(0);
+    expect(await readFile(path.join(root, 'after.txt'), 'utf8')).toBe('after\n');
+    const state = JSON.parse(await readFile(path.join(root, '.tapps-agents', 'workflow-state', runId, 'state.json'), 'utf8')) as { steps: Record<string, { status: string; attempt: number }> };
+    expect(state.steps.slow).toMatchObject({ status: 'succeeded', attempt: 1 });
+    expect(await readFile(path.join(root, 'runs.log'), 'utf8')).toBe('ran\nran\n');
+  });
+});
+
 describe('workflow execute --manual', () => {
   it('writes each command file and instructions, says where, and continues when anyone writes the status', { timeout: 60_000 }, async () => {
     const root = await testdir({ '.tapps-agents/config.yaml': CONFIG('auto'), 'wf.yaml': `id: hand\nname: By hand\nsteps:\n  - id: only\n    run: echo by-hand > hand.txt\n` });
