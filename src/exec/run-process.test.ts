@@ -5,17 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { liveGroups } from './process-group.js';
 import { runProcess } from './run-process.js';
+import { isProcessAlive } from './process-alive.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/bin/${name}`, import.meta.url));
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('runProcess', () => {
   it('captures exit code, stdout and stderr', async () => {
@@ -36,7 +29,7 @@ describe('runProcess', () => {
     expect(result.timedOut).toBe(true);
     const grandchildren = (await readFile(pids, 'utf8')).trim().split('\n').map(Number);
     expect(grandchildren).toHaveLength(2);
-    await vi.waitFor(() => expect(grandchildren.filter(isAlive)).toEqual([]), { timeout: 5000 });
+    await vi.waitFor(() => expect(grandchildren.filter(isProcessAlive)).toEqual([]), { timeout: 5000 });
   });
 
   it('kills the group when cancelled', async () => {

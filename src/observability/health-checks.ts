@@ -13,7 +13,7 @@ import { loadConfigFiles, resolveConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import type { FreeSpace, HealthCheck } from './health.js';
 import { observabilityPaths } from './layout.js';
-import { processLiveness } from './process-alive.js';
+import { processLiveness } from '../exec/process-alive.js';
 import { COMMAND_FILE_NAME, findProtocolFiles, STATUS_FILE_NAME } from './protocol-files.js';
 import { readJson, RUNNER_STALE_MS } from './status-sources.js';
 

@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { observabilityPaths } from './layout.js';
-import { processLiveness } from './process-alive.js';
+import { processLiveness } from '../exec/process-alive.js';
 
 /** A heartbeat older than this means a runner on another host is gone. */
 export const RUNNER_STALE_MS = 60_000;

@@ -2,22 +2,13 @@
 // this host mean the runner died: the attempt fails as retryable instead of waiting for its deadline.
 
 import { hostname } from 'node:os';
+import { isProcessAlive } from '../exec/process-alive.js';
 import type { StatusReport } from './status-file.js';
 
 /** How often writers refresh `heartbeat_at` (and touch the status file). `TAPPS_AGENTS_HEARTBEAT_MS` overrides it. */
 export function heartbeatIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = Number(env.TAPPS_AGENTS_HEARTBEAT_MS);
   return Number.isFinite(value) && value > 0 ? value : 1000;
-}
-
-/** True when a process with this pid exists on this host. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -31,5 +22,5 @@ export function writerIsDead(report: StatusReport, mtimeMs: number, now = Date.n
   // A writer that names no process (the original's shapes) is only bounded by the deadline.
   if (report.runner === undefined) return false;
   if (report.runner.host !== hostname()) return true;
-  return !pidAlive(report.runner.pid);
+  return !isProcessAlive(report.runner.pid);
 }

@@ -6,7 +6,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
-import { pidAlive } from '../protocol/liveness.js';
+import { isProcessAlive } from '../exec/process-alive.js';
 import { CLI_ENTRY } from './command-template.js';
 import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, type RunnerCounts, type RunnerStatus } from './runner-status.js';
 
@@ -83,7 +83,7 @@ export async function stopDaemon(projectRoot: string, options: { graceMs?: numbe
     return { pid: status.pid, wasRunning: false, killed: false };
   }
   const deadline = Date.now() + grace + 5000;
-  while (pidAlive(status.pid)) {
+  while (isProcessAlive(status.pid)) {
     if (Date.now() > deadline) {
       process.kill(status.pid, 'SIGKILL');
       return { pid: status.pid, wasRunning: true, killed: true };

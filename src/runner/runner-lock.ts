@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { TappsError } from '../errors.js';
-import { pidAlive } from '../protocol/liveness.js';
+import { isProcessAlive } from '../exec/process-alive.js';
 import { readRunnerStatus, runnerDir } from './runner-status.js';
 
 /** Releases the lock. */
@@ -28,7 +28,7 @@ export async function acquireRunnerLock(projectRoot: string, onCompromised: (err
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       const holder = await readRunnerStatus(projectRoot);
-      const holderAlive = holder !== undefined && (holder.host !== hostname() || pidAlive(holder.pid));
+      const holderAlive = holder !== undefined && (holder.host !== hostname() || isProcessAlive(holder.pid));
       if (holder !== undefined && holderAlive) {
         throw new TappsError(
           'LOCK_HELD',

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { pidAlive } from '../protocol/liveness.js';
+import { isProcessAlive } from '../exec/process-alive.js';
 import { writeProtocolFile } from '../protocol/write-file.js';
 
 /** How often a runner rewrites its status file. */
@@ -58,7 +58,7 @@ export async function readRunnerStatus(projectRoot: string): Promise<RunnerStatu
 /** True when `status` describes a runner that is alive now: not stopped, pid alive on this host, heartbeat recent. */
 export function runnerIsAlive(status: RunnerStatus, now = Date.now()): boolean {
   if (status.state === 'stopped') return false;
-  if (status.host === hostname() && !pidAlive(status.pid)) return false;
+  if (status.host === hostname() && !isProcessAlive(status.pid)) return false;
   return now - Date.parse(status.heartbeat_at) <= 3 * RUNNER_HEARTBEAT_MS + 1000;
 }
 

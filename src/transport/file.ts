@@ -11,7 +11,8 @@ import { formatDuration } from '../config/duration.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { readCommandFile, writeCommandFile, type CommandFile } from '../protocol/command-file.js';
-import { heartbeatIntervalMs, pidAlive, writerIsDead } from '../protocol/liveness.js';
+import { isProcessAlive } from '../exec/process-alive.js';
+import { heartbeatIntervalMs, writerIsDead } from '../protocol/liveness.js';
 import { protocolPaths, STATUS_FILE_NAME, type ProtocolPaths } from '../protocol/paths.js';
 import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
 import { watchDirectory } from '../protocol/watch.js';
@@ -82,7 +83,7 @@ export class FileTransport implements Transport {
       // Nobody will finish it: claimed but no status for three heartbeats, or `running` from a process of this host
       // that is gone (e.g. a runner embedded in the executor that was killed). Dispatch the same attempt again.
       const writer = status.kind === 'ok' && !status.report.terminal ? status.report.runner : undefined;
-      const writerGone = writer !== undefined && writer.host === hostname() && !pidAlive(writer.pid);
+      const writerGone = writer !== undefined && writer.host === hostname() && !isProcessAlive(writer.pid);
       const orphaned = writerGone || (!statusOfThisAttempt && !unclaimed && (await ageMs(paths.claimedFile)) > 3 * heartbeatIntervalMs());
       if (!orphaned) {
         this.options.onCommandWritten?.({ stepId: correlation.step_id, commandFile: paths.commandFile, statusFile: paths.statusFile, adopted: true });

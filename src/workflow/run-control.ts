@@ -5,7 +5,8 @@ import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
 import { checkRunId, runPaths } from './run-paths.js';
-import { displayedStatus, isPidAlive, listRunStates, readRunState, type RunState, type RunStatus } from './run-state.js';
+import { isProcessAlive } from '../exec/process-alive.js';
+import { displayedStatus, listRunStates, readRunState, type RunState, type RunStatus } from './run-state.js';
 
 /** One run as `workflow list` shows it. */
 export interface RunSummary {
@@ -64,7 +65,7 @@ export async function cancelRun(projectRoot: string, runId: string): Promise<Can
   if (state.executor.host !== hostname()) {
     throw new TappsError('CONFLICT', `Run ${runId} is executed on host ${state.executor.host}; cancel it there`);
   }
-  if (state.executor.pid !== process.pid && isPidAlive(state.executor.pid)) {
+  if (state.executor.pid !== process.pid && isProcessAlive(state.executor.pid)) {
     process.kill(state.executor.pid, 'SIGTERM');
     return { run_id: runId, action: 'signalled', pid: state.executor.pid, status: 'running' };
   }

@@ -1,6 +1,7 @@
 // The durable state of one run: state.json (atomically replaced, writes coalesced) and events.jsonl (append-only).
 // Other tools read state.json (`workflow status`, `auto-execution status`), so its shape is a contract.
 
+import { isProcessAlive } from '../exec/process-alive.js';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -191,19 +192,9 @@ export async function readRunState(projectRoot: string, runId: string): Promise<
   return state as RunState;
 }
 
-/** True when a process with this pid exists (on this host). */
-export function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The status to show: a running (or waiting) run whose executor is gone from this host is `interrupted`. */
 export function displayedStatus(state: RunState): RunStatus | 'interrupted' {
-  if ((state.status === 'running' || state.status === 'waiting_approval') && state.executor.host === hostname() && !isPidAlive(state.executor.pid)) {
+  if ((state.status === 'running' || state.status === 'waiting_approval') && state.executor.host === hostname() && !isProcessAlive(state.executor.pid)) {
     return 'interrupted';
   }
   return state.status;

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { executeSkill } from '../../src/agents/execute-skill.js';
 import type { SkillContext } from '../../src/agents/skill.js';
 import { skillContext } from '../agents/skill-context.js';
+import { isProcessAlive } from '../../src/exec/process-alive.js';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'fake-claude.mjs');
 
@@ -22,14 +23,6 @@ async function calls(log: string): Promise<{ args: string[]; cwd: string }[]> {
   return (await readFile(log, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { args: string[]; cwd: string });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the claude CLI engine', () => {
   it('runs `claude -p --output-format json` headless in the step directory and collects the file it wrote', async () => {
@@ -72,7 +65,7 @@ describe('the claude CLI engine', () => {
     const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: {} }, { ...context, timeoutMs: 1_500 });
     expect(result.error).toEqual({ code: 'TIMEOUT', message: 'claude timed out after 1500 ms (process group killed)', retryable: true });
     const grandchild = Number((await readFile(path.join(context.projectRoot, 'pids'), 'utf8')).trim());
-    await vi.waitFor(() => expect(isAlive(grandchild)).toBe(false), { timeout: 10_000 });
+    await vi.waitFor(() => expect(isProcessAlive(grandchild)).toBe(false), { timeout: 10_000 });
   });
 
   it('is found by auto-detection when it is on PATH and no key is set', async () => {

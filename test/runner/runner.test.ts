@@ -12,6 +12,7 @@ import { FileTransport } from '../../src/transport/file.js';
 import { runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
 import { startRunnerProcess, stepDirOf, terminalStatus, waitFor, writeAttempt } from './helpers.js';
+import { isProcessAlive } from '../../src/exec/process-alive.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures', 'bin');
 
@@ -24,14 +25,6 @@ ${extra}`;
 
 const BUILTIN = 'tapps-agents workflow execute-skill-command --command-file {command_file_path}';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('background-agent start | status | stop', () => {
   it('starts once per project, reports itself, and stops', { timeout: 60_000 }, async () => {
@@ -65,7 +58,7 @@ describe('background-agent start | status | stop', () => {
       const stopped = await runCli(['background-agent', 'stop'], { cwd: root });
       expect(stopped.stdout).toBe(`✓ Background agent stopped (pid ${pid})\n`);
     }
-    expect(isAlive(pid)).toBe(false);
+    expect(isProcessAlive(pid)).toBe(false);
     const after = await runCli(['background-agent', 'status'], { cwd: root });
     expect(after).toEqual({ exitCode: 1, stdout: 'No background agent is running for this project.\nStart one with: tapps-agents background-agent start\n', stderr: '' });
   });
@@ -75,7 +68,7 @@ describe('background-agent start | status | stop', () => {
     const first = await startRunnerProcess(root);
     await expect(startRunnerProcess(root)).rejects.toThrow(`A background agent is already running for this project (pid ${first.pid}`);
     first.child.kill('SIGKILL');
-    await waitFor(() => Promise.resolve(isAlive(first.pid) ? undefined : true), 10_000, 'first runner gone');
+    await waitFor(() => Promise.resolve(isProcessAlive(first.pid) ? undefined : true), 10_000, 'first runner gone');
     const second = await startRunnerProcess(root);
     expect(second.pid).not.toBe(first.pid);
   });
@@ -96,7 +89,7 @@ describe('runner commands', () => {
     });
     const grandchildren = (await readFile(pids, 'utf8')).trim().split('\n').map(Number);
     expect(grandchildren).toHaveLength(2);
-    await waitFor(() => Promise.resolve(grandchildren.some(isAlive) ? undefined : true), 10_000, 'grandchildren gone');
+    await waitFor(() => Promise.resolve(grandchildren.some(isProcessAlive) ? undefined : true), 10_000, 'grandchildren gone');
   });
 
   it('passes {command_file_path} as one argument and writes the status when the command does not', { timeout: 60_000 }, async () => {
@@ -162,7 +155,7 @@ describe('cancellation', () => {
     controller.abort();
     expect(await outcome).toMatchObject({ status: 'cancelled' });
     expect(await waitFor(() => terminalStatus(stepDir), 30_000, 'runner status')).toMatchObject({ status: 'failed' });
-    await waitFor(() => Promise.resolve(isAlive(pid) ? undefined : true), 10_000, 'step process gone');
+    await waitFor(() => Promise.resolve(isProcessAlive(pid) ? undefined : true), 10_000, 'step process gone');
   });
 });
 

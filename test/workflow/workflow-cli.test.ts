@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLI_BIN, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
+import { isProcessAlive } from '../../src/exec/process-alive.js';
 
 const GRANDCHILDREN = fileURLToPath(new URL('../fixtures/bin/spawn-grandchildren.sh', import.meta.url));
 
@@ -53,14 +54,6 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
   }
 }
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function runIdOf(dir: string): Promise<string> {
   const runs = await readdir(path.join(dir, '.tapps-agents', 'workflow-state'));
@@ -149,7 +142,7 @@ steps:
     expect(cancel.exitCode).toBe(0);
     expect(cancel.stdout).toMatch(/^Sent SIGTERM to the executor of run .+ \(pid \d+\); it kills running steps and marks the run cancelled\.\n$/);
     expect(await run.exited).toEqual({ code: 130, signal: null });
-    await waitFor(() => pids.every((pid) => !isAlive(pid)), 'the grandchildren to die');
+    await waitFor(() => pids.every((pid) => !isProcessAlive(pid)), 'the grandchildren to die');
     const status = JSON.parse((await runCli(['workflow', 'status', runId, '--json'], { cwd: dir })).stdout) as { status: string; steps: Record<string, { status: string }> };
     expect(status.status).toBe('cancelled');
     expect(status.steps.spawn?.status).toBe('cancelled');
