@@ -35,6 +35,8 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
   }
 
   let invocation: SkillInvocation | undefined;
+  // What the action says it writes for these params (e.g. a model action's target_file, the reviewer's reports).
+  let actionArtifacts: string[] = [];
   if (input.run !== undefined) {
     if (input.agent !== undefined || input.action !== undefined) at(['run'], 'give either "run:" or "agent:" with "action:", not both', { atKey: true });
     else invocation = { agent: 'shell', action: 'run', params: { script: input.run } };
@@ -47,6 +49,7 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
       else {
         const params = action.params.safeParse(input.params ?? {});
         if (!params.success) at(['params'], `invalid parameters for ${input.agent} ${action.name}: ${formatProblemsOfZod(params.error)}`);
+        else actionArtifacts = action.artifacts?.(params.data) ?? [];
         invocation = { agent: input.agent.toLowerCase(), action: normaliseAction(input.action), params: input.params ?? {} };
       }
     }
@@ -54,7 +57,7 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
   if (input.approval !== undefined && invocation !== undefined) at(['approval'], 'an approval step waits for a person; it cannot also run "agent:"/"run:"', { atKey: true });
 
   const list = (value: string | string[] | undefined) => (value === undefined ? [] : typeof value === 'string' ? [value] : value);
-  const creates = [...new Set([...list(input.creates), ...targetFileOf(input.params)])];
+  const creates = [...new Set([...list(input.creates), ...actionArtifacts])];
   const condition = compileCondition(input.condition, [...path, 'condition'], source, problems);
   const gate = compileGate(input, [...path, 'gate'], source, problems);
 
@@ -96,11 +99,6 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
     ...(input.merge === undefined ? {} : { merge: input.merge }),
     location: position,
   };
-}
-
-function targetFileOf(params: Record<string, unknown> | undefined): string[] {
-  const target = params?.target_file;
-  return typeof target === 'string' && target !== '' ? [target] : [];
 }
 
 function compileRetry(input: NonNullable<StepInput['retry']>): RetryOverride {

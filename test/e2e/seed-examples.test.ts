@@ -61,6 +61,15 @@ describe("the seed's example workflows, end to end", () => {
     ]);
   });
 
+  it('Example 2 with src/main.py present: the reviewer reviews it (an input, not an output) and both steps succeed', async () => {
+    const server = await startFakeOpenAiServer();
+    server.script({ text: 'def test_main():\n    assert True\n' });
+    const dir = await seedProject(server, 'robust-workflow.yaml', { 'src/main.py': 'def main(x):\n    if x:\n        return 1\n    return 0\n' });
+    const result = await runCli(['workflow', 'execute', '--workflow', 'robust-workflow.yaml'], { cwd: dir, env });
+    expect(result.stdout).toMatch(/Run robust-workflow-\S+ succeeded in .+: 2 succeeded/);
+    expect(await readFile(path.join(dir, 'src/main.py'), 'utf8')).toBe('def main(x):\n    if x:\n        return 1\n    return 0\n');
+  });
+
   it('Example 3 (conditional-workflow): the build runs only when prerequisites are met', async () => {
     const met = await startFakeOpenAiServer();
     met.script({ text: 'print("app")\n' });
