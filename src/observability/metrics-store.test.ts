@@ -91,7 +91,7 @@ describe('metrics store', () => {
       total_executions: 5,
       success_rate: 0.75,
       average_duration_ms: 2500,
-      total_retries: 3,
+      total_retries: 2, // two attempts were retries (retry_count 1 and 2)
       by_status: { success: 3, failed: 1, timeout: 0, cancelled: 0, skipped: 1 },
       first_completed_at: '2026-11-24T10:00:00.000Z',
       last_completed_at: '2026-11-24T10:04:00.000Z',

@@ -106,7 +106,8 @@ export class SummaryAccumulator {
   #add(record: SummaryFields): void {
     this.#all.add(record);
     if (record.status !== 'skipped') this.#histogram.add(record.duration_ms);
-    this.#retries += record.retry_count;
+    // An attempt with retry_count > 0 is one retry performed (summing retry_count would count attempt 3 as two).
+    if (record.retry_count > 0) this.#retries += 1;
     this.#tally(record.agent, record.action).add(record);
     if (record.usage !== null) {
       this.#usage.executions_with_usage++;
