@@ -32,6 +32,8 @@ export function createObserver(projectRoot: string, config: Pick<ResolvedConfig,
   return {
     logger,
     async recordExecution(record) {
+      // Debug mode shows every attempt as it finishes, whatever the feature flags say about files.
+      logger.debug('step attempt finished', { ...record });
       if (metrics === undefined) return;
       try {
         await metrics.append(record);
@@ -40,6 +42,8 @@ export function createObserver(projectRoot: string, config: Pick<ResolvedConfig,
       }
     },
     async audit(event) {
+      const { actor: reporter, ...fields } = event; // the logger names its own actor
+      logger.debug(event.event, { ...fields, ...(reporter === undefined ? {} : { reporter }) });
       if (audit === undefined) return;
       // Heartbeats are frequent: they go to the audit log only in debug mode (PRODUCT.md §6).
       if (event.event === 'execution.heartbeat' && !debugSwitch.enabled()) return;

@@ -29,6 +29,7 @@ describe("the seed's example workflows, end to end", () => {
     const server = await startFakeOpenAiServer();
     server.script({ text: '# Requirements\n\n- a todo list' }, { text: '# Design\n\nOne module.' });
     const dir = await seedProject(server, 'my-workflow.yaml');
+    expect((await runCli(['auto-execution', 'debug', 'on'], { cwd: dir })).exitCode).toBe(0);
     const result = await runCli(['workflow', 'execute', '--workflow', 'my-workflow.yaml'], { cwd: dir, env });
     expect(result.stderr).toContain('Auto-execution: no background agent is running, so one runs inside this process for this run');
     expect(result.exitCode).toBe(0);
@@ -42,6 +43,11 @@ describe("the seed's example workflows, end to end", () => {
     expect(metrics).toMatchObject({ total_executions: 2, success_rate: 1 });
     const health = await runCli(['auto-execution', 'health'], { cwd: dir });
     expect(health.exitCode).toBe(0);
+    // Debug mode on: the executor's verbose log shows each step's events, and never the API key.
+    const log = await readFile(path.join(dir, '.tapps-agents/logs/executor.log'), 'utf8');
+    expect(log).toContain('"msg":"execution.completed"');
+    expect(log).toContain('"step_id":"design-system"');
+    expect(log).not.toContain(KEY);
   });
 
   it('Example 2 (robust-workflow): the review failure is recorded and the run goes on to generate tests', async () => {
