@@ -71,7 +71,9 @@ describe('createObserver', () => {
     await expect(observer.audit({ event: 'execution.failed' })).resolves.toBeUndefined();
     const lines = (await readFile(path.join(root, '.tapps-agents/logs/runner-7.log'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => [line.level, line.msg, line.actor])).toEqual([
+      [20, 'step attempt finished', 'runner-7'],
       [50, 'could not record execution metrics', 'runner-7'],
+      [20, 'execution.failed', 'runner-7'],
       [50, 'could not write audit event', 'runner-7'],
     ]);
   });
