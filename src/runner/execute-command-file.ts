@@ -13,6 +13,9 @@ import { currentWriter, type StatusCorrelation, type StatusWriter } from '../pro
 import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
 
 /** What to run and how. */
+/** The abort reason a runner gives its steps when it stops: the step is handed back (retryable), not failed. */
+export const RUNNER_STOPPING = 'runner-stopping';
+
 export interface ExecuteCommandFileOptions {
   /** The command file (or its claimed copy); the status file is written beside it. */
   commandFile: string;
@@ -121,7 +124,9 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
             ...optional(result),
             error: timedOut
               ? { code: 'TIMEOUT', message: `Step did not finish within ${timeoutMs} ms`, retryable: true }
-              : (result.error ?? { code: 'FAILED', message: 'The skill failed without saying why', retryable: false }),
+              : options.signal?.reason === RUNNER_STOPPING
+                ? { code: 'RUNNER_STOPPED', message: 'The background agent stopped while this step was running; the step can run again', retryable: true }
+                : (result.error ?? { code: 'FAILED', message: 'The skill failed without saying why', retryable: false }),
           };
   } finally {
     clearTimeout(timer);

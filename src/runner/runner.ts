@@ -23,7 +23,7 @@ import { RUNNER_HEARTBEAT_MS, writeRunnerStatus, type RunnerCounts, type RunnerS
 import { agentTimeoutMs, runClaimed, type AgentCommands } from './run-claimed.js';
 import { compileWatchPaths, type WatchPlan } from './watch-paths.js';
 import { watchTree, type TreeWatch } from './tree-watch.js';
-import { statusCorrelation } from './execute-command-file.js';
+import { RUNNER_STOPPING, statusCorrelation } from './execute-command-file.js';
 
 /** How a runner is set up. */
 export interface RunnerOptions {
@@ -157,7 +157,7 @@ export class Runner {
     const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), grace)))]);
     clearTimeout(timer);
     if (timedOut) {
-      for (const run of this.running.values()) run.controller.abort();
+      for (const run of this.running.values()) run.controller.abort(RUNNER_STOPPING);
       await all;
     }
     clearInterval(this.heartbeat);

@@ -39,6 +39,11 @@ export interface FileTransportOptions {
   observer?: ExecutionObserver;
   /** An in-process runner the command files are handed to directly (the embedded runner); closed by `close`. */
   embeddedRunner?: Runner;
+  /**
+   * Starts a runner in this process when the shared background agent is found gone at dispatch (workflow.runner: auto),
+   * so a daemon that died mid-run does not fail the remaining steps.
+   */
+  startEmbeddedRunner?: () => Promise<Runner>;
   /** Manual mode: also write instructions for a person, expect no runner, and wait for anyone to write the status. */
   manual?: boolean;
   /** Called once the command file is in place. */
@@ -53,20 +58,36 @@ export class FileTransport implements Transport {
   readonly kind = 'file';
   private readonly options: FileTransportOptions;
   private readonly observer: ExecutionObserver;
+  /** The in-process runner, given at construction or started when the shared one was found gone. */
+  private embeddedRunner: Runner | undefined;
+  private startingRunner: Promise<Runner> | undefined;
 
   constructor(options: FileTransportOptions) {
     this.options = options;
     this.observer = options.observer ?? silentObserver;
+    this.embeddedRunner = options.embeddedRunner;
   }
 
   async run(attempt: StepAttempt, signal: AbortSignal): Promise<AttemptOutcome> {
+    await this.ensureRunner();
     const paths = protocolPaths(protocolDirOf(this.options.projectRoot, attempt));
     const dispatched = await this.dispatch(attempt, paths);
     return this.await(attempt, paths, dispatched.startMs, signal);
   }
 
   async close(): Promise<void> {
-    await this.options.embeddedRunner?.stop({ graceMs: 0 });
+    await this.embeddedRunner?.stop({ graceMs: 0 });
+  }
+
+  /** With no runner in this process and the shared one gone, starts one here (once, even for parallel steps). */
+  private async ensureRunner(): Promise<void> {
+    const start = this.options.startEmbeddedRunner;
+    if (this.embeddedRunner !== undefined || start === undefined) return;
+    if (this.startingRunner === undefined) {
+      if ((await findLiveRunner(this.options.projectRoot)) !== undefined) return;
+      this.startingRunner = start();
+    }
+    this.embeddedRunner = await this.startingRunner;
   }
 
   /** Writes the command file, or adopts what a previous executor left for this same attempt. */
@@ -126,7 +147,7 @@ export class FileTransport implements Transport {
   }
 
   private offer(paths: ProtocolPaths, attempt: StepAttempt): void {
-    this.options.embeddedRunner?.offer(paths.commandFile, { invocation: attempt.invocation, env: attempt.env });
+    this.embeddedRunner?.offer(paths.commandFile, { invocation: attempt.invocation, env: attempt.env });
   }
 
   /** Waits for this attempt's terminal status (or the deadline, a dead runner, or cancellation). */
@@ -180,7 +201,7 @@ export class FileTransport implements Transport {
               return;
             } else sawClaim = true;
           }
-          if (mode === 'periodic' && reading.kind === 'missing' && this.options.manual !== true && this.options.embeddedRunner === undefined) {
+          if (mode === 'periodic' && reading.kind === 'missing' && this.options.manual !== true && this.embeddedRunner === undefined) {
             // A runner being restarted gets a grace period (the lock takeover and start take a few seconds).
             const waitedMs = Date.now() - Math.max(startMs, dispatchedAt);
             const unclaimed = waitedMs > NO_RUNNER_GRACE_MS && (await readCommandFile(paths.commandFile)) !== undefined;
@@ -219,7 +240,7 @@ export class FileTransport implements Transport {
       );
       const deadline = setTimeout(() => void check('final'), attempt.timeoutMs);
       const onAbort = () => {
-        this.options.embeddedRunner?.cancel(paths.commandFile);
+        this.embeddedRunner?.cancel(paths.commandFile);
         void writeFileAtomically(paths.cancelFile, `${new Date().toISOString()}\n`).catch(() => undefined);
         end({ status: 'cancelled', outputs: {}, artifacts: [], error: { code: 'CANCELLED', message: 'Step was cancelled', retryable: false } });
       };

@@ -45,14 +45,23 @@ export async function selectTransport(options: SelectTransportOptions): Promise<
     return createInlineTransport({ projectRoot, config, logger: observer.logger, artifactDetection: config.autoExecution.features.artifact_detection });
   }
   const mode = config.workflow.runner;
+  const startEmbedded = async () => {
+    const runner = new Runner({ projectRoot, config, observer, embedded: true });
+    await runner.start();
+    return runner;
+  };
   const live = mode === 'embedded' ? undefined : await findLiveRunner(projectRoot);
   if (live !== undefined) {
     options.onNotice?.(`Auto-execution: steps go to the background agent (pid ${live.pid}).`);
-    return new FileTransport({ projectRoot, config, observer, ...written });
+    if (mode === 'external') return new FileTransport({ projectRoot, config, observer, ...written });
+    const fallback = async () => {
+      options.onNotice?.(`Auto-execution: the background agent (pid ${live.pid}) is gone; the remaining steps run on one inside this process.`);
+      return startEmbedded();
+    };
+    return new FileTransport({ projectRoot, config, observer, startEmbeddedRunner: fallback, ...written });
   }
   if (mode === 'external') throw new TappsError('NO_RUNNER', NO_EXTERNAL_RUNNER_MESSAGE);
-  const runner = new Runner({ projectRoot, config, observer, embedded: true });
-  await runner.start();
+  const runner = await startEmbedded();
   options.onNotice?.(
     mode === 'embedded'
       ? 'Auto-execution: running the background agent inside this process for this run (workflow.runner: embedded).'

@@ -84,6 +84,38 @@ describe('workflow execute with auto-execution', () => {
   });
 });
 
+describe('workflow execute when the shared background agent goes away mid-run (workflow.runner: auto)', () => {
+  const crashProject = () =>
+    testdir({
+      '.tapps-agents/config.yaml': CONFIG('auto'),
+      '.tapps-agents/auto_execution_config.yaml': 'auto_execution:\n  enabled: true\n  polling:\n    interval_seconds: 0.1\n  retry:\n    initial_delay_seconds: 0.1\n',
+      'wf.yaml': `id: handover\nname: Handover\nsteps:\n  - id: slow\n    run: echo ran >> runs.log; sleep 2\n  - id: after\n    run: echo after >> runs.log\n`,
+    });
+
+  for (const how of ['killed with SIGKILL', 'stopped with background-agent stop'] as const) {
+    it(`finishes the run on a runner inside the executor when the daemon is ${how}`, { timeout: 90_000 }, async () => {
+      const env = { TAPPS_AGENTS_HEARTBEAT_MS: '200' };
+      const root = await crashProject();
+      const runner = await startRunnerProcess(root, { env });
+      const run = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: root, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => run.on('exit', resolve));
+      let stderr = '';
+      run.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      run.stdout.resume();
+      await waitFor(async () => ((await readFile(path.join(root, 'runs.log'), 'utf8').catch(() => '')) === '' ? undefined : true), 30_000, 'step started');
+      if (how === 'killed with SIGKILL') runner.child.kill('SIGKILL');
+      else expect((await runCli(['background-agent', 'stop', '--grace', '100ms'], { cwd: root, env })).exitCode).toBe(0);
+      expect(await exited).toBe(0);
+      expect(stderr).toContain(`Auto-execution: the background agent (pid ${runner.child.pid}) is gone; the remaining steps run on one inside this process.`);
+      const lines = (await readFile(path.join(root, 'runs.log'), 'utf8')).split('\n').filter(Boolean);
+      expect(lines.filter((line) => line === 'after')).toEqual(['after']);
+      // Killed: the interrupted step runs again on the new runner. Stopped: it may finish within the stop's grace period.
+      if (how === 'killed with SIGKILL') expect(lines.filter((line) => line === 'ran')).toEqual(['ran', 'ran']);
+      else expect(lines.filter((line) => line === 'ran').length).toBeGreaterThanOrEqual(1);
+    });
+  }
+});
+
 describe('workflow resume with the file transport', () => {
   it('re-dispatches the interrupted attempt when the executor (and its embedded runner) was killed mid-step', { timeout: 90_000 }, async () => {
     const root = await testdir({ '.tapps-agents/config.yaml': CONFIG('auto'), 'wf.yaml': `id: killed\nname: Killed\nsteps:\n  - id: slow\n    run: echo ran >> runs.log; sleep 1\n  - id: after\n    run: echo after > after.txt\n` });
