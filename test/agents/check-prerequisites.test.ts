@@ -43,3 +43,15 @@ describe('analyst check-prerequisites (builtin)', () => {
     expect(result.error?.message).toBe('Prerequisites not met: file prerequisites.md: prerequisites file not found');
   });
 });
+
+describe('check-prerequisites with list items it cannot read', () => {
+  it('reports them as not understood instead of passing silently', async () => {
+    const context = await skillContext({ 'prerequisites.md': '# Prerequisites\n- [ ] node installed\n- file: prerequisites.md\n' });
+    const result = await executeSkill({ agent: 'analyst', action: 'check-prerequisites', params: { check_file: 'prerequisites.md' } }, context);
+    expect(result.outputs).toMatchObject({
+      prerequisites_met: false,
+      checked: 2,
+      missing: ['unrecognised [ ] node installed: not understood: write "- file: path", "- command: name", "- env: NAME" or "- version: tool >= 1.2"'],
+    });
+  });
+});

@@ -79,7 +79,7 @@ describe("the seed's example workflows, end to end", () => {
   it('Example 3 (conditional-workflow): the build runs only when prerequisites are met', async () => {
     const met = await startFakeOpenAiServer();
     met.script({ text: 'print("app")\n' });
-    const ready = await seedProject(met, 'conditional-workflow.yaml', { 'prerequisites.md': '# Prerequisites\n- node\n' });
+    const ready = await seedProject(met, 'conditional-workflow.yaml', { 'prerequisites.md': '# Prerequisites\n- command: node\n' });
     const ran = await runCli(['workflow', 'execute', '--workflow', 'conditional-workflow.yaml'], { cwd: ready, env });
     expect(ran.exitCode).toBe(0);
     expect(await readFile(path.join(ready, 'src/app.py'), 'utf8')).toContain('print("app")');

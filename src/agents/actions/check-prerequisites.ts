@@ -25,7 +25,7 @@ type Params = z.output<typeof paramsSchema>;
 
 /** One prerequisite and whether it holds. */
 export interface PrerequisiteCheck {
-  kind: 'file' | 'command' | 'env' | 'version';
+  kind: 'file' | 'command' | 'env' | 'version' | 'unrecognised';
   name: string;
   ok: boolean;
   detail: string;
@@ -44,8 +44,12 @@ export const checkPrerequisites: ActionDefinition<Params> = {
     const checks: PrerequisiteCheck[] = [];
     if (params.check_file !== undefined) {
       const file = resolveProjectFile(context, params.check_file);
-      if (existsSync(file)) mergeListed(await readFile(file, 'utf8'), wanted);
-      else checks.push({ kind: 'file', name: params.check_file, ok: false, detail: 'prerequisites file not found' });
+      if (existsSync(file)) {
+        // A list item that is not a check would otherwise "pass" silently: report it as not understood.
+        for (const line of mergeListed(await readFile(file, 'utf8'), wanted)) {
+          checks.push({ kind: 'unrecognised', name: line, ok: false, detail: 'not understood: write "- file: path", "- command: name", "- env: NAME" or "- version: tool >= 1.2"' });
+        }
+      } else checks.push({ kind: 'file', name: params.check_file, ok: false, detail: 'prerequisites file not found' });
     }
     for (const name of wanted.files) {
       const ok = existsSync(resolveProjectFile(context, name));
@@ -75,8 +79,14 @@ export const checkPrerequisites: ActionDefinition<Params> = {
   },
 };
 
-/** Adds the prerequisites listed in a check file: `- file: x`, `- command: x`, `- env: X`, `- version: node >= 20`. */
-function mergeListed(text: string, wanted: { files: string[]; commands: string[]; env: string[]; versions: Record<string, string> }): void {
+/**
+ * Adds the prerequisites listed in a check file (`- file: x`, `- command: x`, `- env: X`, `- version: node >= 20`) and
+ * returns the list items it could not read as one of them.
+ */
+function mergeListed(text: string, wanted: { files: string[]; commands: string[]; env: string[]; versions: Record<string, string> }): string[] {
+  const unrecognised = [...text.matchAll(/^\s*[-*]\s+(.+?)\s*$/gm)]
+    .map((match) => match[1] ?? '')
+    .filter((item) => !/^(file|command|env|version)\s*:/i.test(item));
   for (const match of text.matchAll(/^\s*[-*]\s*(file|command|env|version)\s*:\s*(.+?)\s*$/gim)) {
     const kind = (match[1] ?? '').toLowerCase();
     const value = (match[2] ?? '').replaceAll('`', '');
@@ -86,8 +96,10 @@ function mergeListed(text: string, wanted: { files: string[]; commands: string[]
     else {
       const version = /^(\S+)\s*>=?\s*(v?\d+(?:\.\d+)*)$/.exec(value);
       if (version !== null) wanted.versions[version[1] as string] = version[2] as string;
+      else unrecognised.push(`version: ${value}`);
     }
   }
+  return unrecognised;
 }
 
 function markdown(checks: PrerequisiteCheck[], met: boolean): string {
