@@ -19,7 +19,7 @@ type Action = (...args: never[]) => Promise<number>;
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Builds the commander program. Each action resolves to an exit code stored in `result.code`. */
-export function buildProgram(result: { code: number }): Command {
+export function buildProgram(result: { code: number }, output: { writeErr?: (text: string) => void } = {}): Command {
   const run =
     <A extends Action>(load: () => Promise<A>) =>
     async (...args: Parameters<A>) => {
@@ -34,6 +34,7 @@ export function buildProgram(result: { code: number }): Command {
     .option('-C, --project <dir>', 'act as if started in <dir> (the project root is found from there upward)')
     .showSuggestionAfterError()
     .exitOverride()
+    .configureOutput(output.writeErr === undefined ? {} : { writeErr: output.writeErr })
     .addHelpText('after', '\nExit codes: 0 ok, 1 failed (or degraded), 2 usage or invalid input, 3 conflict, 124 timeout, 130 interrupted.\nDocs: docs/cli.md');
 
   program
@@ -237,15 +238,18 @@ function positiveInteger(text: string): number {
 /** Runs the CLI with `argv` (as in process.argv) and resolves to the exit code. Never throws. */
 export async function main(argv: readonly string[]): Promise<number> {
   const result = { code: EXIT.OK as number };
-  const program = buildProgram(result);
   const wantsJson = argv.includes('--json');
+  // With --json, usage errors are reported as JSON too, so scripts never have to parse commander's text.
+  let usageText = '';
+  const program = buildProgram(result, wantsJson ? { writeErr: (text) => (usageText += text) } : {});
   try {
     await program.parseAsync(argv);
     return result.code;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
-      return EXIT.USAGE; // commander has already printed what was wrong
+      if (wantsJson) printJson({ error: { code: 'USAGE', message: (usageText.trim() || error.message).replace(/^error: /, ''), details: { commander: error.code } } });
+      return EXIT.USAGE; // without --json commander has already printed what was wrong
     }
     if (TappsError.is(error)) {
       if (wantsJson) printJson({ error: { code: error.code, message: error.message, details: error.details } });

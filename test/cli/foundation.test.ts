@@ -51,6 +51,13 @@ describe('tapps-agents --help and --version', () => {
     expect(result.stderr).toBe("error: unknown command 'inti'\n(Did you mean init?)\n");
   });
 
+  it('reports a usage error as JSON on stdout with --json', async () => {
+    const result = await runCli(['config', 'show', '--jsn', '--json'], { cwd: await testdir() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'USAGE', message: "unknown option '--jsn'\n(Did you mean --json?)", details: { commander: 'commander.unknownOption' } } });
+  });
+
   it('shows help with exit code 2 when a group is given no subcommand', async () => {
     const result = await runCli(['background-agent-config'], { cwd: await testdir() });
     expect(result.exitCode).toBe(2);
