@@ -158,7 +158,7 @@ export async function run({ quick = false } = {}) {
     const previous = process.env.TAPPS_AGENTS_WATCH_POLLING;
     if (forced) process.env.TAPPS_AGENTS_WATCH_POLLING = '1';
     else delete process.env.TAPPS_AGENTS_WATCH_POLLING;
-    N = quick ? (forced ? 100 : 200) : 500;
+    N = quick ? (forced ? 40 : 200) : 500;
     const mode = forced ? `polling forced, ${POLL_MS} ms` : 'event-driven';
     const claim = await writeToClaim();
     row('1 handoff', `command written → claimed (${mode})`, claim, forced ? '(fallback)' : 'p50 < 5, p99 < 50', forced ? undefined : latencyTarget(claim), { percentiles: true });
@@ -177,7 +177,7 @@ export async function run({ quick = false } = {}) {
     const overhead = file.median - inline.median;
     rows.push({ section: '2 step overhead', name: `${label}: file transport overhead (median file − inline)`, median: overhead, min: overhead, max: overhead, runs: steps, unit: 'ms', target: '< 15 ms', met: overhead < 15, load: loadavg()[0], cpuMs: file.cpuPerStepMs - inline.cpuPerStepMs });
   }
-  const spawnedSteps = quick ? 8 : 30;
+  const spawnedSteps = quick ? 5 : 30;
   const spawned = await noOpStep('file-spawned', BUILTIN_NOOP, spawnedSteps);
   const nodeStart = [];
   for (let index = 0; index < spawnedSteps; index++) {

@@ -51,15 +51,16 @@ export async function run({ projectRoot, runs = 5, records = 1_000_000 }) {
   const history = await inProcess(runs, () => executionHistory({ projectRoot, limit: 50 }));
   const metrics = await inProcess(runs, () => executionMetrics({ projectRoot }));
   if (metrics.result.summary.total_executions !== records) throw new Error(`metrics counted ${metrics.result.summary.total_executions} records, expected ${records}`);
-  const scale = records / 1_000_000; // targets are for 1M records; a smaller quick data set is held to the proportional share
+  const scale = records / 1_000_000;
   const row = (name, values, target, met, extra = {}) => rows.push({ section: '5 history/metrics', name: `${name} (${size} records)`, ...summary(values), unit: 'ms', target, met, load: loadavg()[0], ...extra });
   row('in-process history --limit 50', history.times, '< 100 ms', summary(history.times).median < 100);
-  row('in-process metrics', metrics.times, scale === 1 ? '< 2 s' : `< ${2000 * scale} ms (2 s × ${scale})`, summary(metrics.times).median < 2000 * scale);
+  // The targets are for 1M records; a smaller (quick) data set gets no verdict.
+  row('in-process metrics', metrics.times, scale === 1 ? '< 2 s' : '(1M records: < 2 s)', scale === 1 ? summary(metrics.times).median < 2000 : undefined);
   const h = wholeCommand(projectRoot, runs, ['auto-execution', 'history', '--limit', '50']);
   row('CLI auto-execution history --limit 50', h.times, '< 100 ms query + CLI start', undefined, { cpuMs: summary(h.cpu).median, rssMb: Math.max(...h.rss) });
   const m = wholeCommand(projectRoot, runs, ['auto-execution', 'metrics']);
   const mrss = Math.max(...m.rss);
-  row('CLI auto-execution metrics', m.times, '< 2 s, < 100 MB RSS', summary(m.times).median < 2000 && mrss < 100, { cpuMs: summary(m.cpu).median, rssMb: mrss });
+  row('CLI auto-execution metrics', m.times, scale === 1 ? '< 2 s, < 100 MB RSS' : '(1M records: < 2 s, < 100 MB)', scale === 1 ? summary(m.times).median < 2000 && mrss < 100 : undefined, { cpuMs: summary(m.cpu).median, rssMb: mrss });
   return rows;
 }
 

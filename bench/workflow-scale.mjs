@@ -68,7 +68,7 @@ export async function run({ quick = false } = {}) {
     ['shell', true, '--no-auto', 'inline'],
   ];
   for (const [kind, parallel, auto, transport] of cases) {
-    const runs = quick ? 1 : kind === 'shell' ? 2 : 3;
+    const runs = quick ? 1 : kind === 'builtin' && auto === '--no-auto' ? 3 : 2;
     const root = newProject();
     const file = writeWorkflow(root, `${kind}-${parallel ? 'par' : 'seq'}`, kind, steps, parallel);
     const results = [];
