@@ -1,9 +1,10 @@
 // `npm run bench`: every benchmark of PRODUCT.md §8 in one go. Prints a table (figure, median, min–max, runs, target,
 // met?) with the machine and the load average at each figure, and writes bench/results/latest.json.
 // Usage: npm run bench [-- --quick]   (--quick: smaller data and fewer runs, under 2 minutes; said in each row)
+//        node bench/run.mjs --only=1-2,5   (some sections)   node bench/run.mjs --render   (latest.md from latest.json)
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,14 @@ function dataProject(records) {
     if (made.status !== 0) throw new Error('generating the metrics data set failed');
   }
   return root;
+}
+
+if (process.argv.includes('--render')) {
+  // Re-renders bench/results/latest.md from latest.json (no measuring).
+  const saved = JSON.parse(readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
+  writeFileSync(path.join(RESULTS, 'latest.md'), markdown(saved));
+  process.stdout.write(markdown(saved));
+  process.exit(0);
 }
 
 const sections = [
@@ -84,4 +93,27 @@ function printRow(row) {
 mkdirSync(RESULTS, { recursive: true });
 const report = { at: new Date().toISOString(), quick, machine: host, seconds: (performance.now() - started) / 1000, rows };
 writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-process.stdout.write(`\n${rows.length} figures in ${report.seconds.toFixed(0)} s; written to bench/results/latest.json\n`);
+writeFileSync(path.join(RESULTS, 'latest.md'), markdown(report));
+process.stdout.write(`\n${rows.length} figures in ${report.seconds.toFixed(0)} s; written to bench/results/latest.json (and latest.md, the table for docs/BENCHMARKS.md)\n`);
+
+/** The table as Markdown, for docs/BENCHMARKS.md. */
+function markdown({ machine: m, at, quick: isQuick, rows: all }) {
+  const lines = [
+    `Measured ${at}${isQuick ? ' with --quick' : ''} on ${m.cores} cores (${m.cpu}), Node ${m.node}.`,
+    '',
+    '| figure | median | min – max | runs | target | met? | load avg | notes |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of all) {
+    const notes = [
+      row.p95 === undefined ? '' : `p95 ${format(row.p95, row.unit)}, p99 ${format(row.p99, row.unit)}`,
+      row.stepsPerSecond === undefined ? '' : `${row.stepsPerSecond.toFixed(0)} steps/s, executor CPU ${row.cpu.toFixed(1)} s`,
+      row.cpuMs === undefined || row.stepsPerSecond !== undefined ? '' : `CPU ${format(row.cpuMs, 'ms')}`,
+      row.rssMb === undefined ? '' : `peak RSS ${row.rssMb.toFixed(0)} MB`,
+    ].filter(Boolean);
+    const spread = row.runs > 1 ? `${format(row.min, row.unit)} – ${format(row.max, row.unit)}` : '';
+    const met = row.met === undefined ? '' : row.met ? 'yes' : '**no**';
+    lines.push(`| ${row.name.replaceAll('|', '\\|')} | ${format(row.median, row.unit)} | ${spread} | ${row.runs} | ${row.target} | ${met} | ${row.load.toFixed(1)} | ${notes.join('; ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
