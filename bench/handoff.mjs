@@ -5,8 +5,7 @@
 // Usage: npm run build && node bench/handoff.mjs [--quick]   (or import { run } from './handoff.mjs')
 
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { resolveConfig } from '../dist/config/resolve.js';

@@ -4,7 +4,7 @@
 // once, event-driven versus polling forced at the default 5 s interval.
 // Usage: npm run build && node bench/workflow-scale.mjs [--quick]   (or import { run, sideBySide } from here)
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
