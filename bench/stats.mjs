@@ -9,9 +9,16 @@ export function percentile(values, p) {
   return sorted[rank];
 }
 
+/** The median: the middle value, or the mean of the two middle values of an even count. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** Median, min and max of repeated measurements. */
 export function summary(values) {
-  return { median: percentile(values, 50), min: Math.min(...values), max: Math.max(...values), runs: values.length };
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values.length };
 }
 
 /** Cores, CPU model, memory and Node version. */
