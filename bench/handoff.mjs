@@ -1,9 +1,12 @@
 // Handoff latency of the file protocol (PRODUCT.md §8): command written → claimed by a watching runner, status
 // written → seen by the waiting transport, and a no-op step end to end. Event-driven, then with polling forced.
-// Usage: npm run build && node bench/handoff.mjs [handoffs=500]
+// Also the overhead of a no-op step through the file transport, with the skill in the runner's process and in a spawned
+// one (background-agents.yaml global.in_process: false).
+// Usage: npm run build && node bench/handoff.mjs [--quick]   (or import { run } from './handoff.mjs')
 
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { resolveConfig } from '../dist/config/resolve.js';
 import { writeCommandFile } from '../dist/protocol/command-file.js';
@@ -14,19 +17,24 @@ import { Runner } from '../dist/runner/runner.js';
 import { FileTransport } from '../dist/transport/file.js';
 import { createInlineTransport } from '../dist/transport/inline.js';
 
-const N = Number(process.argv[2] ?? 500);
-const polling = process.env.TAPPS_AGENTS_WATCH_POLLING === '1';
+let N = 500;
+let polling = false;
 const POLL_MS = 100;
+const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
 
 function summary(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { n: sorted.length, p50: at(0.5).toFixed(2), p95: at(0.95).toFixed(2), p99: at(0.99).toFixed(2), max: sorted.at(-1).toFixed(2) };
+  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), min: sorted[0], max: sorted.at(-1), median: at(0.5) };
 }
 
-async function project() {
+async function project(files = {}) {
   const root = await mkdtemp(path.join(tmpdir(), 'tapps-bench-'));
   await writeFile(path.join(root, '.keep'), '');
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
+    await writeFile(path.join(root, name), text);
+  }
   const resolved = await resolveConfig({ projectRoot: root });
   const config = { ...resolved, autoExecution: { ...resolved.autoExecution, polling: { ...resolved.autoExecution.polling, intervalMs: POLL_MS } } };
   return { root, config };
@@ -98,40 +106,92 @@ async function statusToSeen() {
   return summary(samples);
 }
 
-/** A no-op step (`shell run true`) end to end through the file transport and the embedded runner, vs inline. */
-async function noOpStep(kind) {
-  const { root, config } = await project();
+const SHELL_TRUE = { agent: 'shell', action: 'run', params: { argv: ['true'] } };
+/** A builtin in-process action that does almost nothing: checks that HOME is set and writes its small report. */
+const BUILTIN_NOOP = { agent: 'analyst', action: 'check-prerequisites', params: { env: ['HOME'] } };
+const SPAWNED_RUNNER = `agents:
+  - name: bench
+    type: background
+    commands: ["tapps-agents workflow execute-skill-command --command-file {command_file_path}"]
+    watch_paths: [".cursor-skill-command.txt"]
+global:
+  in_process: false
+`;
+
+/** A no-op step end to end: inline transport, or the file transport and an embedded runner (skill in-process or spawned). */
+async function noOpStep(kind, invocation, steps) {
+  const { root, config: base } = await project(kind === 'file-spawned' ? { '.cursor/background-agents.yaml': SPAWNED_RUNNER } : {});
+  const config = kind === 'file-spawned' ? await resolveConfig({ projectRoot: root }) : base;
   const transport =
     kind === 'inline'
-      ? createInlineTransport({ projectRoot: root, config, logger: { debug() {}, info() {}, warn() {}, error() {} } })
+      ? createInlineTransport({ projectRoot: root, config, logger: SILENT })
       : await (async () => {
           const runner = new Runner({ projectRoot: root, config, embedded: true });
           await runner.start();
           return new FileTransport({ projectRoot: root, config, embeddedRunner: runner });
         })();
   const samples = [];
-  for (let index = 0; index < N; index++) {
-    const attempt = attemptOf(root, index);
+  const cpuBefore = process.cpuUsage();
+  for (let index = 0; index < steps; index++) {
+    const attempt = attemptOf(root, index, invocation);
     await mkdir(attempt.stepDir, { recursive: true }); // the executor creates it before dispatching
     const started = performance.now();
     const outcome = await transport.run(attempt, new AbortController().signal);
     if (outcome.status !== 'success') throw new Error(JSON.stringify(outcome));
     samples.push(performance.now() - started);
   }
+  const cpu = process.cpuUsage(cpuBefore);
   await transport.close();
   await rm(root, { recursive: true, force: true });
-  return summary(samples);
+  return { ...summary(samples), cpuPerStepMs: (cpu.user + cpu.system) / 1000 / steps };
 }
 
-const results = {
-  mode: polling ? `polling forced (interval ${POLL_MS} ms)` : 'event-driven (fs.watch + rescan)',
-  node: process.version,
-  handoffs: N,
-  'command written → claimed (ms)': await writeToClaim(),
-  'status written → seen (ms)': await statusToSeen(),
-};
-if (!polling) {
-  results['no-op step, inline transport (ms)'] = await noOpStep('inline');
-  results['no-op step, file transport + embedded runner (ms)'] = await noOpStep('file');
+/** Runs the handoff and per-step overhead benchmarks; returns table rows (milliseconds). */
+export async function run({ quick = false } = {}) {
+  const rows = [];
+  const row = (section, name, s, target, met, extra = {}) =>
+    rows.push({ section, name, median: s.median, min: s.min, max: s.max, runs: s.n, p50: s.p50, p95: s.p95, p99: s.p99, unit: 'ms', target, met, load: loadavg()[0], ...extra });
+  const latencyTarget = (s) => s.p50 < 5 && s.p99 < 50;
+  for (const forced of [false, true]) {
+    polling = forced;
+    const previous = process.env.TAPPS_AGENTS_WATCH_POLLING;
+    if (forced) process.env.TAPPS_AGENTS_WATCH_POLLING = '1';
+    else delete process.env.TAPPS_AGENTS_WATCH_POLLING;
+    N = quick ? (forced ? 40 : 200) : 500;
+    const mode = forced ? `polling forced, ${POLL_MS} ms` : 'event-driven';
+    const claim = await writeToClaim();
+    row('1 handoff', `command written → claimed (${mode})`, claim, forced ? '(fallback)' : 'p50 < 5, p99 < 50', forced ? undefined : latencyTarget(claim), { percentiles: true });
+    const seen = await statusToSeen();
+    row('1 handoff', `status written → seen (${mode})`, seen, forced ? '(fallback)' : 'p50 < 5, p99 < 50', forced ? undefined : latencyTarget(seen), { percentiles: true });
+    if (previous === undefined) delete process.env.TAPPS_AGENTS_WATCH_POLLING;
+    else process.env.TAPPS_AGENTS_WATCH_POLLING = previous;
+  }
+  polling = false;
+  const steps = quick ? 60 : 300;
+  for (const [label, invocation] of [['builtin no-op', BUILTIN_NOOP], ['shell `true`', SHELL_TRUE]]) {
+    const inline = await noOpStep('inline', invocation, steps);
+    const file = await noOpStep('file', invocation, steps);
+    row('2 step overhead', `${label} step, inline transport`, inline, '—', undefined, { cpuMs: inline.cpuPerStepMs });
+    row('2 step overhead', `${label} step, file transport, skill in-process`, file, '—', undefined, { cpuMs: file.cpuPerStepMs });
+    const overhead = file.median - inline.median;
+    rows.push({ section: '2 step overhead', name: `${label}: file transport overhead (median file − inline)`, median: overhead, min: overhead, max: overhead, runs: steps, unit: 'ms', target: '< 15 ms', met: overhead < 15, load: loadavg()[0], cpuMs: file.cpuPerStepMs - inline.cpuPerStepMs });
+  }
+  const spawnedSteps = quick ? 5 : 30;
+  const spawned = await noOpStep('file-spawned', BUILTIN_NOOP, spawnedSteps);
+  const nodeStart = [];
+  for (let index = 0; index < spawnedSteps; index++) {
+    const started = performance.now();
+    execFileSync(process.execPath, ['-e', '0']);
+    nodeStart.push(performance.now() - started);
+  }
+  const node = summary(nodeStart);
+  row('2 step overhead', 'builtin no-op step, file transport, skill in a spawned process', spawned, 'Node start + < 30 ms', spawned.median - node.median < 30, { cpuMs: spawned.cpuPerStepMs });
+  row('2 step overhead', '  Node start alone (node -e 0), same moment', node, '—', undefined);
+  return rows;
 }
-console.log(JSON.stringify(results, null, 2));
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await run({ quick: process.argv.includes('--quick') })) {
+    console.log(`${r.name.padEnd(70)} median ${r.median.toFixed(2)} ms  (${r.min.toFixed(2)} – ${r.max.toFixed(2)}, ${r.runs})${r.percentiles ? `  p95 ${r.p95.toFixed(2)} p99 ${r.p99.toFixed(2)}` : ''}`);
+  }
+}

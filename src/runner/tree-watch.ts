@@ -94,10 +94,12 @@ export function watchTree(projectRoot: string, plan: WatchPlan, onFile: (file: s
     );
   };
 
-  // Roots that do not exist yet: watch their nearest existing ancestors inside the project so they are seen at once.
-  const ancestorWatchers: FSWatcher[] = [];
+  // Roots that do not exist yet: watch their existing ancestors inside the project so they are seen at once. An
+  // ancestor that appears later (e.g. .tapps-agents/ itself) is watched as soon as its parent reports it, before the
+  // rescan that follows, so nothing created under it in between is missed until the next periodic rescan.
+  const ancestorWatchers = new Map<string, FSWatcher>();
   const watchAncestors = () => {
-    if (polling) return;
+    if (polling || closed) return;
     const ancestors = new Set<string>();
     for (const root of plan.roots) {
       let dir = path.dirname(root.dir);
@@ -108,16 +110,23 @@ export function watchTree(projectRoot: string, plan: WatchPlan, onFile: (file: s
       }
     }
     for (const dir of ancestors) {
+      if (ancestorWatchers.has(dir)) continue;
       try {
         const watcher = watch(dir, { persistent: false }, (_event, name) => {
           if (name === null || closed) return;
           const full = path.join(dir, name);
-          if (plan.roots.some((root) => root.dir === full || root.dir.startsWith(full + path.sep))) void rescan();
+          if (plan.roots.some((root) => root.dir === full || root.dir.startsWith(full + path.sep))) {
+            watchAncestors();
+            void rescan();
+          }
         });
-        watcher.on('error', () => watcher.close());
-        ancestorWatchers.push(watcher);
+        watcher.on('error', () => {
+          watcher.close();
+          ancestorWatchers.delete(dir);
+        });
+        ancestorWatchers.set(dir, watcher);
       } catch {
-        // Not there yet: the rescan finds it.
+        // Not there yet: its parent's watch or the rescan finds it.
       }
     }
   };
@@ -136,7 +145,8 @@ export function watchTree(projectRoot: string, plan: WatchPlan, onFile: (file: s
     close() {
       closed = true;
       clearInterval(timer);
-      for (const watcher of [...watchers.values(), ...ancestorWatchers]) watcher.close();
+      for (const watcher of [...watchers.values(), ...ancestorWatchers.values()]) watcher.close();
+      ancestorWatchers.clear();
       watchers.clear();
     },
     get watchedCount() {
