@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'INTERRUPTED',
   'OPTIONAL_DEPENDENCY_MISSING',
   'WORKTREE_FAILED',
+  'NO_RUNNER',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -34,7 +34,14 @@ export { parseExpression, evaluateExpression, ExpressionSyntaxError, ExpressionE
 export { systemClock, type Clock } from './workflow/clock.js';
 export { createInlineTransport, type InlineTransportOptions } from './transport/inline.js';
 export { selectTransport, type SelectTransportOptions } from './transport/select.js';
-
+export { FileTransport, type FileTransportOptions, type CommandWritten } from './transport/file.js';
+export { Runner, type RunnerOptions } from './runner/runner.js';
+export { startDaemon, stopDaemon, runnerStatusReport, type RunnerStatusReport } from './runner/daemon.js';
+export { findLiveRunner, readRunnerStatus, type RunnerStatus } from './runner/runner-status.js';
+export { executeCommandFile, type ExecuteCommandFileOptions, type ExecuteCommandFileResult } from './runner/execute-command-file.js';
+export { parseCommandFile, formatCommandFile, type CommandFile } from './protocol/command-file.js';
+export { parseStatus as parseStatusFile, formatStatus, readStatusFile, type StatusReport as StatusFileReport, type StatusReading } from './protocol/status-file.js';
+export { protocolPaths, COMMAND_FILE_NAME, CLAIMED_FILE_NAME, STATUS_FILE_NAME } from './protocol/paths.js';
 export { executeSkill } from './agents/execute-skill.js';
 export { parseSkillCommand, formatSkillCommand, type SkillInvocation } from './agents/skill-command.js';
 export type { SkillContext, SkillResult, Correlation, RunSummary, RunSummaryStep } from './agents/skill.js';

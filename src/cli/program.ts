@@ -81,6 +81,7 @@ export function buildProgram(result: { code: number }): Command {
     .option('--workflow <file>', 'the workflow YAML file')
     .addOption(new Option('--auto', 'turn auto-execution on for this run (overrides the workflow and config files)'))
     .addOption(new Option('--no-auto', 'turn auto-execution off for this run'))
+    .option('--manual', 'write each step\'s command file and instructions, and wait for anyone to write its status file')
     .option('--param <key=value>', 'set params.<key> (repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--json', 'stream one JSON event per line')
     .action(run(async () => (await import('./commands/workflow-execute.js')).workflowExecuteCommand));
@@ -131,6 +132,13 @@ export function buildProgram(result: { code: number }): Command {
     .option('--dry-run', 'list what would be removed, remove nothing')
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/workflow-cleanup.js')).workflowCleanupCommand));
+
+  workflow
+    .command('execute-skill-command')
+    .description('run the skill a command file asks for and write its status file beside it (exit 0 completed, 1 failed)')
+    .requiredOption('--command-file <path>', 'the command file (.cursor/.cursor-skill-command.txt of a step directory)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-execute-skill-command.js')).executeSkillCommandCommand));
 
   const agents = program.command('agents').description('the agents and their actions');
   agents
@@ -189,6 +197,32 @@ export function buildProgram(result: { code: number }): Command {
     .addArgument(new Argument('<mode>', 'on, off or status').choices(['on', 'off', 'status']))
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/auto-execution-debug.js')).debugCommand));
+
+  const backgroundAgent = program
+    .command('background-agent')
+    .description('the background agent that executes workflow steps from command files (one per project)');
+  backgroundAgent
+    .command('run')
+    .description('run the background agent in the foreground until Ctrl-C')
+    .option('--grace <duration>', 'time running steps get to finish when stopping (default 10s)')
+    .addOption(new Option('--log-file <path>', 'shown in status (set by start)').hideHelp())
+    .action(run(async () => (await import('./commands/background-agent.js')).runCommand));
+  backgroundAgent
+    .command('start')
+    .description('start the background agent detached; returns once it is ready and prints its pid')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/background-agent.js')).startCommand));
+  backgroundAgent
+    .command('stop')
+    .description('stop claiming steps, let running ones finish within the grace period, then kill them')
+    .option('--grace <duration>', 'time running steps get to finish (default 10s)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/background-agent.js')).stopCommand));
+  backgroundAgent
+    .command('status')
+    .description('pid, uptime, watch paths and step counts of the running background agent; exit 1 when none runs')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/background-agent.js')).statusCommand));
 
   return program;
 }

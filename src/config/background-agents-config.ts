@@ -45,6 +45,10 @@ export const backgroundAgentsConfigSchema = z
       .strictObject({
         max_parallel_agents: z.int().min(1).max(256).default(DEFAULTS.backgroundAgent.maxParallelAgents).describe('Most commands a runner executes at once.'),
         timeout_seconds: durationSchema().optional().describe('Default timeout for agents that set none.'),
+        in_process: z
+          .boolean()
+          .default(true)
+          .describe('Run the built-in "tapps-agents workflow execute-skill-command" inside the runner (fast); false starts a separate process per step.'),
         output_directory: z.string().min(1).optional(),
         worktree_base: z.string().min(1).optional(),
         progress_reporting: z.boolean().optional(),

@@ -10,6 +10,7 @@ import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { selectTransport } from '../transport/select.js';
+import type { CommandWritten } from '../transport/file.js';
 import type { Transport } from '../transport/transport.js';
 import type { Clock } from './clock.js';
 import { executeRun, newRunState, prepareResume, type RunReport } from './executor.js';
@@ -34,6 +35,12 @@ export interface RunOptions {
   clock?: Clock;
   /** Use this transport instead of the one selectTransport picks (library use and tests). */
   transport?: Transport;
+  /** `--manual`: steps write command files and instructions and wait for anyone to write their status files. */
+  manual?: boolean;
+  /** Told which runner serves the run (an embedded one, the daemon) or that it is manual. */
+  onNotice?: (message: string) => void;
+  /** Told where each step's command file was written (manual mode prints it). */
+  onCommandWritten?: (written: CommandWritten) => void;
 }
 
 export interface ExecuteWorkflowOptions extends RunOptions {
@@ -99,7 +106,17 @@ async function drive(
       throw new TappsError('CONFIG_INVALID', `Cannot start ${workflow.file}: ${problems.length === 1 ? 'a model-backed step has' : `${problems.length} model-backed steps have`} no engine that can run here:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
     }
   }
-  const transport = options.transport ?? (await selectTransport({ projectRoot: options.projectRoot, config, autoExecution, observer }));
+  const transport =
+    options.transport ??
+    (await selectTransport({
+      projectRoot: options.projectRoot,
+      config,
+      autoExecution,
+      observer,
+      ...(options.manual === undefined ? {} : { manual: options.manual }),
+      ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
+      ...(options.onCommandWritten === undefined ? {} : { onCommandWritten: options.onCommandWritten }),
+    }));
   let release: (() => Promise<void>) | undefined;
   try {
     const state = await makeState(config, autoExecution, transport);

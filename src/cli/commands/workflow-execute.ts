@@ -16,6 +16,7 @@ import { formatProblem } from '../../config/problem.js';
 export interface WorkflowExecuteFlags {
   workflow?: string;
   auto?: boolean;
+  manual?: boolean;
   param?: string[];
   json?: boolean;
 }
@@ -48,7 +49,7 @@ export async function workflowResumeCommand(runId: string, flags: { auto?: boole
   return runWithView(flags, projectRoot, (options) => resumeWorkflow({ ...options, runId }));
 }
 
-async function runWithView(flags: { auto?: boolean; json?: boolean }, projectRoot: string, start: (options: RunOptions) => Promise<RunReport>): Promise<number> {
+async function runWithView(flags: { auto?: boolean; json?: boolean; manual?: boolean }, projectRoot: string, start: (options: RunOptions) => Promise<RunReport>): Promise<number> {
   const view = createProgressView({ json: flags.json === true });
   const controller = new AbortController();
   let signalled: NodeJS.Signals | undefined;
@@ -68,6 +69,17 @@ async function runWithView(flags: { auto?: boolean; json?: boolean }, projectRoo
       signal: controller.signal,
       // Metrics and audit honour the run's resolved feature flags.
       observerFor: (config) => createObserver(projectRoot, config, { actor: 'executor' }),
+      ...(flags.manual === true ? { manual: true } : {}),
+      onNotice: (message) => printErrorLines(message),
+      onCommandWritten: (written) => {
+        if (flags.manual !== true) return;
+        printErrorLines(
+          `Step ${written.stepId}: ${written.adopted ? 'still waiting' : 'waiting'} for ${written.statusFile}`,
+          `  command file: ${written.commandFile}`,
+          ...(written.instructionsFile === undefined ? [] : [`  instructions: ${written.instructionsFile}`]),
+          `  run it with: tapps-agents workflow execute-skill-command --command-file ${written.commandFile}`,
+        );
+      },
       onEvent: (event) => view.onEvent(event),
       onStart: ({ config }) => {
         if (flags.json !== true && config.warnings.length > 0) printErrorLines(...config.warnings.map(formatProblem));

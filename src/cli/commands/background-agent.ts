@@ -1,0 +1,96 @@
+// `tapps-agents background-agent run|start|stop|status`: the background agent that executes workflow steps.
+
+import type { Command } from 'commander';
+import { parseDuration } from '../../config/duration.js';
+import { TappsError } from '../../errors.js';
+import { resolveConfig } from '../../config/resolve.js';
+import { createObserver } from '../../observability/create-observer.js';
+import { readStopRequest, runnerStatusReport, startDaemon, stopDaemon } from '../../runner/daemon.js';
+import { Runner } from '../../runner/runner.js';
+import { projectRootOf } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { colour, printJson, printLines } from '../output.js';
+
+/** `background-agent run`: the runner in the foreground until SIGINT/SIGTERM. */
+export async function runCommand(options: { logFile?: string; grace?: string }, command: Command): Promise<number> {
+  const projectRoot = projectRootOf(command);
+  // Metrics, audit and debug logs follow the configuration at start; the runner itself reloads its agents.
+  const config = await resolveConfig({ projectRoot });
+  const runner = new Runner({
+    projectRoot,
+    observer: createObserver(projectRoot, config, { actor: 'runner' }),
+    ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
+  });
+  await runner.start();
+  printLines(`Background agent running (pid ${process.pid}) for ${projectRoot}`, `Watching: ${runner.watchPaths.join(', ')}`, 'Stop it with Ctrl-C or "tapps-agents background-agent stop".');
+  const graceOption = options.grace === undefined ? undefined : parseGrace(options.grace);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  const grace = (await readStopRequest(projectRoot)) ?? graceOption;
+  printLines(`Stopping (${signal}): no new steps are claimed; running steps get ${(grace ?? 10_000) / 1000}s to finish.`);
+  await runner.stop(grace === undefined ? {} : { graceMs: grace });
+  const { finished, failed } = runner.counts;
+  printLines(`Background agent stopped (${finished} steps completed, ${failed} failed).`);
+  return EXIT.OK;
+}
+
+/** `background-agent start`: the runner detached; returns once it is ready. */
+export async function startCommand(options: { json?: boolean }, command: Command): Promise<number> {
+  const report = await startDaemon(projectRootOf(command));
+  if (options.json === true) printJson({ pid: report.pid, already_running: report.alreadyRunning, log_file: report.logFile, watch_paths: report.watchPaths });
+  else if (report.alreadyRunning) printLines(`A background agent is already running for this project (pid ${report.pid}).`);
+  else printLines(`${colour.ok('✓')} Background agent started (pid ${report.pid})`, `Watching: ${report.watchPaths.join(', ')}`, `Log: ${report.logFile}`);
+  return EXIT.OK;
+}
+
+/** `background-agent stop`: stop claiming, let running steps finish within the grace period, then kill them. */
+export async function stopCommand(options: { grace?: string; json?: boolean }, command: Command): Promise<number> {
+  const graceMs = options.grace === undefined ? undefined : parseGrace(options.grace);
+  const report = await stopDaemon(projectRootOf(command), graceMs === undefined ? {} : { graceMs });
+  if (options.json === true) printJson({ was_running: report.wasRunning, pid: report.pid ?? null, killed: report.killed });
+  else if (!report.wasRunning) printLines('No background agent is running for this project.');
+  else printLines(`${colour.ok('✓')} Background agent stopped (pid ${report.pid ?? '?'})${report.killed ? ' — it did not stop within the grace period and was killed' : ''}`);
+  return EXIT.OK;
+}
+
+/** `background-agent status`: exit 0 when a runner is alive, 1 when none is. */
+export async function statusCommand(options: { json?: boolean }, command: Command): Promise<number> {
+  const report = await runnerStatusReport(projectRootOf(command));
+  if (options.json === true) {
+    printJson({
+      running: report.running,
+      pid: report.pid ?? null,
+      host: report.host ?? null,
+      state: report.state ?? null,
+      started_at: report.startedAt ?? null,
+      uptime_ms: report.uptimeMs ?? null,
+      heartbeat_at: report.heartbeatAt ?? null,
+      watch_paths: report.watchPaths,
+      counts: report.counts ?? null,
+      log_file: report.logFile ?? null,
+      stale: report.stale,
+    });
+  } else if (!report.running) {
+    printLines(
+      report.stale ? `No background agent is running (the last one, pid ${report.pid ?? '?'}, stopped without cleaning up).` : 'No background agent is running for this project.',
+      'Start one with: tapps-agents background-agent start',
+    );
+  } else {
+    const counts = report.counts;
+    printLines(
+      `Background agent running: pid ${report.pid ?? '?'} on ${report.host ?? '?'}, up ${Math.round((report.uptimeMs ?? 0) / 1000)}s`,
+      `Watching: ${report.watchPaths.join(', ')}`,
+      `Steps: ${counts?.claimed ?? 0} claimed, ${counts?.running ?? 0} running, ${counts?.finished ?? 0} completed, ${counts?.failed ?? 0} failed, ${counts?.refused ?? 0} refused`,
+      ...(report.logFile === undefined ? [] : [`Log: ${report.logFile}`]),
+    );
+  }
+  return report.running ? EXIT.OK : EXIT.FAILED;
+}
+
+function parseGrace(text: string): number {
+  const ms = parseDuration(/^\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+  if (ms === undefined || ms < 0) throw new TappsError('USAGE', `--grace must be a duration such as 10s or 500ms, got ${JSON.stringify(text)}`);
+  return ms;
+}

@@ -1,0 +1,32 @@
+// `tapps-agents workflow execute-skill-command --command-file PATH`: run the skill a command file asks for and write
+// its status file (running, heartbeats, terminal) beside it. Exit 0 when it completed, 1 when it failed.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { resolveConfig } from '../../config/resolve.js';
+import { TappsError } from '../../errors.js';
+import { createObserver } from '../../observability/create-observer.js';
+import { silentObserver } from '../../observability/observer.js';
+import { executeCommandFile } from '../../runner/execute-command-file.js';
+import { projectRootOf } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { printErrorLines, printJson, printLines } from '../output.js';
+
+export async function executeSkillCommandCommand(options: { commandFile: string; json?: boolean }, command: Command): Promise<number> {
+  const projectRoot = projectRootOf(command);
+  const commandFile = path.resolve(options.commandFile);
+  let text: string;
+  try {
+    text = await readFile(commandFile, 'utf8');
+  } catch (error) {
+    throw new TappsError('FILE_UNREADABLE', `Cannot read command file ${commandFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const config = await resolveConfig({ projectRoot }).catch(() => undefined);
+  const observer = config === undefined ? silentObserver : createObserver(projectRoot, config, { actor: 'execute-skill-command' });
+  const result = await executeCommandFile({ commandFile, text, projectRoot, ...(config === undefined ? {} : { config }), observer });
+  if (options.json === true) printJson({ status: result.status, status_file: result.statusFile, error: result.error ?? null });
+  else if (result.status === 'completed') printLines(`completed; status written to ${result.statusFile}`);
+  else printErrorLines(`failed: ${result.error?.message ?? 'unknown error'}`, `status written to ${result.statusFile}`);
+  return result.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
+}

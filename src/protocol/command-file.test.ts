@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { formatCommandFile, parseCommandFile } from './command-file.js';
+
+const correlation = { workflow_id: 'wf', run_id: 'run-1', step_id: 'a', attempt: 1, created_at: '2026-01-01T00:00:00.000Z', expected_artifacts: ['out.md'] };
+
+describe('command files', () => {
+  it('round-trips what the executor writes', () => {
+    const text = formatCommandFile({ invocation: { agent: 'shell', action: 'run', params: { script: 'echo "hi there"' } }, correlation, worktreePath: '/p/step', instructions: 'do it', timeoutMs: 5000, inputs: {} });
+    expect(parseCommandFile(text)).toEqual({
+      ok: true,
+      value: { form: 'v2', command: '@shell run --script "echo \\"hi there\\""', redactionApplied: false, correlation, worktreePath: '/p/step', instructions: 'do it', timeoutMs: 5000, inputs: {} },
+    });
+  });
+
+  it('never writes a secret: the command is redacted and marked so', () => {
+    const text = formatCommandFile({ invocation: { agent: 'analyst', action: 'gather-requirements', params: { api_key: 'sk-abcdefghijklmnopqrst' } }, correlation, worktreePath: '/p', instructions: '', timeoutMs: 1, inputs: {} });
+    expect(text).not.toContain('sk-abcdefghijklmnopqrst');
+    expect(parseCommandFile(text)).toMatchObject({ ok: true, value: { redactionApplied: true } });
+  });
+
+  it("reads the original's JSON form (no run id or attempt) and its older top-level ids", () => {
+    expect(
+      parseCommandFile(JSON.stringify({ command: '@analyst gather-requirements', correlation: { workflow_id: 'w', step_id: 's', created_at: '2025-12-28T10:15:00.061120', expected_artifacts: ['requirements.md'] }, worktree_path: '/abs', instructions: '...', note: 'n' })),
+    ).toMatchObject({ ok: true, value: { form: 'original', correlation: { workflow_id: 'w', step_id: 's', expected_artifacts: ['requirements.md'] }, worktreePath: '/abs' } });
+    expect(parseCommandFile(JSON.stringify({ command: '@a b', workflow_id: 'w', step_id: 's' }))).toMatchObject({ ok: true, value: { correlation: { workflow_id: 'w', step_id: 's', expected_artifacts: [] } } });
+  });
+
+  it('reads a plain one-line command and rejects what it cannot use', () => {
+    expect(parseCommandFile('@reviewer review-code --file src/app.ts\n')).toMatchObject({ ok: true, value: { form: 'plain', command: '@reviewer review-code --file src/app.ts' } });
+    expect(parseCommandFile('')).toEqual({ ok: false, reason: 'the command file is empty' });
+    expect(parseCommandFile('@a b\n@c d')).toEqual({ ok: false, reason: 'a plain command file must hold exactly one line' });
+    expect(parseCommandFile('{"command": ')).toMatchObject({ ok: false });
+  });
+});

@@ -1,0 +1,143 @@
+// The command file: what the executor asks a background agent to run for one step attempt.
+// Written as versioned JSON; read in that form, the original's JSON form, or as a plain one-line skill command.
+
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { formatSkillCommand, type SkillInvocation } from '../agents/skill-command.js';
+import { redactSecrets } from '../observability/redact.js';
+import { writeProtocolFile } from './write-file.js';
+
+/** The version this release writes. */
+export const COMMAND_FILE_VERSION = '2.0';
+
+const correlationSchema = z.object({
+  workflow_id: z.string().nullable().optional(),
+  run_id: z.string().optional(),
+  step_id: z.string().nullable().optional(),
+  attempt: z.int().min(1).optional(),
+  created_at: z.string().optional(),
+  expected_artifacts: z.array(z.string()).default([]),
+});
+
+const commandFileSchema = z.looseObject({
+  version: z.string().optional(),
+  command: z.string().min(1),
+  correlation: correlationSchema.optional(),
+  /** Before correlation existed the original wrote the ids at the top level. */
+  workflow_id: z.string().nullable().optional(),
+  step_id: z.string().nullable().optional(),
+  worktree_path: z.string().optional(),
+  instructions: z.string().optional(),
+  redaction_applied: z.boolean().optional(),
+  timeout_ms: z.int().positive().optional(),
+  engine: z.string().optional(),
+  inputs: z.record(z.string(), z.string()).optional(),
+});
+
+/** The correlation carried by a command file; the original's files have no run id or attempt. */
+export type CommandCorrelation = z.output<typeof correlationSchema>;
+
+/** A command file as read, whichever form it was written in. */
+export interface CommandFile {
+  form: 'v2' | 'original' | 'plain';
+  /** The skill command, as written (secrets redacted). */
+  command: string;
+  /** True when the writer redacted secrets from `command`: it cannot be run from the file alone. */
+  redactionApplied: boolean;
+  correlation: CommandCorrelation;
+  worktreePath?: string;
+  instructions?: string;
+  timeoutMs?: number;
+  engine?: string;
+  inputs: Record<string, string>;
+}
+
+/** What the executor puts in a command file. */
+export interface CommandFileInput {
+  invocation: SkillInvocation;
+  correlation: { workflow_id: string; run_id: string; step_id: string; attempt: number; created_at: string; expected_artifacts: string[] };
+  worktreePath: string;
+  instructions: string;
+  timeoutMs: number;
+  engine?: string;
+  inputs: Record<string, string>;
+}
+
+/** The JSON text of a command file. The command is redacted: secrets reach a runner through its environment only. */
+export function formatCommandFile(input: CommandFileInput): string {
+  const raw = formatSkillCommand(input.invocation);
+  const command = redactSecrets(raw);
+  return `${JSON.stringify(
+    {
+      version: COMMAND_FILE_VERSION,
+      command,
+      ...(command === raw ? {} : { redaction_applied: true }),
+      correlation: input.correlation,
+      worktree_path: input.worktreePath,
+      instructions: input.instructions,
+      timeout_ms: input.timeoutMs,
+      ...(input.engine === undefined ? {} : { engine: input.engine }),
+      inputs: input.inputs,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** Writes a command file atomically (tmp + fsync + rename), mode 0600. */
+export async function writeCommandFile(file: string, input: CommandFileInput): Promise<void> {
+  await writeProtocolFile(file, formatCommandFile(input), { durable: true });
+}
+
+/**
+ * Reads a command file's text in any accepted form.
+ * @returns the command file, or a reason it cannot be read.
+ */
+export function parseCommandFile(text: string): { ok: true; value: CommandFile } | { ok: false; reason: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: false, reason: 'the command file is empty' };
+  if (!trimmed.startsWith('{')) {
+    if (trimmed.includes('\n')) return { ok: false, reason: 'a plain command file must hold exactly one line' };
+    return { ok: true, value: { form: 'plain', command: trimmed, redactionApplied: false, correlation: { expected_artifacts: [] }, inputs: {} } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(trimmed);
+  } catch (error) {
+    return { ok: false, reason: `not valid JSON: ${(error as Error).message}` };
+  }
+  const parsed = commandFileSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: z.prettifyError(parsed.error).replaceAll('\n', '; ') };
+  const file = parsed.data;
+  const correlation = file.correlation ?? {
+    expected_artifacts: [],
+    ...(file.workflow_id == null ? {} : { workflow_id: file.workflow_id }),
+    ...(file.step_id == null ? {} : { step_id: file.step_id }),
+  };
+  return {
+    ok: true,
+    value: {
+      form: file.version === COMMAND_FILE_VERSION ? 'v2' : 'original',
+      command: file.command,
+      redactionApplied: file.redaction_applied === true,
+      correlation,
+      ...(file.worktree_path === undefined ? {} : { worktreePath: file.worktree_path }),
+      ...(file.instructions === undefined ? {} : { instructions: file.instructions }),
+      ...(file.timeout_ms === undefined ? {} : { timeoutMs: file.timeout_ms }),
+      ...(file.engine === undefined ? {} : { engine: file.engine }),
+      inputs: file.inputs ?? {},
+    },
+  };
+}
+
+/** Reads and parses a command file; a missing file is `undefined`. */
+export async function readCommandFile(file: string): Promise<{ ok: true; value: CommandFile } | { ok: false; reason: string } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { ok: false, reason: `cannot read it: ${(error as Error).message}` };
+  }
+  return parseCommandFile(text);
+}

@@ -1,0 +1,35 @@
+// Is the writer of a `running` status still alive? Heartbeats older than three intervals from a pid that is gone on
+// this host mean the runner died: the attempt fails as retryable instead of waiting for its deadline.
+
+import { hostname } from 'node:os';
+import type { StatusReport } from './status-file.js';
+
+/** How often writers refresh `heartbeat_at` (and touch the status file). `TAPPS_AGENTS_HEARTBEAT_MS` overrides it. */
+export function heartbeatIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.TAPPS_AGENTS_HEARTBEAT_MS);
+  return Number.isFinite(value) && value > 0 ? value : 1000;
+}
+
+/** True when a process with this pid exists on this host. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * True when the `running` status `report` (file modified at `mtimeMs`) comes from a writer that is gone:
+ * its last sign of life (heartbeat or file touch) is older than three intervals and, on this host, its pid is dead
+ * (on another host, the stale heartbeat alone decides).
+ */
+export function writerIsDead(report: StatusReport, mtimeMs: number, now = Date.now(), intervalMs = heartbeatIntervalMs()): boolean {
+  const beat = Math.max(mtimeMs, report.heartbeatAt === undefined ? 0 : Date.parse(report.heartbeatAt) || 0);
+  if (now - beat <= 3 * intervalMs) return false;
+  // A writer that names no process (the original's shapes) is only bounded by the deadline.
+  if (report.runner === undefined) return false;
+  if (report.runner.host !== hostname()) return true;
+  return !pidAlive(report.runner.pid);
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { formatStatus, parseStatus } from './status-file.js';
+
+describe('status files', () => {
+  it('reads what this release writes, correlation and runner included', () => {
+    const text = formatStatus({
+      status: 'completed',
+      correlation: { workflow_id: 'wf', run_id: 'run-1', step_id: 'a', attempt: 2 },
+      command: '@shell run --script "x"',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      completedAt: '2026-01-01T00:00:01.000Z',
+      runner: { id: 'r', pid: 42, host: 'h' },
+      artifacts: ['out.md'],
+      outputs: { score: 80 },
+      exitCode: 0,
+    });
+    const parsed = parseStatus(text);
+    expect(parsed).toMatchObject({
+      ok: true,
+      report: { shape: 'v1.0', status: 'completed', terminal: true, correlation: { workflow_id: 'wf', run_id: 'run-1', step_id: 'a', attempt: 2 }, artifacts: ['out.md'], outputs: { score: 80 }, runner: { pid: 42 }, exitCode: 0 },
+    });
+  });
+
+  it("understands the original's v1.0 shape (error object, partial results, metadata ids)", () => {
+    const parsed = parseStatus(
+      JSON.stringify({
+        version: '1.0',
+        status: 'failed',
+        started_at: '2025-12-28T10:15:00',
+        progress: { percentage: 50, current_step: 'x', message: 'half' },
+        partial_results: { artifacts: ['a.md'], output: 'partial' },
+        error: { message: 'boom', code: 'E1', retryable: true, retry_count: 0 },
+        metadata: { workflow_id: 'rapid-dev-20251228-101500', step_id: 'enhance', command: '@analyst x' },
+      }),
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      report: { shape: 'v1.0', terminal: true, error: { message: 'boom', code: 'E1', retryable: true }, artifacts: ['a.md'], output: 'partial', correlation: { workflow_id: 'rapid-dev-20251228-101500', step_id: 'enhance' } },
+    });
+  });
+
+  it('understands the legacy shape, with a string error and the ignored success flag', () => {
+    expect(parseStatus(JSON.stringify({ workflow_id: 'w', step_id: 's', status: 'failed', success: false, artifacts: [], error: 'it broke' }))).toMatchObject({
+      ok: true,
+      report: { shape: 'legacy', status: 'failed', terminal: true, error: { message: 'it broke', code: 'FAILED', retryable: false }, correlation: { workflow_id: 'w', step_id: 's' } },
+    });
+    expect(parseStatus(JSON.stringify({ workflow_id: 'w', step_id: 's', status: 'completed', success: true, artifacts: ['r.md'] }))).toMatchObject({
+      ok: true,
+      report: { shape: 'legacy', terminal: true, artifacts: ['r.md'] },
+    });
+    expect(parseStatus(JSON.stringify({ status: 'running' }))).toMatchObject({ ok: true, report: { terminal: false } });
+  });
+
+  it('reports torn and malformed files instead of throwing', () => {
+    expect(parseStatus('{"version": "1.0", "stat')).toMatchObject({ ok: false });
+    expect(parseStatus('[1, 2]')).toMatchObject({ ok: false });
+    expect(parseStatus(JSON.stringify({ version: '1.0', status: 7 }))).toMatchObject({ ok: false });
+  });
+
+  it('redacts secrets in what it writes', () => {
+    const text = formatStatus({ status: 'failed', correlation: {}, command: '@x y --api-key sk-abcdefghijklmnop', startedAt: 'now', runner: { id: 'r', pid: 1, host: 'h' }, error: { message: 'token=abcdefghijkl', code: 'E', retryable: false } });
+    expect(text).not.toContain('sk-abcdefghijklmnop');
+    expect(text).not.toContain('abcdefghijkl"');
+  });
+});

@@ -1,0 +1,144 @@
+// Controlling the runner daemon from another process: start it detached and wait until it is ready, stop it
+// (ask, wait for the grace period, then kill), and report its status from `.tapps-agents/runner/status.json`.
+
+import { spawn } from 'node:child_process';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { TappsError } from '../errors.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
+import { pidAlive } from '../protocol/liveness.js';
+import { CLI_ENTRY } from './command-template.js';
+import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, type RunnerCounts, type RunnerStatus } from './runner-status.js';
+
+/** The daemon's log file. */
+export function runnerLogFile(projectRoot: string): string {
+  return path.join(runnerDir(projectRoot), 'runner.log');
+}
+
+/** Where `stop` leaves the grace period for the daemon to read when it gets SIGTERM. */
+export function stopRequestFile(projectRoot: string): string {
+  return path.join(runnerDir(projectRoot), 'stop-request.json');
+}
+
+/** The result of `background-agent start`. */
+export interface StartReport {
+  pid: number;
+  alreadyRunning: boolean;
+  logFile: string;
+  watchPaths: string[];
+}
+
+/**
+ * Starts the daemon detached (`background-agent run` in a new session) and resolves once it reports `running`.
+ * @throws {TappsError} when it exits or does not become ready within `timeoutMs`.
+ */
+export async function startDaemon(projectRoot: string, options: { timeoutMs?: number } = {}): Promise<StartReport> {
+  const live = await findLiveRunner(projectRoot);
+  if (live !== undefined) return { pid: live.pid, alreadyRunning: true, logFile: live.log_file ?? runnerLogFile(projectRoot), watchPaths: live.watch_paths };
+  await mkdir(runnerDir(projectRoot), { recursive: true, mode: 0o700 });
+  const logFile = runnerLogFile(projectRoot);
+  const log = await open(logFile, 'a', 0o600);
+  const child = spawn(process.execPath, [CLI_ENTRY, '-C', projectRoot, 'background-agent', 'run', '--log-file', logFile], {
+    cwd: projectRoot,
+    detached: true,
+    stdio: ['ignore', log.fd, log.fd],
+    env: process.env,
+  });
+  await log.close();
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new TappsError('INTERRUPTED', 'Could not start the background agent process');
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  for (;;) {
+    const status = await readRunnerStatus(projectRoot);
+    if (status?.pid === pid && status.state === 'running') return { pid, alreadyRunning: false, logFile, watchPaths: status.watch_paths };
+    if (exited !== undefined) {
+      const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+      throw new TappsError('CONFLICT', `The background agent exited at start (code ${exited ?? 'signal'}):\n${tail}`);
+    }
+    if (Date.now() > deadline) throw new TappsError('TIMEOUT', `The background agent (pid ${pid}) did not become ready within ${options.timeoutMs ?? 15_000} ms; see ${logFile}`);
+    await sleep(20);
+  }
+}
+
+/** The result of `background-agent stop`. */
+export interface StopReport {
+  pid?: number;
+  wasRunning: boolean;
+  /** True when it had to be killed after the grace period. */
+  killed: boolean;
+}
+
+/** Stops the daemon: SIGTERM with the grace period for running steps, then SIGKILL if it is still there. */
+export async function stopDaemon(projectRoot: string, options: { graceMs?: number } = {}): Promise<StopReport> {
+  const status = await findLiveRunner(projectRoot);
+  if (status === undefined) return { wasRunning: false, killed: false };
+  const grace = options.graceMs ?? 10_000;
+  await writeFileAtomically(stopRequestFile(projectRoot), JSON.stringify({ grace_ms: grace, requested_at: new Date().toISOString() }));
+  try {
+    process.kill(status.pid, 'SIGTERM');
+  } catch {
+    return { pid: status.pid, wasRunning: false, killed: false };
+  }
+  const deadline = Date.now() + grace + 5000;
+  while (pidAlive(status.pid)) {
+    if (Date.now() > deadline) {
+      process.kill(status.pid, 'SIGKILL');
+      return { pid: status.pid, wasRunning: true, killed: true };
+    }
+    await sleep(25);
+  }
+  return { pid: status.pid, wasRunning: true, killed: false };
+}
+
+/** Reads and clears the grace period a `stop` asked for. */
+export async function readStopRequest(projectRoot: string): Promise<number | undefined> {
+  try {
+    const request = JSON.parse(await readFile(stopRequestFile(projectRoot), 'utf8')) as { grace_ms?: unknown };
+    return typeof request.grace_ms === 'number' ? request.grace_ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The result of `background-agent status`. */
+export interface RunnerStatusReport {
+  running: boolean;
+  pid?: number;
+  host?: string;
+  state?: RunnerStatus['state'];
+  startedAt?: string;
+  uptimeMs?: number;
+  heartbeatAt?: string;
+  watchPaths: string[];
+  counts?: RunnerCounts;
+  logFile?: string;
+  /** A status file from a runner that is gone (killed without stopping). */
+  stale: boolean;
+}
+
+/** Reports on the project's runner. */
+export async function runnerStatusReport(projectRoot: string): Promise<RunnerStatusReport> {
+  const status = await readRunnerStatus(projectRoot);
+  if (status === undefined) return { running: false, watchPaths: [], stale: false };
+  const alive = runnerIsAlive(status);
+  return {
+    running: alive,
+    pid: status.pid,
+    host: status.host,
+    state: alive ? status.state : 'stopped',
+    startedAt: status.started_at,
+    ...(alive ? { uptimeMs: Date.now() - Date.parse(status.started_at) } : {}),
+    heartbeatAt: status.heartbeat_at,
+    watchPaths: status.watch_paths,
+    counts: status.counts,
+    ...(status.log_file === undefined ? {} : { logFile: status.log_file }),
+    stale: !alive && status.state !== 'stopped',
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

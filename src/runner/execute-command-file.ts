@@ -1,0 +1,152 @@
+// Runs the skill a command file asks for and writes its status file (running, heartbeats, terminal) beside it.
+// This is `workflow execute-skill-command --command-file` and the runner's in-process fast path.
+
+import path from 'node:path';
+import { executeSkill } from '../agents/execute-skill.js';
+import { parseSkillCommand, type SkillInvocation } from '../agents/skill-command.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { TappsError } from '../errors.js';
+import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
+import { parseCommandFile, type CommandFile } from '../protocol/command-file.js';
+import { STATUS_FILE_NAME } from '../protocol/paths.js';
+import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
+import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
+
+/** What to run and how. */
+export interface ExecuteCommandFileOptions {
+  /** The command file (or its claimed copy); the status file is written beside it. */
+  commandFile: string;
+  /** Its text, when the caller has already read it (a claim reads it right after the rename). */
+  text: string;
+  projectRoot: string;
+  /** Environment of the skill: secrets arrive here, never in files. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** The unredacted invocation, when the writer is in this process (the embedded runner). */
+  invocation?: SkillInvocation;
+  /** Cancels the skill. */
+  signal?: AbortSignal;
+  /** Upper bound on the skill's time, on top of the command file's own `timeout_ms`. */
+  timeoutMs?: number;
+  config?: ResolvedConfig;
+  observer?: ExecutionObserver;
+  writer?: StatusWriter;
+}
+
+/** How the command file's attempt ended. */
+export interface ExecuteCommandFileResult {
+  status: 'completed' | 'failed';
+  statusFile: string;
+  error?: { message: string; code: string; retryable: boolean };
+  /** 0 for completed, 1 for failed (the exit code of `execute-skill-command`). */
+  exitCode: 0 | 1;
+}
+
+const DEFAULT_TIMEOUT_MS = 3_600_000;
+
+/** Runs one command file to its end and writes the terminal status. Never rejects for a failing skill. */
+export async function executeCommandFile(options: ExecuteCommandFileOptions): Promise<ExecuteCommandFileResult> {
+  const observer = options.observer ?? silentObserver;
+  const dir = path.dirname(options.commandFile);
+  const statusFile = path.join(dir, STATUS_FILE_NAME);
+  const writer = options.writer ?? currentWriter(`execute-skill-command:${process.pid}`);
+  const parsed = parseCommandFile(options.text);
+  const file: CommandFile | undefined = parsed.ok ? parsed.value : undefined;
+  const correlation = file === undefined ? {} : statusCorrelation(file);
+  const reporter = new StatusReporter(statusFile, correlation, file?.command ?? '', writer, () => {
+    void observer.audit({ event: 'execution.heartbeat', ...correlation, actor: writer.id });
+  });
+  const fail = async (code: string, message: string, retryable = false): Promise<ExecuteCommandFileResult> => {
+    const error = { code, message, retryable };
+    await reporter.finish({ status: 'failed', error, exitCode: 1 });
+    return { status: 'failed', statusFile, error, exitCode: 1 };
+  };
+
+  if (!parsed.ok) return fail('COMMAND_FILE_INVALID', `Command file ${options.commandFile} cannot be used: ${parsed.reason}`);
+  const command = parsed.value;
+  let invocation = options.invocation;
+  if (invocation === undefined) {
+    if (command.redactionApplied) {
+      return fail(
+        'COMMAND_REDACTED',
+        `Command file ${options.commandFile} holds a command whose secrets were redacted, so it cannot be run from the file. Pass secrets through environment variables (e.g. OPENAI_API_KEY) instead of step params.`,
+      );
+    }
+    try {
+      invocation = parseSkillCommand(command.command);
+    } catch (error) {
+      return fail('SKILL_COMMAND_INVALID', TappsError.is(error) ? error.message : String(error));
+    }
+  }
+
+  const stepDir = command.worktreePath ?? (path.basename(dir) === '.cursor' ? path.dirname(dir) : dir);
+  const timeoutMs = Math.min(command.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new TappsError('TIMEOUT', `Step timed out after ${timeoutMs} ms`)), timeoutMs);
+  const onAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  await reporter.start();
+  const audit = { ...correlation, actor: writer.id };
+  await observer.audit({ event: 'execution.started', ...audit, details: { command: command.command, status_file: statusFile } });
+  let terminal: TerminalStatus;
+  try {
+    const result = await executeSkill(invocation, {
+      projectRoot: options.projectRoot,
+      stepDir,
+      correlation: {
+        workflow_id: correlation.workflow_id ?? 'unknown',
+        run_id: correlation.run_id ?? correlation.workflow_id ?? 'unknown',
+        step_id: correlation.step_id ?? 'unknown',
+        attempt: correlation.attempt ?? 1,
+      },
+      timeoutMs,
+      signal: controller.signal,
+      env: options.env ?? process.env,
+      inputs: command.inputs,
+      expectedArtifacts: command.correlation.expected_artifacts,
+      ...(command.engine === undefined ? {} : { engine: command.engine }),
+      ...(options.config === undefined ? {} : { config: options.config }),
+      logger: observer.logger,
+      onProgress: (progress) => reporter.setProgress(progress),
+    });
+    const timedOut = controller.signal.aborted && options.signal?.aborted !== true;
+    terminal =
+      result.status === 'success'
+        ? { status: 'completed', artifacts: result.artifacts, outputs: result.outputs, exitCode: 0, ...optional(result) }
+        : {
+            status: 'failed',
+            artifacts: result.artifacts,
+            outputs: result.outputs,
+            exitCode: 1,
+            ...optional(result),
+            error: timedOut
+              ? { code: 'TIMEOUT', message: `Step did not finish within ${timeoutMs} ms`, retryable: true }
+              : (result.error ?? { code: 'FAILED', message: 'The skill failed without saying why', retryable: false }),
+          };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  await reporter.finish(terminal);
+  await observer.audit({
+    event: terminal.status === 'completed' ? 'execution.completed' : 'execution.failed',
+    ...audit,
+    details: { status_file: statusFile, ...(terminal.error === undefined ? {} : { error: terminal.error.message }) },
+  });
+  return { status: terminal.status, statusFile, ...(terminal.error === undefined ? {} : { error: terminal.error }), exitCode: terminal.status === 'completed' ? 0 : 1 };
+}
+
+/** The status correlation for a command file: everything it names (the original's files lack run id and attempt). */
+export function statusCorrelation(file: CommandFile): Partial<StatusCorrelation> {
+  const { workflow_id, run_id, step_id, attempt } = file.correlation;
+  return {
+    ...(workflow_id == null ? {} : { workflow_id }),
+    ...(run_id === undefined ? {} : { run_id }),
+    ...(step_id == null ? {} : { step_id }),
+    ...(attempt === undefined ? {} : { attempt }),
+  };
+}
+
+function optional(result: { output?: string; usage?: TerminalStatus['usage'] }): Pick<TerminalStatus, 'output' | 'usage'> {
+  return { ...(result.output === undefined ? {} : { output: result.output }), ...(result.usage === undefined ? {} : { usage: result.usage }) };
+}

@@ -1,0 +1,186 @@
+// Runs one claimed command file with an agent's configured commands: in order, each as argv in its own process group
+// with the agent's timeout, environment and working directory; the built-in execute-skill-command may run in-process.
+// Ends with a terminal status beside the command file (the command's own, when it wrote one, else the runner's).
+
+import { utimes } from 'node:fs/promises';
+import path from 'node:path';
+import type { SkillInvocation } from '../agents/skill-command.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { parseDuration } from '../config/duration.js';
+import { runProcess } from '../exec/run-process.js';
+import type { ExecutionObserver } from '../observability/observer.js';
+import { redactSecrets } from '../observability/redact.js';
+import { parseCommandFile } from '../protocol/command-file.js';
+import { heartbeatIntervalMs } from '../protocol/liveness.js';
+import { STATUS_FILE_NAME } from '../protocol/paths.js';
+import { readStatusFile, type StatusWriter } from '../protocol/status-file.js';
+import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
+import { expandCommand } from './command-template.js';
+import { executeCommandFile, statusCorrelation } from './execute-command-file.js';
+
+/** The part of a background agent's configuration a runner uses for one command file. */
+export interface AgentCommands {
+  name: string;
+  commands: readonly string[];
+  timeoutMs: number;
+  /** KEY=VALUE entries. */
+  environment: readonly string[];
+  workingDirectory?: string;
+}
+
+/** One claimed command file to run. */
+export interface ClaimedCommand {
+  claimedFile: string;
+  text: string;
+  /** The step directory's command file path as it was before the claim (what `{command_file_path}` names). */
+  commandFile: string;
+  /** Handed over in-process by the embedded runner: the unredacted invocation and the step's environment. */
+  invocation?: SkillInvocation;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** How the runner runs commands. */
+export interface RunClaimedOptions {
+  projectRoot: string;
+  agent: AgentCommands;
+  /** Run the built-in execute-skill-command in this process. */
+  inProcess: boolean;
+  writer: StatusWriter;
+  observer: ExecutionObserver;
+  config?: ResolvedConfig;
+  signal: AbortSignal;
+  /** Grace between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+}
+
+/** Runs `claim` to its end; resolves to the terminal status written. Never rejects. */
+export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptions): Promise<'completed' | 'failed'> {
+  const dir = path.dirname(claim.claimedFile);
+  const statusFile = path.join(dir, STATUS_FILE_NAME);
+  const parsed = parseCommandFile(claim.text);
+  const correlation = parsed.ok ? statusCorrelation(parsed.value) : {};
+  const stepDir = parsed.ok && parsed.value.worktreePath !== undefined ? parsed.value.worktreePath : path.basename(dir) === '.cursor' ? path.dirname(dir) : dir;
+  const values = { command_file_path: claim.claimedFile, project_root: options.projectRoot, step_dir: stepDir, status_file_path: statusFile };
+  const env = { ...(claim.env ?? process.env), ...environmentOf(options.agent.environment, options.projectRoot), TAPPS_AGENTS_PROJECT_ROOT: options.projectRoot };
+  const cwd = workingDirectoryOf(options.agent.workingDirectory, options.projectRoot);
+  const audit = { ...correlation, actor: options.writer.id };
+
+  // One reporter for what the runner itself says; a spawned command may write the status file too.
+  const reporter = new StatusReporter(statusFile, correlation, parsed.ok ? parsed.value.command : '', options.writer);
+  let wroteRunning = false;
+  const since = Date.now();
+
+  for (const [index, template] of options.agent.commands.entries()) {
+    let expanded;
+    try {
+      expanded = expandCommand(template, values);
+    } catch (error) {
+      return finish(reporter, { status: 'failed', error: { code: 'COMMAND_INVALID', message: (error as Error).message, retryable: false } }, options, audit);
+    }
+    if (expanded.builtin && options.inProcess) {
+      const result = await executeCommandFile({
+        commandFile: claim.claimedFile,
+        text: claim.text,
+        projectRoot: options.projectRoot,
+        env,
+        ...(claim.invocation === undefined ? {} : { invocation: claim.invocation }),
+        signal: options.signal,
+        timeoutMs: options.agent.timeoutMs,
+        ...(options.config === undefined ? {} : { config: options.config }),
+        observer: options.observer,
+        writer: options.writer,
+      });
+      if (result.status === 'failed') return 'failed';
+      continue;
+    }
+    if (!wroteRunning) {
+      await reporter.start({ heartbeats: false });
+      wroteRunning = true;
+      await options.observer.audit({ event: 'execution.started', ...audit, details: { agent: options.agent.name, status_file: statusFile } });
+    }
+    // The child may write the status file itself, so the runner's heartbeat only touches it (never rewrites it).
+    const touch = setInterval(() => {
+      void options.observer.audit({ event: 'execution.heartbeat', ...audit });
+      const now = new Date();
+      utimes(statusFile, now, now).catch(() => undefined);
+    }, heartbeatIntervalMs());
+    const result = await runProcess({
+      file: expanded.argv[0] as string,
+      args: expanded.argv.slice(1),
+      cwd,
+      env,
+      timeoutMs: options.agent.timeoutMs,
+      signal: options.signal,
+      ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
+      maxOutputBytes: 64 * 1024,
+    });
+    clearInterval(touch);
+    const label = `Command ${index + 1} of ${options.agent.commands.length} (${redactSecrets(template)})`;
+    if (result.timedOut) {
+      const seconds = options.agent.timeoutMs / 1000;
+      return finish(reporter, { status: 'failed', exitCode: 124, error: { code: 'TIMEOUT', message: `${label} did not finish within ${seconds}s; its process group was killed`, retryable: true } }, options, audit, 'execution.timeout');
+    }
+    if (result.cancelled) {
+      return finish(reporter, { status: 'failed', error: { code: 'CANCELLED', message: `${label} was stopped (the runner is stopping or the step was cancelled)`, retryable: true } }, options, audit);
+    }
+    if (result.spawnError !== undefined) {
+      return finish(reporter, { status: 'failed', exitCode: 127, error: { code: 'COMMAND_NOT_FOUND', message: `${label} could not start: ${result.spawnError.message}`, retryable: false } }, options, audit);
+    }
+    if (result.exitCode !== 0) {
+      const own = await ownTerminalStatus(statusFile, since);
+      if (own === 'failed') return 'failed';
+      const tail = redactSecrets(result.stderr.trim().split('\n').slice(-5).join('\n'));
+      const code = result.exitCode ?? 1;
+      return finish(reporter, { status: 'failed', exitCode: code, error: { code: 'COMMAND_FAILED', message: `${label} exited with ${result.signal ?? `code ${code}`}${tail === '' ? '' : `: ${tail}`}`, retryable: false } }, options, audit);
+    }
+  }
+  const own = await ownTerminalStatus(statusFile, since);
+  if (own !== undefined) {
+    reporter.abandon();
+    return own;
+  }
+  return finish(reporter, { status: 'completed', exitCode: 0 }, options, audit);
+}
+
+/** The terminal status a command wrote itself since `since`, if any. */
+async function ownTerminalStatus(statusFile: string, since: number): Promise<'completed' | 'failed' | undefined> {
+  const reading = await readStatusFile(statusFile);
+  if (reading.kind !== 'ok' || !reading.report.terminal || reading.mtimeMs + 5 < since) return undefined;
+  return reading.report.status === 'completed' ? 'completed' : 'failed';
+}
+
+async function finish(
+  reporter: StatusReporter,
+  terminal: TerminalStatus,
+  options: RunClaimedOptions,
+  audit: Record<string, unknown>,
+  failedEvent: 'execution.failed' | 'execution.timeout' = 'execution.failed',
+): Promise<'completed' | 'failed'> {
+  await reporter.finish(terminal);
+  await options.observer.audit({
+    event: terminal.status === 'completed' ? 'execution.completed' : failedEvent,
+    ...audit,
+    ...(terminal.error === undefined ? {} : { details: { error: terminal.error.message, code: terminal.error.code } }),
+  });
+  return terminal.status;
+}
+
+/** KEY=VALUE entries with `${PROJECT_ROOT}` expanded. */
+function environmentOf(entries: readonly string[], projectRoot: string): Record<string, string> {
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const at = entry.indexOf('=');
+      return [entry.slice(0, at), entry.slice(at + 1).replaceAll('${PROJECT_ROOT}', projectRoot)];
+    }),
+  );
+}
+
+function workingDirectoryOf(configured: string | undefined, projectRoot: string): string {
+  if (configured === undefined) return projectRoot;
+  return path.resolve(projectRoot, configured.replaceAll('${PROJECT_ROOT}', projectRoot));
+}
+
+/** Converts an agent's `timeout_seconds` (seconds or "30s") to milliseconds. */
+export function agentTimeoutMs(value: number | string | undefined, fallbackSeconds: number): number {
+  return parseDuration(value ?? fallbackSeconds) ?? fallbackSeconds * 1000;
+}

@@ -1,0 +1,94 @@
+// Which files a runner treats as command files: `watch_paths` compiled into the directories to watch and a matcher.
+// gitignore-like (PRODUCT.md §3): a pattern without "/" matches that file name in every directory where command files
+// appear (.tapps-agents/workflow-state/**, .tapps-agents/worktrees/**, .cursor/); a pattern with "/" is relative to the
+// project root. node_modules/ and .git/ are never watched, so a large repository stays cheap.
+
+import path from 'node:path';
+
+/** A directory watched with its sub-directories down to `maxDepth` levels. */
+export interface WatchRoot {
+  dir: string;
+  maxDepth: number;
+}
+
+/** Compiled watch paths. */
+export interface WatchPlan {
+  patterns: readonly string[];
+  roots: readonly WatchRoot[];
+  /** True when the absolute path `file` is a command file for these patterns. */
+  matches(file: string): boolean;
+}
+
+/** Directory names never descended into. */
+export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git']);
+
+/** Where step directories live, relative to the project root, and how deep their command files sit. */
+const STEP_AREAS: readonly { dir: string; maxDepth: number }[] = [
+  // <run-id>/steps/<step-id>/.cursor/
+  { dir: '.tapps-agents/workflow-state', maxDepth: 4 },
+  // <worktree>/.cursor/
+  { dir: '.tapps-agents/worktrees', maxDepth: 2 },
+  { dir: '.cursor', maxDepth: 0 },
+];
+
+const GLOB_CHARS = /[*?[]/;
+
+/** Compiles `patterns` for the project at `projectRoot`. */
+export function compileWatchPaths(projectRoot: string, patterns: readonly string[]): WatchPlan {
+  const roots = new Map<string, number>();
+  const matchers: ((relative: string) => boolean)[] = [];
+  const addRoot = (dir: string, depth: number) => roots.set(dir, Math.max(depth, roots.get(dir) ?? 0));
+  for (const raw of patterns) {
+    const pattern = raw.replace(/^\.\//, '').replace(/^(\*\*\/)+/, '');
+    if (!pattern.includes('/')) {
+      const name = globToRegExp(pattern);
+      for (const area of STEP_AREAS) addRoot(path.join(projectRoot, area.dir), area.maxDepth);
+      matchers.push((relative) => {
+        if (!name.test(path.posix.basename(relative))) return false;
+        const dir = path.posix.dirname(relative);
+        return STEP_AREAS.some((area) => dir === area.dir || (area.maxDepth > 0 && dir.startsWith(`${area.dir}/`) && dir.split('/').length - area.dir.split('/').length <= area.maxDepth));
+      });
+      continue;
+    }
+    const segments = pattern.split('/');
+    const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
+    const fixed = firstGlob === -1 ? segments.slice(0, -1) : segments.slice(0, firstGlob);
+    const rest = segments.length - fixed.length;
+    addRoot(path.join(projectRoot, ...fixed), segments.includes('**') ? 8 : Math.max(rest - 1, 0));
+    const regex = globToRegExp(pattern);
+    matchers.push((relative) => regex.test(relative));
+  }
+  return {
+    patterns,
+    roots: [...roots].map(([dir, maxDepth]) => ({ dir, maxDepth })),
+    matches(file) {
+      const relative = path.relative(projectRoot, file).split(path.sep).join('/');
+      if (relative.startsWith('../') || path.isAbsolute(relative)) return false;
+      if (relative.split('/').some((segment) => SKIPPED_DIRECTORIES.has(segment))) return false;
+      return matchers.some((match) => match(relative));
+    },
+  };
+}
+
+/** Turns a glob (`*`, `?`, `**`, `[…]`) over "/"-separated paths into an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let index = 0; index < glob.length; index++) {
+    const char = glob[index] as string;
+    if (char === '*' && glob[index + 1] === '*') {
+      const slash = glob[index + 2] === '/';
+      source += slash ? '(?:[^/]+/)*' : '.*';
+      index += slash ? 2 : 1;
+    } else if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else if (char === '[') {
+      const end = glob.indexOf(']', index + 1);
+      if (end === -1) source += '\\[';
+      else {
+        source += `[${glob.slice(index + 1, end).replace(/^!/, '^').replaceAll('\\', '\\\\')}]`;
+        index = end;
+      }
+    } else source += char.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}

@@ -1,0 +1,327 @@
+// The `file` transport: writes the attempt's command file into the step directory and waits for a matching terminal
+// status beside it. Completion is event-driven (fs.watch) with the polling interval as the rescan fallback; a status
+// from another attempt is ignored and audited; expected artifacts must all exist and be newer than the attempt; a
+// final check runs at the deadline; a runner that died mid-step makes the attempt fail as retryable.
+
+import { stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { formatDuration } from '../config/duration.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
+import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
+import { readCommandFile, writeCommandFile, type CommandFile } from '../protocol/command-file.js';
+import { heartbeatIntervalMs, pidAlive, writerIsDead } from '../protocol/liveness.js';
+import { protocolPaths, STATUS_FILE_NAME, type ProtocolPaths } from '../protocol/paths.js';
+import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
+import { watchDirectory } from '../protocol/watch.js';
+import { formatInstructions } from '../protocol/instructions.js';
+import type { Runner } from '../runner/runner.js';
+import { stepStateDir } from '../workflow/run-paths.js';
+import { findLiveRunner } from '../runner/runner-status.js';
+import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
+
+/** Where an attempt's files went (for `workflow execute --manual` and logs). */
+export interface CommandWritten {
+  stepId: string;
+  commandFile: string;
+  statusFile: string;
+  instructionsFile?: string;
+  /** True when an existing command or status of this same attempt was adopted (resume). */
+  adopted: boolean;
+}
+
+/** How the file transport is set up. */
+export interface FileTransportOptions {
+  projectRoot: string;
+  config: ResolvedConfig;
+  observer?: ExecutionObserver;
+  /** An in-process runner the command files are handed to directly (the embedded runner); closed by `close`. */
+  embeddedRunner?: Runner;
+  /** Manual mode: also write instructions for a person, expect no runner, and wait for anyone to write the status. */
+  manual?: boolean;
+  /** Called once the command file is in place. */
+  onCommandWritten?: (written: CommandWritten) => void;
+}
+
+/** How long an unclaimed command file may wait with no live runner before the attempt fails (retryable). */
+const NO_RUNNER_GRACE_MS = 10_000;
+
+/** The file transport. */
+export class FileTransport implements Transport {
+  readonly kind = 'file';
+  private readonly options: FileTransportOptions;
+  private readonly observer: ExecutionObserver;
+
+  constructor(options: FileTransportOptions) {
+    this.options = options;
+    this.observer = options.observer ?? silentObserver;
+  }
+
+  async run(attempt: StepAttempt, signal: AbortSignal): Promise<AttemptOutcome> {
+    const paths = protocolPaths(protocolDirOf(this.options.projectRoot, attempt));
+    const dispatched = await this.dispatch(attempt, paths);
+    return this.await(attempt, paths, dispatched.startMs, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.options.embeddedRunner?.stop({ graceMs: 0 });
+  }
+
+  /** Writes the command file, or adopts what a previous executor left for this same attempt. */
+  private async dispatch(attempt: StepAttempt, paths: ProtocolPaths): Promise<{ startMs: number }> {
+    const correlation = attempt.correlation;
+    const status = await readStatusFile(paths.statusFile);
+    const pendingCommand = (await readCommandFile(paths.commandFile)) ?? (await readCommandFile(paths.claimedFile));
+    const sameAttempt = pendingCommand?.ok === true && commandMatches(pendingCommand.value, attempt);
+    const statusOfThisAttempt = status.kind === 'ok' && exactMatch(status.report, attempt);
+    const createdMs = Date.parse(correlation.created_at);
+    if (statusOfThisAttempt || sameAttempt) {
+      // Resume: the attempt was dispatched before the executor stopped. Wait for it (or adopt its finished status).
+      const unclaimed = (await readCommandFile(paths.commandFile))?.ok === true;
+      // Nobody will finish it: claimed but no status for three heartbeats, or `running` from a process of this host
+      // that is gone (e.g. a runner embedded in the executor that was killed). Dispatch the same attempt again.
+      const writer = status.kind === 'ok' && !status.report.terminal ? status.report.runner : undefined;
+      const writerGone = writer !== undefined && writer.host === hostname() && !pidAlive(writer.pid);
+      const orphaned = writerGone || (!statusOfThisAttempt && !unclaimed && (await ageMs(paths.claimedFile)) > 3 * heartbeatIntervalMs());
+      if (!orphaned) {
+        this.options.onCommandWritten?.({ stepId: correlation.step_id, commandFile: paths.commandFile, statusFile: paths.statusFile, adopted: true });
+        if (unclaimed) this.offer(paths, attempt);
+        // Artifacts count from when the attempt was first dispatched, not from this (resumed) call.
+        const firstCreated = sameAttempt && pendingCommand.ok ? Date.parse(pendingCommand.value.correlation.created_at ?? '') : NaN;
+        const firstStarted = status.kind === 'ok' ? Date.parse(status.report.startedAt ?? '') : NaN;
+        const adoptedStart = [firstCreated, firstStarted, createdMs].find((value) => !Number.isNaN(value)) ?? Date.now();
+        return { startMs: adoptedStart };
+      }
+    }
+    // A status left by an earlier attempt must never complete this one, nor its cancel request stop it.
+    await Promise.all([unlink(paths.statusFile).catch(() => undefined), unlink(paths.cancelFile).catch(() => undefined)]);
+    const startMs = Number.isNaN(createdMs) ? Date.now() : Math.min(createdMs, Date.now());
+    const input = {
+      invocation: attempt.invocation,
+      correlation: { ...correlation, expected_artifacts: attempt.expectedArtifacts },
+      worktreePath: attempt.stepDir,
+      instructions: attempt.instructions ?? defaultInstructions(paths),
+      timeoutMs: attempt.timeoutMs,
+      ...(attempt.engine === undefined ? {} : { engine: attempt.engine }),
+      inputs: attempt.inputs,
+    };
+    let instructionsFile: string | undefined;
+    if (this.options.manual === true) {
+      instructionsFile = paths.instructionsFile;
+      await writeFileAtomically(instructionsFile, formatInstructions(input, paths));
+    }
+    await writeCommandFile(paths.commandFile, input);
+    await this.observer.audit({ event: 'command.written', ...ids(attempt), actor: 'executor', details: { command_file: paths.commandFile } });
+    this.options.onCommandWritten?.({
+      stepId: correlation.step_id,
+      commandFile: paths.commandFile,
+      statusFile: paths.statusFile,
+      ...(instructionsFile === undefined ? {} : { instructionsFile }),
+      adopted: false,
+    });
+    this.offer(paths, attempt);
+    return { startMs };
+  }
+
+  private offer(paths: ProtocolPaths, attempt: StepAttempt): void {
+    this.options.embeddedRunner?.offer(paths.commandFile, { invocation: attempt.invocation, env: attempt.env });
+  }
+
+  /** Waits for this attempt's terminal status (or the deadline, a dead runner, or cancellation). */
+  private await(attempt: StepAttempt, paths: ProtocolPaths, startMs: number, signal: AbortSignal): Promise<AttemptOutcome> {
+    const startedAt = new Date(startMs).toISOString();
+    const dispatchedAt = Date.now();
+    const intervalMs = this.options.config.autoExecution.polling.intervalMs;
+    const rejected = new Set<number>();
+    let lastCorrupt: string | undefined;
+    let sawClaim = false;
+
+    return new Promise<AttemptOutcome>((resolve) => {
+      let finished = false;
+      let checking = false;
+      let again = false;
+      const end = (outcome: Omit<AttemptOutcome, 'startedAt' | 'completedAt'> & { startedAt?: string }) => {
+        if (finished) return;
+        finished = true;
+        watch.close();
+        clearTimeout(deadline);
+        signal.removeEventListener('abort', onAbort);
+        resolve({ startedAt, ...outcome, completedAt: new Date().toISOString() });
+      };
+
+      /** Reads the status once; `periodic` checks also look for a dead runner or a missing consumer. */
+      const check = async (mode: 'event' | 'periodic' | 'final'): Promise<void> => {
+        if (finished) return;
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        try {
+          const reading = await readStatusFile(paths.statusFile);
+          if (reading.kind === 'corrupt') lastCorrupt = reading.reason;
+          if (reading.kind === 'ok') {
+            lastCorrupt = undefined;
+            const verdict = matchStatus(reading.report, reading.mtimeMs, attempt, startMs);
+            if (verdict !== 'match') {
+              if (!rejected.has(reading.mtimeMs)) {
+                rejected.add(reading.mtimeMs);
+                this.observer.logger.warn('status file of another attempt ignored', { status_file: paths.statusFile, found: reading.report.correlation, verdict });
+                await this.observer.audit({ event: 'status.rejected', ...ids(attempt), actor: 'executor', details: { status_file: paths.statusFile, reason: verdict, found: reading.report.correlation } });
+              }
+            } else if (reading.report.terminal) {
+              end(await this.outcomeOf(reading.report, attempt, startMs, paths));
+              return;
+            } else if (mode !== 'event' && writerIsDead(reading.report, reading.mtimeMs)) {
+              const writer = reading.report.runner;
+              end(failure('RUNNER_DIED', `The background agent running this step (${writer === undefined ? 'unknown' : `pid ${writer.pid} on ${writer.host}`}) stopped sending heartbeats and is gone; the step can be retried`, true));
+              return;
+            } else sawClaim = true;
+          }
+          if (mode === 'periodic' && reading.kind === 'missing' && this.options.manual !== true && this.options.embeddedRunner === undefined) {
+            // A runner being restarted gets a grace period (the lock takeover and start take a few seconds).
+            const waitedMs = Date.now() - Math.max(startMs, dispatchedAt);
+            const unclaimed = waitedMs > NO_RUNNER_GRACE_MS && (await readCommandFile(paths.commandFile)) !== undefined;
+            if (unclaimed && !sawClaim && (await findLiveRunner(this.options.projectRoot)) === undefined) {
+              end(failure('NO_RUNNER', 'No background agent is running to pick up this step. Start one with "tapps-agents background-agent start" (or set workflow.runner: auto to run one inside workflow execute)', true));
+              return;
+            }
+          }
+          if (mode === 'final') {
+            const seconds = formatDuration(attempt.timeoutMs);
+            const why =
+              lastCorrupt !== undefined
+                ? `its status file ${paths.statusFile} was still unreadable at the deadline (${lastCorrupt})`
+                : sawClaim
+                  ? 'the background agent did not report completion in time'
+                  : `nobody picked up ${paths.commandFile} (is a background agent running? "tapps-agents background-agent status")`;
+            await this.observer.audit({ event: 'execution.timeout', ...ids(attempt), actor: 'executor', details: { status_file: paths.statusFile, reason: why } });
+            end({ status: 'timeout', outputs: {}, artifacts: [], error: { code: lastCorrupt === undefined ? 'TIMEOUT' : 'STATUS_CORRUPT', message: `Step did not complete within ${seconds}: ${why}`, retryable: true } });
+          }
+        } finally {
+          checking = false;
+          if (again && !finished) {
+            again = false;
+            void check(mode === 'final' ? 'final' : 'event');
+          }
+        }
+      };
+
+      const watch = watchDirectory(
+        paths.dir,
+        (name) => {
+          if (name === undefined) void check('periodic');
+          else if (name.startsWith(STATUS_FILE_NAME)) void check('event');
+        },
+        { rescanMs: Math.max(Math.min(intervalMs, attempt.timeoutMs), 10) },
+      );
+      const deadline = setTimeout(() => void check('final'), attempt.timeoutMs);
+      const onAbort = () => {
+        this.options.embeddedRunner?.cancel(paths.commandFile);
+        void writeFileAtomically(paths.cancelFile, `${new Date().toISOString()}\n`).catch(() => undefined);
+        end({ status: 'cancelled', outputs: {}, artifacts: [], error: { code: 'CANCELLED', message: 'Step was cancelled', retryable: false } });
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      void check('event');
+    });
+  }
+
+  /** The outcome of a terminal status, with the expected-artifact check when artifact detection is on. */
+  private async outcomeOf(report: StatusReport, attempt: StepAttempt, startMs: number, paths: ProtocolPaths): Promise<Omit<AttemptOutcome, 'completedAt'>> {
+    const base = {
+      outputs: report.outputs,
+      artifacts: report.artifacts,
+      ...(report.output === undefined ? {} : { output: report.output }),
+      ...(report.usage === undefined ? {} : { usage: report.usage }),
+      startedAt: report.startedAt ?? new Date(startMs).toISOString(),
+    };
+    if (report.status === 'failed') {
+      return { ...base, status: 'failed', error: report.error ?? { code: 'FAILED', message: 'The background agent reported failure without a reason', retryable: false } };
+    }
+    if (this.options.config.autoExecution.features.artifact_detection && attempt.expectedArtifacts.length > 0) {
+      const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startMs);
+      if (missing.length > 0) {
+        return {
+          ...base,
+          status: 'failed',
+          error: {
+            code: 'ARTIFACTS_MISSING',
+            message: `The step reported completion in ${paths.statusFile}, but these expected artifacts are missing or older than the attempt: ${missing.join(', ')}`,
+            retryable: false,
+          },
+        };
+      }
+    }
+    return { ...base, status: 'success', artifacts: report.artifacts.length > 0 ? report.artifacts : attempt.expectedArtifacts };
+  }
+}
+
+/**
+ * Where an attempt's protocol files go (PRODUCT.md §3): the step's worktree when it has one, else its directory
+ * under the run, so steps running in the project root never share a command file.
+ */
+export function protocolDirOf(projectRoot: string, attempt: StepAttempt): string {
+  if (path.resolve(attempt.stepDir) !== path.resolve(projectRoot)) return attempt.stepDir;
+  return stepStateDir(projectRoot, attempt.correlation.run_id, attempt.correlation.step_id);
+}
+
+/** Expected artifacts (relative to `stepDir`) that do not exist or were not modified since `startMs`. */
+export async function missingArtifacts(stepDir: string, expected: readonly string[], startMs: number): Promise<string[]> {
+  const results = await Promise.all(
+    expected.map(async (artifact) => {
+      const info = await stat(path.resolve(stepDir, artifact)).catch(() => undefined);
+      // 1 ms of slack: some file systems round modification times.
+      return info !== undefined && info.mtimeMs + 1 >= startMs ? undefined : artifact;
+    }),
+  );
+  return results.filter((artifact): artifact is string => artifact !== undefined);
+}
+
+/**
+ * Does a status answer this attempt? `match`; `other-attempt` when it names a different correlation; `stale` when it
+ * names none that could tell (the original's shapes) and was written before the attempt started.
+ */
+export function matchStatus(report: StatusReport, mtimeMs: number, attempt: StepAttempt, startMs: number): 'match' | 'other-attempt' | 'stale' {
+  const found = report.correlation;
+  const want = attempt.correlation;
+  if (found.run_id !== undefined || found.attempt !== undefined) return exactMatch(report, attempt) ? 'match' : 'other-attempt';
+  if (found.workflow_id !== undefined && found.workflow_id !== want.workflow_id && found.workflow_id !== want.run_id) return 'other-attempt';
+  if (found.step_id !== undefined && found.step_id !== want.step_id) return 'other-attempt';
+  return mtimeMs + 1 >= startMs ? 'match' : 'stale';
+}
+
+function exactMatch(report: StatusReport, attempt: StepAttempt): boolean {
+  const found = report.correlation;
+  const want = attempt.correlation;
+  return found.workflow_id === want.workflow_id && found.run_id === want.run_id && found.step_id === want.step_id && found.attempt === want.attempt;
+}
+
+function commandMatches(command: CommandFile, attempt: StepAttempt): boolean {
+  const found = command.correlation;
+  const want = attempt.correlation;
+  return found.workflow_id === want.workflow_id && found.run_id === want.run_id && found.step_id === want.step_id && found.attempt === want.attempt;
+}
+
+function failure(code: string, message: string, retryable: boolean): Omit<AttemptOutcome, 'startedAt' | 'completedAt'> {
+  return { status: 'failed', outputs: {}, artifacts: [], error: { code, message, retryable } };
+}
+
+function ids(attempt: StepAttempt) {
+  const { workflow_id, run_id, step_id, attempt: number } = attempt.correlation;
+  return { workflow_id, run_id, step_id, attempt: number };
+}
+
+async function ageMs(file: string): Promise<number> {
+  const info = await stat(file).catch(() => undefined);
+  return info === undefined ? Infinity : Date.now() - info.mtimeMs;
+}
+
+function defaultInstructions(paths: ProtocolPaths): string {
+  return [
+    'A background agent runs this step: "tapps-agents background-agent start" (or run it by hand:',
+    `tapps-agents workflow execute-skill-command --command-file ${paths.commandFile}).`,
+    `The result is written to ${paths.statusFile}.`,
+  ].join('\n');
+}
