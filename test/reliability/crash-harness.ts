@@ -11,7 +11,7 @@ import { waitFor } from '../runner/helpers.js';
 export const CRASH_WORKFLOW = `id: crash
 name: Crash injection
 steps:
-${Array.from({ length: 10 }, (_, index) => `  - id: s${index}\n    run: echo s${index} >> side-effects.log; sleep 0.3${index === 0 ? '' : `\n    needs: [s${index - 1}]`}`).join('\n')}
+${Array.from({ length: 10 }, (_, index) => `  - id: s${index}\n    run: echo s${index} >> side-effects.log; sleep 1${index === 0 ? '' : `\n    needs: [s${index - 1}]`}`).join('\n')}
 `;
 
 /** Fast heartbeats: a killed runner is noticed in about a second. */
@@ -24,6 +24,8 @@ export interface KillRecord {
   completed: Record<string, number>;
   /** How often each step had run (appended its id) just before the kill. */
   counts: Record<string, number>;
+  /** Steps state.json showed as running just before the kill. */
+  running: string[];
 }
 
 /** The outcome of one crash-injected run. */
@@ -53,11 +55,11 @@ async function sideEffectCounts(root: string): Promise<Record<string, number>> {
   return counts;
 }
 
-async function succeededSteps(root: string, runId: string): Promise<string[]> {
+async function stepsWithStatus(root: string, runId: string, status: string): Promise<string[]> {
   const text = await readFile(path.join(root, '.tapps-agents', 'workflow-state', runId, 'state.json'), 'utf8').catch(() => '');
   try {
     const state = JSON.parse(text) as { steps?: Record<string, { status?: string }> };
-    return Object.entries(state.steps ?? {}).filter(([, step]) => step.status === 'succeeded').map(([id]) => id);
+    return Object.entries(state.steps ?? {}).filter(([, step]) => step.status === status).map(([id]) => id);
   } catch {
     return [];
   }
@@ -116,24 +118,27 @@ export async function crashRun(root: string, seed: number, kills: number): Promi
   let runner = await startRunner(root);
   let executor = spawnExecutor(root, ['workflow', 'execute', '--workflow', 'wf.yaml']);
   const runId = await waitFor(() => Promise.resolve(/Run (\S+) started/.exec(executor.output())?.[1]), 60_000, 'the run id');
+  // A run id is resumable once its state.json exists; kills start after that.
+  await waitFor(() => runStatus(root, runId), 60_000, 'the run state');
   const records: KillRecord[] = [];
   for (let kill = 0; kill < kills; kill++) {
     if ((await runStatus(root, runId)) === 'succeeded') break;
     // Wait until something is happening (a step has started since the last restart), then a random moment more.
-    await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(random() * 600)));
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(random() * 1200)));
     const victim = random() < 0.5 ? 'executor' : 'runner';
-    const completedIds = await succeededSteps(root, runId);
+    const running = await stepsWithStatus(root, runId, 'running');
+    const completedIds = await stepsWithStatus(root, runId, 'succeeded');
     const counts = await sideEffectCounts(root);
     const completed = Object.fromEntries(completedIds.map((id) => [id, counts[id] ?? 0]));
     if (victim === 'executor') {
       if (executor.child.exitCode === null && executor.child.signalCode === null) executor.child.kill('SIGKILL');
       await executor.exited;
-      records.push({ victim, completed, counts });
+      records.push({ victim, completed, counts, running });
       executor = spawnExecutor(root, ['workflow', 'resume', runId]);
     } else {
       process.kill(runner, 'SIGKILL');
       await waitFor(() => Promise.resolve(isAlive(runner) ? undefined : true), 10_000, 'the runner gone', 20);
-      records.push({ victim, completed, counts });
+      records.push({ victim, completed, counts, running });
       runner = await startRunner(root);
     }
   }
