@@ -34,7 +34,6 @@ export { parseExpression, evaluateExpression, ExpressionSyntaxError, ExpressionE
 export { systemClock, type Clock } from './workflow/clock.js';
 export { createInlineTransport, type InlineTransportOptions } from './transport/inline.js';
 export { selectTransport, type SelectTransportOptions } from './transport/select.js';
-
 export { FileTransport, type FileTransportOptions, type CommandWritten } from './transport/file.js';
 export { Runner, type RunnerOptions } from './runner/runner.js';
 export { startDaemon, stopDaemon, runnerStatusReport, type RunnerStatusReport } from './runner/daemon.js';

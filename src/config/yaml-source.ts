@@ -85,6 +85,8 @@ export async function readYamlSource(absolutePath: string): Promise<YamlReadResu
 }
 
 function yamlMessage(message: string): string {
+  // A deeply nested document overflows the parser's stack; say what that means for the file.
+  if (/Maximum call stack size exceeded/.test(message)) return 'is nested too deeply to read; flatten the nesting';
   // The yaml package ends messages with " at line L, column C"; we already print the position in front.
   return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
 }

@@ -32,3 +32,18 @@ describe('command files', () => {
     expect(parseCommandFile('{"command": ')).toMatchObject({ ok: false });
   });
 });
+
+describe('formatCommandFile redaction', () => {
+  it('redacts secrets in the instructions and inputs as well as the command', () => {
+    const secret = 'sk-live-ParamKey0123456789abcdefABCDEF';
+    const text = formatCommandFile({
+      invocation: { agent: 'shell', action: 'run', params: { script: `tool --api-key ${secret}` } },
+      correlation: { workflow_id: 'wf', run_id: 'r', step_id: 's', attempt: 1, created_at: '2026-01-01T00:00:00.000Z', expected_artifacts: [] },
+      worktreePath: '/tmp/x',
+      instructions: `Run: tool --api-key ${secret}`,
+      timeoutMs: 1000,
+      inputs: { note: `--api-key ${secret}` },
+    });
+    expect(text).not.toContain(secret);
+  });
+});

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { formatSkillCommand, type SkillInvocation } from '../agents/skill-command.js';
-import { redactSecrets } from '../observability/redact.js';
+import { redactSecrets, redactValue } from '../observability/redact.js';
 import { writeProtocolFile } from './write-file.js';
 
 /** The version this release writes. */
@@ -63,7 +63,7 @@ export interface CommandFileInput {
   inputs: Record<string, string>;
 }
 
-/** The JSON text of a command file. The command is redacted: secrets reach a runner through its environment only. */
+/** The JSON text of a command file. The command, instructions and inputs are redacted: secrets reach a runner through its environment only. */
 export function formatCommandFile(input: CommandFileInput): string {
   const raw = formatSkillCommand(input.invocation);
   const command = redactSecrets(raw);
@@ -74,10 +74,11 @@ export function formatCommandFile(input: CommandFileInput): string {
       ...(command === raw ? {} : { redaction_applied: true }),
       correlation: input.correlation,
       worktree_path: input.worktreePath,
-      instructions: input.instructions,
+      // The instructions quote the command and inputs may carry values: both are redacted like the command.
+      instructions: redactSecrets(input.instructions),
       timeout_ms: input.timeoutMs,
       ...(input.engine === undefined ? {} : { engine: input.engine }),
-      inputs: input.inputs,
+      inputs: redactValue(input.inputs),
     },
     null,
     2,

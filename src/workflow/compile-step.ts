@@ -1,5 +1,6 @@
 // Compiles one validated step of either shape to the model, reporting what is wrong with it at file:line:col.
 
+import nodePath from 'node:path';
 import { isScalar, Scalar } from 'yaml';
 import { explainUnknownAction, findAction, listAgents } from '../agents/registry.js';
 import { formatProblemsOfZod } from '../agents/params-error.js';
@@ -22,6 +23,13 @@ export function slugify(title: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
+}
+
+/** True when `file` is a relative path that stays inside the directory it is resolved against. */
+function isInsideProject(file: string): boolean {
+  if (nodePath.isAbsolute(file) || nodePath.win32.isAbsolute(file)) return false;
+  const normalised = nodePath.posix.normalize(file.replaceAll('\\', '/'));
+  return normalised !== '..' && !normalised.startsWith('../');
 }
 
 /** Compiles `input` (the step at `path` in `source`); pushes problems and returns undefined when it cannot. */
@@ -57,6 +65,13 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
   if (input.approval !== undefined && invocation !== undefined) at(['approval'], 'an approval step waits for a person; it cannot also run "agent:"/"run:"', { atKey: true });
 
   const list = (value: string | string[] | undefined) => (value === undefined ? [] : typeof value === 'string' ? [value] : value);
+  for (const key of ['creates', 'requires'] as const) {
+    const value = input[key];
+    // Artifacts are files of the project: an absolute path or ".." would let a step read or claim files outside it.
+    list(value).forEach((file, position) => {
+      if (!isInsideProject(file)) at(typeof value === 'string' ? [key] : [key, position], `must stay inside the project (no absolute paths or ".."), got ${JSON.stringify(file)}`);
+    });
+  }
   const creates = [...new Set([...list(input.creates), ...actionArtifacts])];
   const condition = compileCondition(input.condition, [...path, 'condition'], source, problems);
   const gate = compileGate(input, [...path, 'gate'], source, problems);

@@ -1,13 +1,14 @@
 // Starting and resuming runs from a project: load the workflow, resolve the configuration (with the workflow's
 // metadata.auto_execution), pick the transport, and drive the run. The `workflow execute|resume` commands call these.
 
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { preflightEngines } from '../agents/preflight-engines.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { selectTransport } from '../transport/select.js';
 import type { CommandWritten } from '../transport/file.js';
@@ -61,7 +62,8 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
   return drive(options, workflow, runId, async (config, autoExecution, transport) => {
     const paths = runPaths(options.projectRoot, runId);
     await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-    await copyFile(workflow.absolutePath, paths.workflow);
+    // The run's own copy (resume reads it), private like every file under .tapps-agents (copyFile kept the source's mode).
+    await writeFileAtomically(paths.workflow, await readFile(workflow.absolutePath, 'utf8'));
     return newRunState({ projectRoot: options.projectRoot, workflow, runId, params: options.params ?? {}, autoExecution, transport: transport.kind });
   });
 }

@@ -1,10 +1,11 @@
 // N runners racing over the same command files: each attempt is executed exactly once (PRODUCT.md §9).
+// Moved here from test/runner/claim-race.test.ts and parametrized: 4 runner processes over 1,000 command files.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testdir } from '../helpers/testdir.js';
-import { finishedSteps, startRunnerProcess, stepDirOf, terminalStatus, waitFor, writeAttempt } from './helpers.js';
+import { finishedSteps, startRunnerProcess, stepDirOf, terminalStatus, waitFor, writeAttempt } from '../runner/helpers.js';
 
 const CONFIG = `agents:
   - name: racer
@@ -15,11 +16,10 @@ global:
   max_parallel_agents: 4
 `;
 
-describe('four runners racing over 500 command files', () => {
-  it('execute each command file exactly once', { timeout: 180_000 }, async () => {
+describe.each([{ runners: 4, total: 1000 }])('$runners runners racing over $total command files', ({ runners: runnerCount, total }) => {
+  it('execute each command file exactly once', { timeout: 240_000 }, async () => {
     const root = await testdir({ '.cursor/background-agents.yaml': CONFIG, '.tapps-agents/.keep': '' });
     const log = path.join(root, 'executions.log');
-    const total = 500;
     const write = (index: number) =>
       writeAttempt(stepDirOf(root, 'race', `s${index}`), { runId: 'race', stepId: `s${index}` }, { agent: 'shell', action: 'run', params: { argv: ['sh', '-c', `echo s${index} >> "${log}"`] } });
     // Half are waiting before the runners start (found by the first scan), half arrive while they run (events).
@@ -27,12 +27,12 @@ describe('four runners racing over 500 command files', () => {
       for (let index = from; index < to; index += 25) await Promise.all(Array.from({ length: Math.min(25, to - index) }, (_, offset) => write(index + offset)));
     };
     await writeRange(0, total / 2);
-    const runners = await Promise.all([1, 2, 3, 4].map(() => startRunnerProcess(root, { singleton: false })));
+    const runners = await Promise.all(Array.from({ length: runnerCount }, () => startRunnerProcess(root, { singleton: false })));
     await writeRange(total / 2, total);
 
     const executed = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').length - 1;
-    await waitFor(async () => ((await executed()) >= total ? true : undefined), 150_000, 'all 500 executions', 250);
-    await waitFor(async () => ((await finishedSteps(root, 'race')).length === total ? true : undefined), 60_000, 'all 500 statuses', 500);
+    await waitFor(async () => ((await executed()) >= total ? true : undefined), 200_000, `all ${total} executions`, 250);
+    await waitFor(async () => ((await finishedSteps(root, 'race')).length === total ? true : undefined), 60_000, `all ${total} statuses`, 500);
     const lines = (await readFile(log, 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(total);
     expect(new Set(lines).size).toBe(total);
