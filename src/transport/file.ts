@@ -241,8 +241,10 @@ export class FileTransport implements Transport {
       const deadline = setTimeout(() => void check('final'), attempt.timeoutMs);
       const onAbort = () => {
         this.embeddedRunner?.cancel(paths.commandFile);
-        void writeFileAtomically(paths.cancelFile, `${new Date().toISOString()}\n`).catch(() => undefined);
-        end({ status: 'cancelled', outputs: {}, artifacts: [], error: { code: 'CANCELLED', message: 'Step was cancelled', retryable: false } });
+        // The cancel file tells an out-of-process runner to stop the step; it is on disk before the attempt ends.
+        void writeFileAtomically(paths.cancelFile, `${new Date().toISOString()}\n`)
+          .catch(() => undefined)
+          .finally(() => end({ status: 'cancelled', outputs: {}, artifacts: [], error: { code: 'CANCELLED', message: 'Step was cancelled', retryable: false } }));
       };
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });

@@ -10,7 +10,8 @@ export async function testdir(files: Record<string, string> = {}): Promise<strin
   const root = await mkdtemp(path.join(tmpdir(), 'tapps-test-'));
   // Readable by everyone so a test can run the CLI as an unprivileged user.
   await chmod(root, 0o755);
-  onTestFinished(() => rm(root, { recursive: true, force: true }));
+  // Retries: a process the test started may still be finishing a write while the tree is removed.
+  onTestFinished(() => rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(root, name);
     await mkdir(path.dirname(file), { recursive: true });
