@@ -46,7 +46,8 @@ function runnerLines({ runners }: StatusReport): string[] {
   const rows = runners.map((runner) => [
     runner.id === null ? `pid ${runner.pid}` : `${runner.id} (pid ${runner.pid})`,
     `on ${runner.host}`,
-    runner.alive ? colour.ok(runner.state) : colour.warn(`${runner.state}, not running (stale status file)`),
+    // A runner that stopped cleanly is history, not a problem; one whose status still says running but whose pid is gone died.
+    runner.alive ? colour.ok(runner.state) : runner.state === 'stopped' ? colour.dim('stopped') : colour.warn(`${runner.state}, not running (it died; stale status file)`),
     `heartbeat ${formatTime(runner.heartbeat_at)}`,
   ]);
   return [colour.bold(`Background agents (${runners.length})`), ...columns(rows).map((line) => `  ${line}`)];
