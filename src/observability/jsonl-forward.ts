@@ -2,7 +2,7 @@
 // read while the current one is processed, each block is decoded to one string (no string per line), and memory stays
 // at two buffers however large the file. Measured ~6× faster than a read stream with readline (docs/BENCHMARKS.md).
 
-import { open } from 'node:fs/promises';
+import { openIfExists } from '../fs/open-if-exists.js';
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 1024 * 1024;
@@ -24,13 +24,8 @@ export class LineBlockReader {
 
   /** Feeds `file` to `handler`. A missing file has no lines. */
   async read(file: string, handler: LineBlockHandler): Promise<void> {
-    let handle;
-    try {
-      handle = await open(file, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
+    const handle = await openIfExists(file);
+    if (handle === undefined) return;
     let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined;
     try {
       let current: 0 | 1 = 0;

@@ -1,7 +1,7 @@
 // Reads the lines of a JSON-lines file from its end, newest first, in fixed-size chunks: a query for the last 50 records
 // of a 40 MB file reads a few chunks, not the file.
 
-import { open } from 'node:fs/promises';
+import { openIfExists } from '../fs/open-if-exists.js';
 
 const NEWLINE = 0x0a;
 
@@ -18,13 +18,8 @@ export interface ReverseLine {
  * @param chunkSize bytes read per step. @default 65536
  */
 export async function* readLinesBackwards(file: string, chunkSize = 64 * 1024): AsyncGenerator<ReverseLine> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
+  const handle = await openIfExists(file);
+  if (handle === undefined) return;
   try {
     let position = (await handle.stat()).size;
     // The start of the file's last line is not known until a newline before it is found.

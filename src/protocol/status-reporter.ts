@@ -1,20 +1,11 @@
 // Writes one attempt's status file over its life: `running` at once, a heartbeat every interval, then exactly one
 // terminal status. Writes are serialised, so a heartbeat can never land after (and hide) the terminal status.
 
-import type { Usage } from '../observability/observer.js';
 import { heartbeatIntervalMs } from './liveness.js';
-import { writeStatusFile, type StatusCorrelation, type StatusWriter } from './status-file.js';
+import { writeStatusFile, type StatusCorrelation, type StatusInput, type StatusWriter } from './status-file.js';
 
-/** How an attempt ended, as its status file will say. */
-export interface TerminalStatus {
-  status: 'completed' | 'failed';
-  error?: { message: string; code: string; retryable: boolean };
-  artifacts?: string[];
-  output?: string;
-  outputs?: Record<string, unknown>;
-  usage?: Usage;
-  exitCode?: number;
-}
+/** How an attempt ended, as its status file will say: the result fields of a status, with a terminal status. */
+export type TerminalStatus = Pick<StatusInput, 'error' | 'artifacts' | 'output' | 'outputs' | 'usage' | 'exitCode'> & { status: 'completed' | 'failed' };
 
 /** The status file of one attempt, written by one writer. */
 export class StatusReporter {
