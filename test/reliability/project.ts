@@ -5,7 +5,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { testdir } from '../helpers/testdir.js';
+import { testdir, type OnFinished } from '../helpers/testdir.js';
 
 /** The background-agents configuration: the built-in command, watching step directories only. */
 export const BACKGROUND_AGENTS = `agents:
@@ -23,15 +23,18 @@ export const CONFIG = 'workflow:\n  auto_execution_enabled: true\n  runner: exte
 /** Fast polling and retries so a killed runner's step is retried quickly. */
 export const AUTO_EXECUTION = 'auto_execution:\n  enabled: true\n  polling:\n    interval_seconds: 0.1\n  retry:\n    initial_delay_seconds: 0.1\n';
 
-/** A project with auto-execution on; `files` are added. The background agent is stopped when the test ends. */
-export async function autoProject(files: Record<string, string> = {}, env: Record<string, string> = {}): Promise<string> {
+/**
+ * A project with auto-execution on; `files` are added. The background agent is stopped when the test ends.
+ * Concurrent tests pass their context's `onTestFinished` (see testdir).
+ */
+export async function autoProject(files: Record<string, string> = {}, env: Record<string, string> = {}, onFinished: OnFinished = onTestFinished): Promise<string> {
   const root = await testdir({
     '.tapps-agents/config.yaml': CONFIG,
     '.tapps-agents/auto_execution_config.yaml': AUTO_EXECUTION,
     '.cursor/background-agents.yaml': BACKGROUND_AGENTS,
     ...files,
-  });
-  onTestFinished(async () => {
+  }, onFinished);
+  onFinished(async () => {
     await runCli(['background-agent', 'stop'], { cwd: root, env });
   });
   return root;
