@@ -1,15 +1,30 @@
 // Whether a process recorded in a state or status file is still running: its pid exists, and it is on this host.
 
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
-/** True when `pid` is a live process on this machine (EPERM means it exists but belongs to someone else). */
+/**
+ * True when `pid` is a live process on this machine (EPERM means it exists but belongs to someone else). A zombie —
+ * killed, not yet reaped by its parent (often init, which may take a second or two) — is not alive.
+ */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/** Linux: the state field of /proc/<pid>/stat is Z (zombie) or X (dead). Elsewhere: false. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 
