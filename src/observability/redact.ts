@@ -1,26 +1,28 @@
 // Secret redaction for everything written for people or kept on disk: audit, metrics, command and instruction files.
 
-const MASK = '***REDACTED***';
+/** What a redacted secret is replaced with. */
+export const REDACTION_MASK = '***REDACTED***';
+
 
 /** Patterns for secrets that can be recognised by their shape or by the name in front of them. */
 const PATTERNS: readonly [RegExp, string | ((match: string, ...groups: string[]) => string)][] = [
   // PEM private key blocks.
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, `-----BEGIN PRIVATE KEY-----${REDACTION_MASK}-----END PRIVATE KEY-----`],
   // Provider keys by prefix: OpenAI/Anthropic "sk-…", "pk-…", GitHub tokens, Slack tokens.
-  [/\b(sk|pk)-[A-Za-z0-9_-]{10,}/g, (_m, prefix: string) => `${prefix}-${MASK}`],
-  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, MASK],
-  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, MASK],
+  [/\b(sk|pk)-[A-Za-z0-9_-]{10,}/g, (_m, prefix: string) => `${prefix}-${REDACTION_MASK}`],
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTION_MASK],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTION_MASK],
   // AWS access key ids and secret keys.
-  [/\bAKIA[0-9A-Z]{16}\b/g, MASK],
-  [/(aws_secret_access_key\s*[=:]\s*)["']?[A-Za-z0-9/+=]{40}["']?/gi, (_m, head: string) => `${head}${MASK}`],
+  [/\bAKIA[0-9A-Z]{16}\b/g, REDACTION_MASK],
+  [/(aws_secret_access_key\s*[=:]\s*)["']?[A-Za-z0-9/+=]{40}["']?/gi, (_m, head: string) => `${head}${REDACTION_MASK}`],
   // Bearer / Basic authorization headers.
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, (_m, scheme: string) => `${scheme} ${MASK}`],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, (_m, scheme: string) => `${scheme} ${REDACTION_MASK}`],
   // Flags: --api-key X, --api_key=X, --token X, --password X, --secret X.
-  [/(--(?:api[_-]?key|token|auth|password|passwd|pwd|secret|access[_-]?token)(?:=|\s+))("[^"]*"|'[^']*'|\S+)/gi, (_m, head: string) => `${head}${MASK}`],
+  [/(--(?:api[_-]?key|token|auth|password|passwd|pwd|secret|access[_-]?token)(?:=|\s+))("[^"]*"|'[^']*'|\S+)/gi, (_m, head: string) => `${head}${REDACTION_MASK}`],
   // key=value and key: value for secret-looking names (api_key, password, token, secret, *_KEY, *_TOKEN, *_SECRET).
   [
     /\b([A-Za-z0-9_]*(?:api[_-]?key|apikey|password|passwd|pwd|secret|token|_key)["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;"'}]+)/gi,
-    (_m, head: string) => `${head}${MASK}`,
+    (_m, head: string) => `${head}${REDACTION_MASK}`,
   ],
 ];
 
@@ -41,7 +43,7 @@ export function secretValuesFromEnv(env: NodeJS.ProcessEnv = process.env): strin
  */
 export function redactSecrets(text: string, secretValues: readonly string[] = secretValuesFromEnv()): string {
   let result = text;
-  for (const value of secretValues) result = result.split(value).join(MASK);
+  for (const value of secretValues) result = result.split(value).join(REDACTION_MASK);
   for (const [pattern, replacement] of PATTERNS) {
     result = typeof replacement === 'string' ? result.replace(pattern, replacement) : result.replace(pattern, replacement);
   }

@@ -32,6 +32,7 @@ const commandFileSchema = z.looseObject({
   timeout_ms: z.int().positive().optional(),
   engine: z.string().optional(),
   inputs: z.record(z.string(), z.string()).optional(),
+  environment: z.record(z.string(), z.string()).optional(),
 });
 
 /** The correlation carried by a command file; the original's files have no run id or attempt. */
@@ -50,6 +51,8 @@ export interface CommandFile {
   timeoutMs?: number;
   engine?: string;
   inputs: Record<string, string>;
+  /** Variables the step sets (its `env`, TAPPS_RUN_ID, …), secrets redacted; a runner adds them to its environment. */
+  environment: Record<string, string>;
 }
 
 /** What the executor puts in a command file. */
@@ -61,17 +64,21 @@ export interface CommandFileInput {
   timeoutMs: number;
   engine?: string;
   inputs: Record<string, string>;
+  /** Variables the step sets (see CommandFile.environment). */
+  environment?: Record<string, string>;
 }
 
-/** The JSON text of a command file. The command, instructions and inputs are redacted: secrets reach a runner through its environment only. */
+/** The JSON text of a command file. The command, instructions, inputs and environment are redacted: secrets reach a runner through its environment only. */
 export function formatCommandFile(input: CommandFileInput): string {
   const raw = formatSkillCommand(input.invocation);
   const command = redactSecrets(raw);
+  const environment = input.environment === undefined ? undefined : redactValue(input.environment);
+  const redacted = command !== raw || JSON.stringify(environment) !== JSON.stringify(input.environment);
   return `${JSON.stringify(
     {
       version: COMMAND_FILE_VERSION,
       command,
-      ...(command === raw ? {} : { redaction_applied: true }),
+      ...(redacted ? { redaction_applied: true } : {}),
       correlation: input.correlation,
       worktree_path: input.worktreePath,
       // The instructions quote the command and inputs may carry values: both are redacted like the command.
@@ -79,6 +86,7 @@ export function formatCommandFile(input: CommandFileInput): string {
       timeout_ms: input.timeoutMs,
       ...(input.engine === undefined ? {} : { engine: input.engine }),
       inputs: redactValue(input.inputs),
+      ...(environment === undefined ? {} : { environment }),
     },
     null,
     2,
@@ -99,7 +107,7 @@ export function parseCommandFile(text: string): { ok: true; value: CommandFile }
   if (trimmed === '') return { ok: false, reason: 'the command file is empty' };
   if (!trimmed.startsWith('{')) {
     if (trimmed.includes('\n')) return { ok: false, reason: 'a plain command file must hold exactly one line' };
-    return { ok: true, value: { form: 'plain', command: trimmed, redactionApplied: false, correlation: { expected_artifacts: [] }, inputs: {} } };
+    return { ok: true, value: { form: 'plain', command: trimmed, redactionApplied: false, correlation: { expected_artifacts: [] }, inputs: {}, environment: {} } };
   }
   let json: unknown;
   try {
@@ -127,6 +135,7 @@ export function parseCommandFile(text: string): { ok: true; value: CommandFile }
       ...(file.timeout_ms === undefined ? {} : { timeoutMs: file.timeout_ms }),
       ...(file.engine === undefined ? {} : { engine: file.engine }),
       inputs: file.inputs ?? {},
+      environment: file.environment ?? {},
     },
   };
 }

@@ -7,6 +7,7 @@ import { parseSkillCommand, type SkillInvocation } from '../agents/skill-command
 import type { ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
+import { REDACTION_MASK } from '../observability/redact.js';
 import { parseCommandFile, type CommandFile } from '../protocol/command-file.js';
 import { STATUS_FILE_NAME } from '../protocol/paths.js';
 import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
@@ -71,7 +72,9 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
     if (command.redactionApplied) {
       return fail(
         'COMMAND_REDACTED',
-        `Command file ${options.commandFile} holds a command whose secrets were redacted, so it cannot be run from the file. Pass secrets through environment variables (e.g. OPENAI_API_KEY) instead of step params.`,
+        Object.values(command.environment).some((value) => value.includes(REDACTION_MASK))
+          ? `Command file ${options.commandFile} holds a step environment whose secrets were redacted, so it cannot be run from the file. Give the background agent those variables in its own environment (or in .cursor/background-agents.yaml environment:) instead of the step's env.`
+          : `Command file ${options.commandFile} holds a command whose secrets were redacted, so it cannot be run from the file. Pass secrets through environment variables (e.g. OPENAI_API_KEY) instead of step params.`,
       );
     }
     try {
@@ -104,7 +107,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
       },
       timeoutMs,
       signal: controller.signal,
-      env: options.env ?? process.env,
+      env: options.env ?? { ...process.env, ...command.environment },
       inputs: command.inputs,
       expectedArtifacts: command.correlation.expected_artifacts,
       ...(command.engine === undefined ? {} : { engine: command.engine }),

@@ -61,7 +61,9 @@ export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptio
   const correlation = parsed.ok ? statusCorrelation(parsed.value) : {};
   const stepDir = parsed.ok && parsed.value.worktreePath !== undefined ? parsed.value.worktreePath : path.basename(dir) === '.cursor' ? path.dirname(dir) : dir;
   const values = { command_file_path: claim.claimedFile, project_root: options.projectRoot, step_dir: stepDir, status_file_path: statusFile };
-  const env = { ...(claim.env ?? process.env), ...environmentOf(options.agent.environment, options.projectRoot), TAPPS_AGENTS_PROJECT_ROOT: options.projectRoot };
+  // Handed over in-process, the step's environment is complete; read from the file, the step's variables come from it.
+  const stepEnv = claim.env ?? { ...process.env, ...(parsed.ok ? parsed.value.environment : {}) };
+  const env = { ...stepEnv, ...environmentOf(options.agent.environment, options.projectRoot), TAPPS_AGENTS_PROJECT_ROOT: options.projectRoot };
   const cwd = workingDirectoryOf(options.agent.workingDirectory, options.projectRoot);
   const audit = { ...correlation, actor: options.writer.id };
 

@@ -17,6 +17,11 @@ export interface StepAttempt {
   timeoutMs: number;
   /** Environment for the skill; secrets arrive here, never in files. */
   env: NodeJS.ProcessEnv;
+  /**
+   * The variables the step itself sets (its `env` and TAPPS_RUN_ID, TAPPS_STEP_ID, TAPPS_ATTEMPT, TAPPS_STEP_DIR),
+   * already in `env`; the file transport writes them into the command file for a runner in another process.
+   */
+  stepEnv?: Record<string, string>;
   /** Engine named by the step, if any. */
   engine?: string;
   /** Human-readable instructions (for people and the manual mode). */

@@ -309,6 +309,7 @@ class RunDriver {
       this.track(this.observer.audit({ event: 'execution.started', ...correlation, actor: 'executor', details: { transport: this.options.transport.kind } }));
       const invocation = step.invocation as NonNullable<Step['invocation']>;
       const entered = await this.enterWorktree(step, stepState, attempt, controller.signal);
+      const stepEnv = { ...step.env, TAPPS_RUN_ID: this.state.run_id, TAPPS_STEP_ID: step.id, TAPPS_ATTEMPT: String(attempt), TAPPS_STEP_DIR: stepState.step_dir };
       const dispatched = entered.failure ?? await this.options.transport.run(
         {
           correlation: { ...correlation, created_at: createdAt },
@@ -317,7 +318,8 @@ class RunDriver {
           expectedArtifacts: step.creates,
           inputs: Object.fromEntries(step.requires.map((file) => [file, path.resolve(stepState.work_dir, file)])),
           timeoutMs: step.timeoutMs ?? this.options.config.autoExecution.polling.timeoutMs,
-          env: { ...process.env, ...step.env, TAPPS_RUN_ID: this.state.run_id, TAPPS_STEP_ID: step.id, TAPPS_ATTEMPT: String(attempt), TAPPS_STEP_DIR: stepState.step_dir },
+          env: { ...process.env, ...stepEnv },
+          stepEnv,
           ...(step.engine === undefined ? {} : { engine: step.engine }),
           instructions: `Run step "${step.name}" of workflow "${this.state.workflow_name}": ${formatSkillCommand(invocation)}`,
         },
