@@ -1,7 +1,9 @@
 // Claiming a command file: rename it to `.cursor-skill-command.claimed`. rename(2) is atomic, so of any number of
-// runners racing for one file exactly one succeeds; the others get ENOENT and move on.
+// runners racing for one file exactly one succeeds; the others get ENOENT and move on. The claimed file's
+// modification time is then set to the moment of the claim: it is how long ago a runner took it (rename keeps the
+// time the executor wrote it), which tells a claimer that died before reporting (liveness.ts).
 
-import { readFile, rename } from 'node:fs/promises';
+import { readFile, rename, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { CLAIMED_FILE_NAME } from './paths.js';
 
@@ -20,5 +22,24 @@ export async function claimCommandFile(commandFile: string): Promise<Claim | und
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  const now = new Date();
+  await utimes(claimedFile, now, now);
   return { claimedFile, text: await readFile(claimedFile, 'utf8') };
+}
+
+/**
+ * The executor takes back a command file nobody has claimed (the attempt gave up waiting, timed out or was
+ * cancelled), so no runner starts it later. The same rename as a claim: either the executor or one runner wins.
+ * @returns true when it was still unclaimed (and is now gone); false when a runner claimed it first.
+ */
+export async function withdrawCommandFile(commandFile: string): Promise<boolean> {
+  const withdrawn = `${commandFile}.withdrawn`;
+  try {
+    await rename(commandFile, withdrawn);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  await unlink(withdrawn).catch(() => undefined);
+  return true;
 }

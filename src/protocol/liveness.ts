@@ -12,6 +12,15 @@ export function heartbeatIntervalMs(env: NodeJS.ProcessEnv = process.env): numbe
 }
 
 /**
+ * How long a claimed command may go without any status before its claimer counts as gone: a live runner writes
+ * `running` right after it claims, so only a runner killed in between leaves a claim unanswered. Five seconds at
+ * least, so a busy machine is not mistaken for a dead runner.
+ */
+export function claimGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  return Math.max(3 * heartbeatIntervalMs(env), 5000);
+}
+
+/**
  * True when the `running` status `report` (file modified at `mtimeMs`) comes from a writer that is gone:
  * its last sign of life (heartbeat or file touch) is older than three intervals and, on this host, its pid is dead
  * (on another host, the stale heartbeat alone decides).

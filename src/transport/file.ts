@@ -10,9 +10,10 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
+import { withdrawCommandFile } from '../protocol/claim.js';
 import { readCommandFile, writeCommandFile, type CommandFile } from '../protocol/command-file.js';
 import { isProcessAlive } from '../exec/process-alive.js';
-import { heartbeatIntervalMs, writerIsDead } from '../protocol/liveness.js';
+import { claimGraceMs, writerIsDead } from '../protocol/liveness.js';
 import { protocolPaths, STATUS_FILE_NAME, type ProtocolPaths } from '../protocol/paths.js';
 import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
 import { watchDirectory } from '../protocol/watch.js';
@@ -105,7 +106,7 @@ export class FileTransport implements Transport {
       // that is gone (e.g. a runner embedded in the executor that was killed). Dispatch the same attempt again.
       const writer = status.kind === 'ok' && !status.report.terminal ? status.report.runner : undefined;
       const writerGone = writer !== undefined && writer.host === hostname() && !isProcessAlive(writer.pid);
-      const orphaned = writerGone || (!statusOfThisAttempt && !unclaimed && (await ageMs(paths.claimedFile)) > 3 * heartbeatIntervalMs());
+      const orphaned = writerGone || (!statusOfThisAttempt && !unclaimed && (await ageMs(paths.claimedFile)) > claimGraceMs());
       if (!orphaned) {
         this.options.onCommandWritten?.({ stepId: correlation.step_id, commandFile: paths.commandFile, statusFile: paths.statusFile, adopted: true });
         if (unclaimed) this.offer(paths, attempt);
@@ -127,6 +128,7 @@ export class FileTransport implements Transport {
       timeoutMs: attempt.timeoutMs,
       ...(attempt.engine === undefined ? {} : { engine: attempt.engine }),
       inputs: attempt.inputs,
+      ...(attempt.stepEnv === undefined ? {} : { environment: attempt.stepEnv }),
     };
     let instructionsFile: string | undefined;
     if (this.options.manual === true) {
@@ -201,11 +203,17 @@ export class FileTransport implements Transport {
               return;
             } else sawClaim = true;
           }
+          if (mode === 'periodic' && reading.kind === 'missing' && !sawClaim && this.options.manual !== true && this.embeddedRunner === undefined && (await this.claimAbandoned(attempt, paths))) {
+            end(failure('RUNNER_DIED', `A background agent claimed this step (${paths.claimedFile}) but never reported on it; it was probably killed; the step can be retried`, true));
+            return;
+          }
           if (mode === 'periodic' && reading.kind === 'missing' && this.options.manual !== true && this.embeddedRunner === undefined) {
             // A runner being restarted gets a grace period (the lock takeover and start take a few seconds).
             const waitedMs = Date.now() - Math.max(startMs, dispatchedAt);
             const unclaimed = waitedMs > NO_RUNNER_GRACE_MS && (await readCommandFile(paths.commandFile)) !== undefined;
-            if (unclaimed && !sawClaim && (await findLiveRunner(this.options.projectRoot)) === undefined) {
+            // Taken back first, so a runner started later does not run this abandoned attempt beside its retry; a
+            // runner that claimed it just now wins, and the attempt goes on.
+            if (unclaimed && !sawClaim && (await findLiveRunner(this.options.projectRoot)) === undefined && (await withdrawCommandFile(paths.commandFile))) {
               end(failure('NO_RUNNER', 'No background agent is running to pick up this step. Start one with "tapps-agents background-agent start" (or set workflow.runner: auto to run one inside workflow execute)', true));
               return;
             }
@@ -218,6 +226,7 @@ export class FileTransport implements Transport {
                 : sawClaim
                   ? 'the background agent did not report completion in time'
                   : `nobody picked up ${paths.commandFile} (is a background agent running? "tapps-agents background-agent status")`;
+            await withdrawCommandFile(paths.commandFile).catch(() => false);
             await this.observer.audit({ event: 'execution.timeout', ...ids(attempt), actor: 'executor', details: { status_file: paths.statusFile, reason: why } });
             end({ status: 'timeout', outputs: {}, artifacts: [], error: { code: lastCorrupt === undefined ? 'TIMEOUT' : 'STATUS_CORRUPT', message: `Step did not complete within ${seconds}: ${why}`, retryable: true } });
           }
@@ -241,8 +250,11 @@ export class FileTransport implements Transport {
       const deadline = setTimeout(() => void check('final'), attempt.timeoutMs);
       const onAbort = () => {
         this.embeddedRunner?.cancel(paths.commandFile);
-        // The cancel file tells an out-of-process runner to stop the step; it is on disk before the attempt ends.
-        void writeFileAtomically(paths.cancelFile, `${new Date().toISOString()}\n`)
+        // An unclaimed command is taken back; the cancel file tells an out-of-process runner that did claim it to stop
+        // the step. Both are done before the attempt ends.
+        void withdrawCommandFile(paths.commandFile)
+          .catch(() => false)
+          .then(() => writeFileAtomically(paths.cancelFile, `${new Date().toISOString()}\n`))
           .catch(() => undefined)
           .finally(() => end({ status: 'cancelled', outputs: {}, artifacts: [], error: { code: 'CANCELLED', message: 'Step was cancelled', retryable: false } }));
       };
@@ -250,6 +262,17 @@ export class FileTransport implements Transport {
       else signal.addEventListener('abort', onAbort, { once: true });
       void check('event');
     });
+  }
+
+  /**
+   * True when this attempt's command was claimed longer ago than the claim grace period and no status came: the
+   * runner that claimed it died before reporting, and nobody else will run it.
+   */
+  private async claimAbandoned(attempt: StepAttempt, paths: ProtocolPaths): Promise<boolean> {
+    if ((await ageMs(paths.claimedFile)) <= claimGraceMs()) return false;
+    if ((await readCommandFile(paths.commandFile)) !== undefined) return false;
+    const claimed = await readCommandFile(paths.claimedFile);
+    return claimed?.ok === true && commandMatches(claimed.value, attempt) && (await readStatusFile(paths.statusFile)).kind === 'missing';
   }
 
   /** The outcome of a terminal status, with the expected-artifact check when artifact detection is on. */

@@ -2,7 +2,7 @@
 // foreign statuses, the original's status shapes, torn files, artifacts, dead runners, cancellation.
 
 import { spawnSync } from 'node:child_process';
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
@@ -14,7 +14,7 @@ import type { AttemptOutcome, StepAttempt } from '../../src/transport/transport.
 import { testdir } from '../helpers/testdir.js';
 import { waitFor } from '../runner/helpers.js';
 
-async function setup(intervalMs = 100) {
+async function setup(intervalMs = 100, options: { manual?: boolean } = {}) {
   const root = await testdir({ '.tapps-agents/.keep': '' });
   const resolved = await resolveConfig({ projectRoot: root });
   const config: ResolvedConfig = { ...resolved, autoExecution: { ...resolved.autoExecution, polling: { ...resolved.autoExecution.polling, intervalMs } } };
@@ -27,8 +27,8 @@ async function setup(intervalMs = 100) {
     },
     logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
   };
-  // Manual mode: nothing runs the step but the test itself.
-  const transport = new FileTransport({ projectRoot: root, config, observer, manual: true });
+  // Manual mode (the default here): nothing runs the step but the test itself. Otherwise the test plays a runner.
+  const transport = new FileTransport({ projectRoot: root, config, observer, manual: options.manual ?? true });
   return { root, transport, events };
 }
 
@@ -146,6 +146,28 @@ describe('file transport', () => {
     const result: AttemptOutcome = await outcome;
     expect(result).toMatchObject({ status: 'failed', error: { code: 'RUNNER_DIED', retryable: true } });
     expect(result.error?.message).toBe(`The background agent running this step (pid ${dead} on ${(await import('node:os')).hostname()}) stopped sending heartbeats and is gone; the step can be retried`);
+  });
+
+  it('fails as retryable when a runner claimed the command but died before writing any status', async () => {
+    const { root, transport } = await setup(100, { manual: false });
+    const { outcome, paths } = await started(transport, attemptIn(root));
+    // What a claim leaves: the renamed file, stamped with the claim's moment (here long enough ago).
+    await rename(paths.commandFile, paths.claimedFile);
+    const old = new Date(Date.now() - 60_000);
+    await utimes(paths.claimedFile, old, old);
+    const result = await outcome;
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'RUNNER_DIED', retryable: true } });
+    expect(result.error?.message).toBe(`A background agent claimed this step (${paths.claimedFile}) but never reported on it; it was probably killed; the step can be retried`);
+  });
+
+  it('takes back its unclaimed command file when cancelled, so no runner starts it later', async () => {
+    const { root, transport } = await setup(100, { manual: false });
+    const controller = new AbortController();
+    const { outcome, paths } = await started(transport, attemptIn(root), controller.signal);
+    controller.abort();
+    expect(await outcome).toMatchObject({ status: 'cancelled' });
+    await expect(access(paths.commandFile)).rejects.toThrow('ENOENT');
+    await expect(access(paths.cancelFile)).resolves.toBeUndefined();
   });
 
   it('adopts a finished status of the same attempt instead of dispatching it again (resume)', async () => {
