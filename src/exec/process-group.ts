@@ -1,5 +1,6 @@
 // Process groups: signalling a whole group, and the groups this process started and has not yet seen end — killed
 // if this process exits first, so a crash or Ctrl-C of the executor or runner never leaves steps running unowned.
+// A SIGKILL runs no exit hook: for that, the live groups are also written to a ledger (see orphan-groups.ts).
 
 /** Sends a signal to a whole process group; a group that is already gone is fine. */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -10,8 +11,26 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Process-group ids of live children. */
-export const liveGroups = new Set<number>();
+/** Process-group ids of live children. Change it through `trackGroup` and `untrackGroup` only. */
+export const liveGroups: ReadonlySet<number> = new Set<number>();
+
+let onChange: ((groups: ReadonlySet<number>) => void) | undefined;
+
+/** Called with the live groups after every change (the ledger's writer); one listener per process. */
+export function onLiveGroupsChange(listener: ((groups: ReadonlySet<number>) => void) | undefined): void {
+  onChange = listener;
+}
+
+/** Records a group this process started. */
+export function trackGroup(pgid: number): void {
+  (liveGroups as Set<number>).add(pgid);
+  onChange?.(liveGroups);
+}
+
+/** Forgets a group that has ended. */
+export function untrackGroup(pgid: number): void {
+  if ((liveGroups as Set<number>).delete(pgid)) onChange?.(liveGroups);
+}
 
 let installed = false;
 
@@ -24,7 +43,8 @@ export function killLiveGroups(): void {
       // Not ours any more (EPERM): nothing to do.
     }
   }
-  liveGroups.clear();
+  (liveGroups as Set<number>).clear();
+  onChange?.(liveGroups);
 }
 
 /** Installs an exit hook that kills live groups; the CLI calls this once at start. */

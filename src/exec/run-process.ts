@@ -2,7 +2,7 @@
 // (grandchildren included: SIGTERM, then SIGKILL after a grace period), and bounded output capture.
 
 import { spawn } from 'node:child_process';
-import { liveGroups, signalGroup } from './process-group.js';
+import { signalGroup, trackGroup, untrackGroup } from './process-group.js';
 
 export interface RunProcessOptions {
   /** Executable; resolved on PATH. Arguments are never joined into a shell string. */
@@ -71,7 +71,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       killGroup();
     };
 
-    if (child.pid !== undefined) liveGroups.add(child.pid);
+    if (child.pid !== undefined) trackGroup(child.pid);
     if (options.timeoutMs !== undefined) {
       timeoutTimer = setTimeout(() => {
         timedOut = true;
@@ -102,7 +102,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       if (child.pid !== undefined) {
         // The leader is gone; make sure no grandchild outlives it when we killed the group.
         if (timedOut || cancelled) signalGroup(child.pid, 'SIGKILL');
-        liveGroups.delete(child.pid);
+        untrackGroup(child.pid);
       }
       clearTimeout(killTimer);
       resolve({

@@ -51,6 +51,7 @@ export const AUDIT_EVENTS = [
   'command.refused',
   'runner.started',
   'runner.stopped',
+  'process.reaped',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];

@@ -11,6 +11,7 @@ import type { SkillInvocation } from '../agents/skill-command.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { configPaths } from '../config/project-root.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { claimCommandFile } from '../protocol/claim.js';
 import { parseCommandFile } from '../protocol/command-file.js';
@@ -109,6 +110,9 @@ export class Runner {
       await this.release?.();
       throw error;
     }
+    // Before running anything: steps left running by a runner or executor that was killed must not overlap with
+    // their re-run.
+    await takeOverOrphanedGroups(this.projectRoot, this.observer, this.id);
     this.state = 'running';
     this.startedAt = new Date().toISOString();
     if (!embedded) {

@@ -11,6 +11,7 @@ import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { selectTransport } from '../transport/select.js';
+import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
 import type { CommandWritten } from '../transport/file.js';
 import type { Transport } from '../transport/transport.js';
 import type { Clock } from './clock.js';
@@ -102,6 +103,8 @@ async function drive(
   });
   const observer = options.observer ?? options.observerFor?.(config) ?? silentObserver;
   const autoExecution = config.autoExecution.enabled;
+  // Steps an executor killed earlier left running (inline or embedded runner) must not overlap with their re-run.
+  await takeOverOrphanedGroups(options.projectRoot, observer, 'executor');
   if (options.transport === undefined) {
     const steps = workflow.steps.flatMap((step) => (step.invocation === undefined ? [] : [{ id: step.id, agent: step.invocation.agent, action: step.invocation.action, engine: step.engine }]));
     const problems = preflightEngines(steps, config);
