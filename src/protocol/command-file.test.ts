@@ -5,11 +5,18 @@ const correlation = { workflow_id: 'wf', run_id: 'run-1', step_id: 'a', attempt:
 
 describe('command files', () => {
   it('round-trips what the executor writes', () => {
-    const text = formatCommandFile({ invocation: { agent: 'shell', action: 'run', params: { script: 'echo "hi there"' } }, correlation, worktreePath: '/p/step', instructions: 'do it', timeoutMs: 5000, inputs: {} });
+    const environment = { GREETING: 'hello', TAPPS_RUN_ID: 'run-1' };
+    const text = formatCommandFile({ invocation: { agent: 'shell', action: 'run', params: { script: 'echo "hi there"' } }, correlation, worktreePath: '/p/step', instructions: 'do it', timeoutMs: 5000, inputs: {}, environment });
     expect(parseCommandFile(text)).toEqual({
       ok: true,
-      value: { form: 'v2', command: '@shell run --script "echo \\"hi there\\""', redactionApplied: false, correlation, worktreePath: '/p/step', instructions: 'do it', timeoutMs: 5000, inputs: {} },
+      value: { form: 'v2', command: '@shell run --script "echo \\"hi there\\""', redactionApplied: false, correlation, worktreePath: '/p/step', instructions: 'do it', timeoutMs: 5000, inputs: {}, environment },
     });
+  });
+
+  it("redacts secrets in the step's environment and marks the file so", () => {
+    const text = formatCommandFile({ invocation: { agent: 'shell', action: 'run', params: { script: 'true' } }, correlation, worktreePath: '/p', instructions: '', timeoutMs: 1, inputs: {}, environment: { TOKEN: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', PLAIN: 'x' } });
+    expect(text).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
+    expect(parseCommandFile(text)).toMatchObject({ ok: true, value: { redactionApplied: true, environment: { TOKEN: '***REDACTED***', PLAIN: 'x' } } });
   });
 
   it('never writes a secret: the command is redacted and marked so', () => {

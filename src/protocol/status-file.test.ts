@@ -57,6 +57,11 @@ describe('status files', () => {
     expect(parseStatus(JSON.stringify({ version: '1.0', status: 7 }))).toMatchObject({ ok: false });
   });
 
+  it('rejects a status value it does not know, naming it, instead of waiting on it forever', () => {
+    expect(parseStatus('{"version":"1.0","status":"complete"}')).toEqual({ ok: false, reason: '✖ status "complete" is not one of pending, running, completed, failed\n  → at status'.replaceAll('\n', '; ') });
+    expect(parseStatus('{"status":"done"}')).toMatchObject({ ok: false });
+  });
+
   it('redacts secrets in what it writes', () => {
     const text = formatStatus({ status: 'failed', correlation: {}, command: '@x y --api-key sk-abcdefghijklmnop', startedAt: 'now', runner: { id: 'r', pid: 1, host: 'h' }, error: { message: 'token=abcdefghijkl', code: 'E', retryable: false } });
     expect(text).not.toContain('sk-abcdefghijklmnop');

@@ -12,6 +12,16 @@ import { writeProtocolFile } from './write-file.js';
 /** The status values of the v1.0 schema. */
 export type StatusValue = 'pending' | 'running' | 'completed' | 'failed';
 
+const STATUS_VALUES: readonly string[] = ['pending', 'running', 'completed', 'failed'] satisfies StatusValue[];
+
+/**
+ * The status field. Any other value (a typo such as "complete") makes the file unreadable, reported as such, rather
+ * than a step that silently never finishes.
+ */
+const statusValueSchema = z.string().refine((value) => STATUS_VALUES.includes(value), {
+  error: (issue) => `status ${JSON.stringify(issue.input)} is not one of ${STATUS_VALUES.join(', ')}`,
+});
+
 /** Who wrote a status: checked against the live processes of this host to detect a dead runner. */
 export interface StatusWriter {
   id: string;
@@ -34,7 +44,7 @@ const errorSchema = z.union([
 
 const v1Schema = z.looseObject({
   version: z.literal('1.0'),
-  status: z.string(),
+  status: statusValueSchema,
   started_at: z.string().nullable().optional(),
   completed_at: z.string().nullable().optional(),
   progress: z.looseObject({ percentage: z.number().optional(), current_step: z.string().nullable().optional(), message: z.string().nullable().optional() }).nullable().optional(),
@@ -57,7 +67,7 @@ const v1Schema = z.looseObject({
 const legacySchema = z.looseObject({
   workflow_id: z.string().nullable().optional(),
   step_id: z.string().nullable().optional(),
-  status: z.string(),
+  status: statusValueSchema,
   success: z.boolean().optional(),
   artifacts: z.array(z.string()).optional(),
   output: z.string().nullable().optional(),

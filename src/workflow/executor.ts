@@ -174,8 +174,10 @@ class RunDriver {
     await this.store.open();
     await this.openIsolation();
     const resumed = Object.values(this.state.steps).some((step) => step.attempt > 0 || step.status !== 'pending');
-    this.store.emit(resumed ? 'run.resumed' : 'run.started', { workflowId: this.state.workflow_id, workflowName: this.state.workflow_name, steps: this.options.workflow.steps.map((step) => step.id), transport: this.options.transport.kind });
+    // state.json is on disk before the run is announced: a run id anyone has seen can be resumed.
     this.store.changed();
+    await this.store.flush();
+    this.store.emit(resumed ? 'run.resumed' : 'run.started', { workflowId: this.state.workflow_id, workflowName: this.state.workflow_name, steps: this.options.workflow.steps.map((step) => step.id), transport: this.options.transport.kind });
     const onAbort = () => {
       for (const controller of this.controllers.values()) controller.abort(signal?.reason);
     };
