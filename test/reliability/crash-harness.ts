@@ -4,14 +4,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isProcessAlive } from '../../src/exec/process-alive.js';
 import { CLI_BIN, runCli } from '../helpers/cli.js';
 import { waitFor } from '../runner/helpers.js';
 
-/** Ten shell steps in a chain; each appends its id to side-effects.log, then sleeps so kills land mid-step. */
+/**
+ * Ten shell steps in a chain; each appends its id to its run's side-effect file (named with $TAPPS_RUN_ID, which a
+ * runner in another process learns from the command file), then sleeps so kills land mid-step.
+ */
 export const CRASH_WORKFLOW = `id: crash
 name: Crash injection
 steps:
-${Array.from({ length: 10 }, (_, index) => `  - id: s${index}\n    run: echo s${index} >> side-effects.log; sleep 1${index === 0 ? '' : `\n    needs: [s${index - 1}]`}`).join('\n')}
+${Array.from({ length: 10 }, (_, index) => `  - id: s${index}\n    run: echo s${index} >> "side-effects-$TAPPS_RUN_ID.log"; sleep 1${index === 0 ? '' : `\n    needs: [s${index - 1}]`}`).join('\n')}
 `;
 
 /** Fast heartbeats: a killed runner is noticed in about a second. */
@@ -26,13 +30,16 @@ export interface KillRecord {
   counts: Record<string, number>;
   /** Steps state.json showed as running just before the kill. */
   running: string[];
+  /** Milliseconds since the run started. */
+  atMs: number;
 }
 
-/** The outcome of one crash-injected run. */
+/** One run of the crash workflow and the kills that hit it. */
 export interface CrashRun {
   runId: string;
   kills: KillRecord[];
-  finalExitCode: number;
+  /** The run's recorded status at the end. */
+  status: string | undefined;
   /** How often each step appended its id, at the end. */
   counts: Record<string, number>;
 }
@@ -49,9 +56,9 @@ export function seeded(seed: number): () => number {
   };
 }
 
-async function sideEffectCounts(root: string): Promise<Record<string, number>> {
+async function sideEffectCounts(root: string, runId: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const line of (await readFile(path.join(root, 'side-effects.log'), 'utf8').catch(() => '')).split('\n')) if (line !== '') counts[line] = (counts[line] ?? 0) + 1;
+  for (const line of (await readFile(path.join(root, `side-effects-${runId}.log`), 'utf8').catch(() => '')).split('\n')) if (line !== '') counts[line] = (counts[line] ?? 0) + 1;
   return counts;
 }
 
@@ -74,33 +81,17 @@ async function runStatus(root: string, runId: string): Promise<string | undefine
   }
 }
 
-async function runnerPid(root: string): Promise<number> {
-  const status = await runCli(['background-agent', 'status', '--json'], { cwd: root, env: CRASH_ENV });
-  const pid = (JSON.parse(status.stdout) as { pid?: number }).pid;
-  if (pid === undefined) throw new Error(`no runner pid in ${status.stdout}`);
-  return pid;
-}
-
 async function startRunner(root: string): Promise<number> {
   // A killed runner's status file looks alive until its heartbeats go stale; start is retried until a new one runs.
   return waitFor(async () => {
     const started = await runCli(['background-agent', 'start', '--json'], { cwd: root, env: CRASH_ENV });
     if (started.exitCode !== 0) return undefined;
-    const pid = await runnerPid(root);
-    return isAlive(pid) ? pid : undefined;
+    const { pid } = JSON.parse(started.stdout) as { pid: number };
+    return isProcessAlive(pid) ? pid : undefined;
   }, 60_000, 'a running background agent', 200);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function spawnExecutor(root: string, args: string[]): { child: ChildProcess; exited: Promise<number>; output: () => string } {
+export function spawnExecutor(root: string, args: string[]): { child: ChildProcess; exited: Promise<number>; output: () => string } {
   const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...CRASH_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -109,51 +100,84 @@ function spawnExecutor(root: string, args: string[]): { child: ChildProcess; exi
   return { child, exited, output: () => output };
 }
 
-/**
- * Runs the crash workflow in `root` (auto-execution on, runner: external) with `kills` SIGKILLs chosen by `seed`,
- * resuming or restarting after each, then drives the run to completion.
- */
-export async function crashRun(root: string, seed: number, kills: number): Promise<CrashRun> {
-  const random = seeded(seed);
-  let runner = await startRunner(root);
-  let executor = spawnExecutor(root, ['workflow', 'execute', '--workflow', 'wf.yaml']);
+/** A run being driven: its id and the executor process currently driving it. */
+interface LiveRun {
+  runId: string;
+  executor: ReturnType<typeof spawnExecutor>;
+  kills: KillRecord[];
+}
+
+async function startRun(root: string): Promise<LiveRun> {
+  const executor = spawnExecutor(root, ['workflow', 'execute', '--workflow', 'wf.yaml']);
   const runId = await waitFor(() => Promise.resolve(/Run (\S+) started/.exec(executor.output())?.[1]), 60_000, 'the run id');
   // A run id is resumable once its state.json exists; kills start after that.
   await waitFor(() => runStatus(root, runId), 60_000, 'the run state');
-  const records: KillRecord[] = [];
-  for (let kill = 0; kill < kills; kill++) {
-    if ((await runStatus(root, runId)) === 'succeeded') break;
-    // Wait until something is happening (a step has started since the last restart), then a random moment more.
+  return { runId, executor, kills: [] };
+}
+
+function exited(executor: LiveRun['executor']): boolean {
+  return executor.child.exitCode !== null || executor.child.signalCode !== null;
+}
+
+/** Resumes `run` until it has succeeded (a step can fail for good after too many runner deaths in a row). */
+async function driveToEnd(root: string, run: LiveRun, seed: number, runner: () => Promise<void>): Promise<void> {
+  const last = await Promise.race([run.executor.exited, new Promise<number>((resolve) => setTimeout(() => resolve(-2), 120_000))]);
+  if (last === -2) {
+    run.executor.child.kill('SIGKILL');
+    throw new Error(`run ${run.runId} (seed ${seed}) did not finish within 120 s after the last kill; kills: ${JSON.stringify(run.kills.map((record) => record.victim))}; state: ${await readFile(path.join(root, '.tapps-agents', 'workflow-state', run.runId, 'state.json'), 'utf8').catch(() => 'missing')}; executor output: ${run.executor.output().slice(-2000)}`);
+  }
+  for (let attempt = 0; attempt < 5 && (await runStatus(root, run.runId)) !== 'succeeded'; attempt++) {
+    await runner();
+    await runCli(['workflow', 'resume', run.runId], { cwd: root, env: CRASH_ENV, timeoutMs: 120_000 });
+  }
+}
+
+/**
+ * Runs the crash workflow in `root` (auto-execution on, runner: external) and delivers exactly `kills` SIGKILLs,
+ * chosen by `seed`, to the executor or the runner, restarting whichever died (`workflow resume`, `background-agent
+ * start`). A run that succeeds before the kills are spent is followed by another, so every seed delivers them all.
+ */
+export async function crashRuns(root: string, seed: number, kills: number): Promise<CrashRun[]> {
+  const random = seeded(seed);
+  const began = Date.now();
+  let runner = await startRunner(root);
+  const ensureRunner = async () => {
+    if (!isProcessAlive(runner)) runner = await startRunner(root);
+  };
+  let run = await startRun(root);
+  const runs = [run];
+  while (runs.reduce((total, each) => total + each.kills.length, 0) < kills) {
+    // Between kills, a random moment: sometimes mid-step, sometimes in a handoff or a restart.
     await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(random() * 1200)));
+    if (exited(run.executor)) {
+      // Finished on its own: a new run when it succeeded, else (a step failed for good) a resume.
+      if ((await runStatus(root, run.runId)) === 'succeeded') {
+        run = await startRun(root);
+        runs.push(run);
+      } else run.executor = spawnExecutor(root, ['workflow', 'resume', run.runId]);
+      continue;
+    }
     const victim = random() < 0.5 ? 'executor' : 'runner';
-    const running = await stepsWithStatus(root, runId, 'running');
-    const completedIds = await stepsWithStatus(root, runId, 'succeeded');
-    const counts = await sideEffectCounts(root);
+    const running = await stepsWithStatus(root, run.runId, 'running');
+    const completedIds = await stepsWithStatus(root, run.runId, 'succeeded');
+    const counts = await sideEffectCounts(root, run.runId);
     const completed = Object.fromEntries(completedIds.map((id) => [id, counts[id] ?? 0]));
+    const record = { victim, completed, counts, running, atMs: Date.now() - began } as const;
     if (victim === 'executor') {
-      if (executor.child.exitCode === null && executor.child.signalCode === null) executor.child.kill('SIGKILL');
-      await executor.exited;
-      records.push({ victim, completed, counts, running });
-      executor = spawnExecutor(root, ['workflow', 'resume', runId]);
+      run.executor.child.kill('SIGKILL');
+      await run.executor.exited;
+      run.kills.push(record);
+      run.executor = spawnExecutor(root, ['workflow', 'resume', run.runId]);
     } else {
       process.kill(runner, 'SIGKILL');
-      await waitFor(() => Promise.resolve(isAlive(runner) ? undefined : true), 10_000, 'the runner gone', 20);
-      records.push({ victim, completed, counts, running });
+      // SIGKILL is delivered at once, but the process may finish a system call (an fsync) before it is gone.
+      await waitFor(() => Promise.resolve(isProcessAlive(runner) ? undefined : true), 30_000, 'the runner gone', 20);
+      run.kills.push(record);
       runner = await startRunner(root);
     }
   }
-  // Drive to completion: each executor that stops (a step failed after too many runner deaths) is resumed.
-  const current = executor;
-  let finalExitCode = await Promise.race([current.exited, new Promise<number>((resolve) => setTimeout(() => resolve(-2), 120_000))]);
-  if (finalExitCode === -2) {
-    current.child.kill('SIGKILL');
-    throw new Error(`run ${runId} (seed ${seed}) did not finish within 120 s after the last kill; kills: ${JSON.stringify(records.map((record) => record.victim))}; state: ${await readFile(path.join(root, '.tapps-agents', 'workflow-state', runId, 'state.json'), 'utf8').catch(() => 'missing')}; executor output: ${current.output().slice(-2000)}`);
-  }
-  for (let attempt = 0; attempt < 10 && (await runStatus(root, runId)) !== 'succeeded'; attempt++) {
-    if (!isAlive(runner)) runner = await startRunner(root);
-    const resumed = await runCli(['workflow', 'resume', runId], { cwd: root, env: CRASH_ENV, timeoutMs: 120_000 });
-    finalExitCode = resumed.exitCode;
-  }
+  await driveToEnd(root, run, seed, ensureRunner);
   await runCli(['background-agent', 'stop'], { cwd: root, env: CRASH_ENV });
-  return { runId, kills: records, finalExitCode, counts: await sideEffectCounts(root) };
+  console.log(`seed ${seed}: ${runs.length} run(s); kills at ${runs.flatMap((each) => each.kills.map((record) => `${record.victim[0]}${record.atMs}`)).join(' ')}; done at ${Date.now() - began} ms`);
+  return Promise.all(runs.map(async (each) => ({ runId: each.runId, kills: each.kills, status: await runStatus(root, each.runId), counts: await sideEffectCounts(root, each.runId) })));
 }
