@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'OPTIONAL_DEPENDENCY_MISSING',
   'WORKTREE_FAILED',
   'NO_RUNNER',
+  'STORAGE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

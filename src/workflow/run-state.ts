@@ -96,6 +96,8 @@ export class RunStore {
   private written = 0;
   private writing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Why state.json could not be written (disk full, permissions); the run cannot go on without it. */
+  private failure: TappsError | undefined;
 
   constructor(projectRoot: string, state: RunState, listener?: (event: RunEvent) => void) {
     this.state = state;
@@ -126,14 +128,18 @@ export class RunStore {
     }
   }
 
-  /** Resolves once every change so far is on disk. */
+  /**
+   * Resolves once every change so far is on disk.
+   * @throws {TappsError} STORAGE_FAILED when state.json cannot be written; the previous one is still intact.
+   */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.written < this.version) {
+    while (this.written < this.version && this.failure === undefined) {
       this.writing ??= this.writeLoop();
       await this.writing;
     }
+    if (this.failure !== undefined) throw this.failure;
   }
 
   /** Appends an event to events.jsonl and tells the listener. */
@@ -152,6 +158,7 @@ export class RunStore {
     if (events !== undefined) await new Promise<void>((resolve) => events.end(resolve));
   }
 
+  /** Writes until state.json is current. Never rejects: a deferred write has nobody awaiting it; flush reports it. */
   private async writeLoop(): Promise<void> {
     try {
       while (this.written < this.version) {
@@ -159,6 +166,13 @@ export class RunStore {
         await writeFileAtomically(this.paths.state, `${JSON.stringify(this.state)}\n`);
         this.written = version;
       }
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : (error as Error).message;
+      this.failure = new TappsError(
+        'STORAGE_FAILED',
+        `Could not save the state of run ${this.state.run_id} to ${this.paths.state}: ${reason}. The run stopped; what was saved before is intact. Free some space (or fix the cause), then continue with "tapps-agents workflow resume ${this.state.run_id}".`,
+        { cause: error },
+      );
     } finally {
       this.writing = undefined;
     }
