@@ -2,6 +2,7 @@
 
 import path from 'node:path';
 import { TappsError } from '../errors.js';
+import { checkCommandPrograms } from '../runner/command-programs.js';
 import { createFileIfAbsent, writeFileAtomically } from '../fs/atomic-write.js';
 import { backgroundAgentsConfigRules, backgroundAgentsConfigSchema, type BackgroundAgentsConfigFile } from './background-agents-config.js';
 import { loadConfigFile } from './config-file.js';
@@ -53,12 +54,12 @@ export interface ValidateResult {
   config: BackgroundAgentsConfigFile | undefined;
 }
 
-/** Validates a background agent configuration file; a missing file is invalid. */
+/** Validates a background agent configuration file (and that its commands' programs exist here); a missing file is invalid. */
 export async function validateBackgroundAgentsConfig(options: { projectRoot: string; configPath?: string }): Promise<ValidateResult> {
   const target = options.configPath === undefined ? configPaths(options.projectRoot).backgroundAgents : path.resolve(options.configPath);
   const loaded = await loadConfigFile(target, backgroundAgentsConfigSchema, backgroundAgentsConfigRules);
   const problems: Problem[] = loaded.exists
-    ? loaded.problems
+    ? [...loaded.problems, ...(loaded.source === undefined ? [] : checkCommandPrograms(loaded.source, options.projectRoot))]
     : [{ severity: 'error', file: loaded.file, path: '', message: 'not found; create it with "tapps-agents background-agent-config generate"' }];
   const errors = problems.filter((problem) => problem.severity === 'error');
   return {

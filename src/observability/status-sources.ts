@@ -5,6 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { observabilityPaths } from './layout.js';
 import { processLiveness } from '../exec/process-alive.js';
+import { readEmbeddedRunnerStatuses } from '../runner/embedded-runner-status.js';
+import { runnerIsAlive, type RunnerStatus } from '../runner/runner-status.js';
 
 /** A heartbeat older than this means a runner on another host is gone. */
 export const RUNNER_STALE_MS = 60_000;
@@ -31,13 +33,20 @@ export interface ActiveRun {
 
 /** A background-agent runner as its status file describes it. */
 export interface RunnerInfo {
+  /** `daemon`: the shared background agent; `embedded`: one running inside a `workflow execute` for its run. */
+  mode: 'daemon' | 'embedded';
+  /** The run an embedded runner serves. */
+  run_id: string | null;
   id: string | null;
   pid: number;
   host: string;
   state: string;
   started_at: string | null;
   heartbeat_at: string | null;
-  /** True when running: pid alive on this host, or a fresh heartbeat from another host. */
+  /**
+   * True when running. The daemon: pid alive on this host, or a fresh heartbeat from another host. An embedded runner:
+   * also a heartbeat within three intervals, as its files outlive a killed executor whose pid may be reused.
+   */
   alive: boolean;
 }
 
@@ -65,9 +74,9 @@ export function fileStatusSources(projectRoot: string, now: () => number = Date.
       return runs.filter((run): run is ActiveRun => run !== undefined);
     },
     async listRunners() {
-      const value = await readJson(paths.runnerStatusFile);
-      const runner = value === undefined ? undefined : toRunner(value, now());
-      return runner === undefined ? [] : [runner];
+      const [value, embedded] = await Promise.all([readJson(paths.runnerStatusFile), readEmbeddedRunnerStatuses(projectRoot)]);
+      const daemon = value === undefined ? undefined : toRunner(value, now());
+      return [...(daemon === undefined ? [] : [daemon]), ...embedded.map((status) => toEmbeddedRunner(status, now()))];
     },
   };
 }
@@ -111,6 +120,8 @@ function toRunner(value: Record<string, unknown>, now: number): RunnerInfo | und
   const liveness = processLiveness(value.pid, host);
   const fresh = heartbeat !== null && now - Date.parse(heartbeat) < RUNNER_STALE_MS;
   return {
+    mode: 'daemon',
+    run_id: null,
     id: typeof value.id === 'string' ? value.id : null,
     pid: value.pid,
     host,
@@ -118,6 +129,20 @@ function toRunner(value: Record<string, unknown>, now: number): RunnerInfo | und
     started_at: typeof value.started_at === 'string' ? value.started_at : null,
     heartbeat_at: heartbeat,
     alive: state !== 'stopped' && (liveness ?? fresh),
+  };
+}
+
+function toEmbeddedRunner(status: RunnerStatus, now: number): RunnerInfo {
+  return {
+    mode: 'embedded',
+    run_id: status.run_id ?? null,
+    id: status.id,
+    pid: status.pid,
+    host: status.host,
+    state: status.state,
+    started_at: status.started_at,
+    heartbeat_at: status.heartbeat_at,
+    alive: runnerIsAlive(status, now),
   };
 }
 

@@ -168,7 +168,7 @@ async function finish(
 }
 
 /** KEY=VALUE entries with `${PROJECT_ROOT}` expanded. */
-function environmentOf(entries: readonly string[], projectRoot: string): Record<string, string> {
+export function environmentOf(entries: readonly string[], projectRoot: string): Record<string, string> {
   return Object.fromEntries(
     entries.map((entry) => {
       const at = entry.indexOf('=');
@@ -177,7 +177,8 @@ function environmentOf(entries: readonly string[], projectRoot: string): Record<
   );
 }
 
-function workingDirectoryOf(configured: string | undefined, projectRoot: string): string {
+/** The directory an agent's commands run in: `working_directory` with `${PROJECT_ROOT}` expanded, else the project root. */
+export function workingDirectoryOf(configured: string | undefined, projectRoot: string): string {
   if (configured === undefined) return projectRoot;
   return path.resolve(projectRoot, configured.replaceAll('${PROJECT_ROOT}', projectRoot));
 }

@@ -23,6 +23,10 @@ const runnerStatusSchema = z.looseObject({
   watch_paths: z.array(z.string()),
   counts: countsSchema,
   log_file: z.string().optional(),
+  /** `embedded` for a runner inside a `workflow execute` (absent in files written before it existed: the daemon). */
+  mode: z.enum(['daemon', 'embedded']).optional(),
+  /** The run an embedded runner serves. */
+  run_id: z.string().optional(),
 });
 
 /** The runner status file. */
@@ -47,8 +51,13 @@ export async function writeRunnerStatus(projectRoot: string, status: RunnerStatu
 
 /** Reads the runner status file; missing or unreadable → undefined. */
 export async function readRunnerStatus(projectRoot: string): Promise<RunnerStatus | undefined> {
+  return readFile(runnerStatusFile(projectRoot), 'utf8').then(parseRunnerStatus, () => undefined);
+}
+
+/** The text of a runner status file as a status; not JSON or not a runner status → undefined. */
+export function parseRunnerStatus(text: string): RunnerStatus | undefined {
   try {
-    const parsed = runnerStatusSchema.safeParse(JSON.parse(await readFile(runnerStatusFile(projectRoot), 'utf8')));
+    const parsed = runnerStatusSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

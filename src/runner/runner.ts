@@ -21,6 +21,7 @@ import { currentWriter, type StatusWriter } from '../protocol/status-file.js';
 import { watchDirectory, type DirectoryWatch } from '../protocol/watch.js';
 import { acquireRunnerLock, type ReleaseLock } from './runner-lock.js';
 import { RUNNER_HEARTBEAT_MS, writeRunnerStatus, type RunnerCounts, type RunnerStatus } from './runner-status.js';
+import { pruneGoneEmbeddedRunners, removeEmbeddedRunnerStatus, writeEmbeddedRunnerStatus } from './embedded-runner-status.js';
 import { agentTimeoutMs, runClaimed, type AgentCommands } from './run-claimed.js';
 import { compileWatchPaths, type WatchPlan } from './watch-paths.js';
 import { watchTree, type TreeWatch } from './tree-watch.js';
@@ -30,8 +31,13 @@ import { RUNNER_STOPPING, statusCorrelation } from './execute-command-file.js';
 export interface RunnerOptions {
   projectRoot: string;
   observer?: ExecutionObserver;
-  /** Embedded in `workflow execute`: no lock, no watching, no status.json; command files arrive through `offer`. */
+  /**
+   * Embedded in `workflow execute`: no lock, no watching, no status.json (its status goes to runner/embedded/ instead);
+   * command files arrive through `offer`.
+   */
   embedded?: boolean;
+  /** The run an embedded runner serves, shown by `auto-execution status`. */
+  runId?: string;
   /**
    * Take the project's singleton lock and publish status.json. @default true. Turn it off only to run several
    * runners over one project on purpose (machines sharing a file system, race tests); claims stay exclusive.
@@ -98,7 +104,8 @@ export class Runner {
   async start(): Promise<void> {
     this.realRoot = await realpath(this.projectRoot);
     const embedded = this.options.embedded === true;
-    if (this.publishes) {
+    if (embedded) await pruneGoneEmbeddedRunners(this.projectRoot);
+    if (this.holdsLock) {
       this.release = await acquireRunnerLock(this.projectRoot, (error) => {
         this.observer.logger.error('runner lock compromised; stopping', { error: error.message });
         void this.stop({ graceMs: 0 });
@@ -118,10 +125,12 @@ export class Runner {
     if (!embedded) {
       this.startWatching();
       if (this.options.config === undefined) this.watchConfig();
-      await this.writeStatus();
-      // Also what keeps a watching runner's process alive: its watchers do not hold the event loop.
-      this.heartbeat = setInterval(() => void this.writeStatus(), RUNNER_HEARTBEAT_MS);
     }
+    await this.writeStatus();
+    // Also what keeps a watching runner's process alive: its watchers do not hold the event loop. An embedded runner
+    // lives as long as its workflow execute, so its heartbeat must not keep that process alive.
+    this.heartbeat = setInterval(() => void this.writeStatus(), RUNNER_HEARTBEAT_MS);
+    if (embedded) this.heartbeat.unref();
     await this.observer.audit({ event: 'runner.started', actor: this.id, details: { pid: process.pid, embedded, watch_paths: this.watchPaths } });
   }
 
@@ -316,14 +325,29 @@ export class Runner {
 
   private statusTimer: NodeJS.Timeout | undefined;
 
-  /** A singleton daemon holds the lock and publishes status.json; embedded and non-singleton runners do neither. */
-  private get publishes(): boolean {
+  /** A singleton daemon holds the lock and publishes status.json; non-singleton runners do neither. */
+  private get holdsLock(): boolean {
     return this.options.embedded !== true && this.options.singleton !== false;
   }
 
-  private async writeStatus(): Promise<void> {
-    if (!this.publishes) return;
-    await writeRunnerStatus(this.projectRoot, {
+  /** The singleton daemon publishes status.json, an embedded runner its file under runner/embedded/. */
+  private get publishes(): boolean {
+    return this.options.embedded === true || this.holdsLock;
+  }
+
+  /** Writes one after another, so a late heartbeat never lands after the final status (or brings a removed file back). */
+  private writeStatus(): Promise<void> {
+    if (!this.publishes) return Promise.resolve();
+    this.statusWrites = this.statusWrites.then(() => this.publishStatus());
+    return this.statusWrites;
+  }
+
+  private statusWrites: Promise<void> = Promise.resolve();
+
+  private async publishStatus(): Promise<void> {
+    const embedded = this.options.embedded === true;
+    if (embedded && this.state === 'stopped') return removeEmbeddedRunnerStatus(this.projectRoot, this.id);
+    const status: RunnerStatus = {
       id: this.id,
       pid: process.pid,
       host: hostname(),
@@ -333,6 +357,10 @@ export class Runner {
       watch_paths: this.watchPaths,
       counts: { ...this.counts },
       ...(this.options.logFile === undefined ? {} : { log_file: this.options.logFile }),
-    }).catch((error: unknown) => this.observer.logger.warn('could not write runner status', { error: String(error) }));
+      ...(embedded ? { mode: 'embedded' as const, ...(this.options.runId === undefined ? {} : { run_id: this.options.runId }) } : {}),
+    };
+    await (embedded ? writeEmbeddedRunnerStatus(this.projectRoot, status) : writeRunnerStatus(this.projectRoot, status)).catch((error: unknown) =>
+      this.observer.logger.warn('could not write runner status', { error: String(error) }),
+    );
   }
 }

@@ -18,6 +18,8 @@ export interface SelectTransportOptions {
   /** Resolved auto-execution (flag > workflow metadata > config files). */
   autoExecution: boolean;
   observer: ExecutionObserver;
+  /** The run this transport serves; an embedded runner publishes it so `auto-execution status` can show it. */
+  runId?: string;
   /** `workflow execute --manual`: write command files and instructions, wait for anyone to write the status. */
   manual?: boolean;
   /** Things the user should be told (an embedded runner started, where manual steps are). */
@@ -46,7 +48,7 @@ export async function selectTransport(options: SelectTransportOptions): Promise<
   }
   const mode = config.workflow.runner;
   const startEmbedded = async () => {
-    const runner = new Runner({ projectRoot, config, observer, embedded: true });
+    const runner = new Runner({ projectRoot, config, observer, embedded: true, ...(options.runId === undefined ? {} : { runId: options.runId }) });
     await runner.start();
     return runner;
   };

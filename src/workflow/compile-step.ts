@@ -32,10 +32,13 @@ function isInsideProject(file: string): boolean {
   return normalised !== '..' && !normalised.startsWith('../');
 }
 
-/** Compiles `input` (the step at `path` in `source`); pushes problems and returns undefined when it cannot. */
+/**
+ * Compiles `input` (the step at `path` in `source`) and pushes its problems. It returns the step whenever it has an id,
+ * even with problems, so the cross-step checks (needs, cycles, conditions) still run on it; the caller decides by the
+ * problems whether the workflow is usable.
+ */
 export function compileStep(input: StepInput, index: number, path: readonly PropertyKey[], source: YamlSource, problems: Problem[]): CompiledStep | undefined {
   const at = (key: readonly PropertyKey[], message: string, options: { atKey?: boolean } = {}) => problems.push(problemAt(source, [...path, ...key], message, options));
-  const before = problems.length;
 
   const id = input.id ?? (input.step === undefined ? undefined : slugify(input.step));
   if (id === undefined || id === '') {
@@ -88,7 +91,7 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
   const approvalInput = input.approval === true ? {} : input.approval;
   const approvalTimeout = approvalInput?.timeout === undefined ? undefined : parseDuration(approvalInput.timeout);
 
-  if (problems.length > before || id === undefined) return undefined;
+  if (id === undefined || id === '') return undefined;
   const position = locate(source, path);
   return {
     id,

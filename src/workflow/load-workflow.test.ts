@@ -120,11 +120,11 @@ steps:
       'wf.yaml:5:11: steps.1.step: duplicate step id "one" (first used by step 1); step ids must be unique',
       'wf.yaml:8:12: steps.2.agent: unknown agent "analist"; did you mean "analyst"?',
       'wf.yaml:12:13: steps.3.action: unknown action "reviewx" for agent "reviewer"; did you mean "review"?',
-      'wf.yaml:15:13: steps.4.needs.0: unknown step "nope"; did you mean "one"?',
-      'wf.yaml:16:11: steps.4.next: unknown step "missing"; steps are: one, two, three, four, five, six, seven, eight, ten, eleven',
+      'wf.yaml:15:13: steps.4.needs.0: unknown step "nope"; did you mean "nine"?',
+      'wf.yaml:16:11: steps.4.next: unknown step "missing"; steps are: one, two, three, four, five, six, seven, eight, nine, ten, eleven',
       'wf.yaml:19:34: steps.5.condition: cannot parse "steps.four.status = \\"failed\\"": "=" is not an operator; use "==" to compare (column 19 of the expression)',
-      'wf.yaml:22:16: steps.6.condition: steps.ghost.status: unknown step "ghost"; steps are: one, two, three, four, five, six, seven, eight, ten, eleven',
-      'wf.yaml:27:16: steps.7.gate.on_fail: unknown step "nowhere"; steps are: one, two, three, four, five, six, seven, eight, ten, eleven (or use "next", "retry" or "fail")',
+      'wf.yaml:22:16: steps.6.condition: steps.ghost.status: unknown step "ghost"; steps are: one, two, three, four, five, six, seven, eight, nine, ten, eleven',
+      'wf.yaml:27:16: steps.7.gate.on_fail: unknown step "nowhere"; steps are: one, two, three, four, five, six, seven, eight, nine, ten, eleven (or use "next", "retry" or "fail")',
       'wf.yaml:28:5: steps.8.agent: is required (or give "run:" for a shell step)',
       'wf.yaml:28:5: steps.8.action: is required',
       'wf.yaml:31:14: steps.9.timeout: expected a duration like "500ms", "5s" or "5m" (a bare number means seconds), got "fast"',
@@ -132,6 +132,44 @@ steps:
       'wf.yaml:34:5: steps.10.run: give either "run:" or "agent:" with "action:", not both',
       'wf.yaml:38:16: steps.11.condition: size: an expression reads "steps" or "params" fields, e.g. steps.<id>.status == "succeeded"',
       'wf.yaml:39:5: warning: steps.11.retyr: unknown key "retyr" is ignored; did you mean "retry"?',
+    ]);
+  });
+
+  it('checks the steps and the graph even when top-level fields or some fields of a step are wrong', async () => {
+    expect(
+      await problemsOf(`concurrency: 0
+steps:
+  - id: a
+    agent: nobody
+    action: go
+    needs: [missing]
+  - id: b
+    run: echo b
+    timeout: forever
+    condition: steps.a.status ==
+  - id: c
+    run: echo c
+    needs: [b]
+  - id: c
+    agent: 7
+    action: run
+  - id: d
+    run: echo d
+    needs: [e]
+  - id: e
+    run: echo e
+    needs: [d]
+`),
+    ).toEqual([
+      'wf.yaml:1:1: id: is required',
+      'wf.yaml:1:14: concurrency: must be at least 1, got 0',
+      'wf.yaml:4:12: steps.0.agent: unknown agent "nobody"; known agents: analyst, planner, architect, designer, implementer, reviewer, tester, debugger, documenter, ops, improver, enhancer, orchestrator, shell',
+      'wf.yaml:6:13: steps.0.needs.0: unknown step "missing"; steps are: a, b, c, d, e',
+      'wf.yaml:9:14: steps.1.timeout: expected a duration like "500ms", "5s" or "5m" (a bare number means seconds), got "forever"',
+      'wf.yaml:10:33: steps.1.condition: cannot parse "steps.a.status ==": expected a value, a field like steps.<id>.status or "(" but found the end of the expression (column 18 of the expression)',
+      'wf.yaml:14:9: steps.3.id: duplicate step id "c" (first used by step 3); step ids must be unique',
+      'wf.yaml:15:12: steps.3.agent: expected a string, got 7',
+      'wf.yaml:17:5: steps.4: dependency cycle: d → e → d; a step cannot (indirectly) wait for itself (loops are written with gate on_fail)',
     ]);
   });
 

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { TappsError } from '../errors.js';
-import { formatProblem, sortProblems, type Problem } from '../config/problem.js';
+import { formatPath, formatProblem, sortProblems, type Problem } from '../config/problem.js';
 import { checkAgainstSchema } from '../config/schema-check.js';
 import { locate, problemAt, readYamlSource, type YamlSource } from '../config/yaml-source.js';
 import { closestMatches } from '../text/closest-match.js';
@@ -49,6 +49,9 @@ export async function loadWorkflow(file: string): Promise<WorkflowLoadResult> {
     problems.push(...checked.problems);
     body = checked.value;
   }
+  // A bad top-level field (a missing id, a bad concurrency) must not hide the problems of the steps: they are checked
+  // too, and the workflow is not returned because of the error already reported.
+  body ??= stepsToCheck(preset ? (data as Record<string, unknown>).workflow : data);
   if (body === undefined) return { workflow: undefined, problems: sortProblems(problems) };
   const base = preset ? ['workflow'] : [];
   const workflow = compileWorkflow(body, base, source, problems, preset, metadataAuto);
@@ -72,13 +75,42 @@ export async function loadWorkflowOrThrow(file: string): Promise<{ workflow: Wor
   return { workflow: result.workflow, warnings: result.problems };
 }
 
-/** Validates one step where it stands in the file; pushes its problems and returns it when it has no errors. */
-function checkStep(raw: unknown, index: number, preset: boolean, source: YamlSource, problems: Problem[]): StepInput | undefined {
-  const steps = { [String(index)]: raw };
-  const checked = checkAgainstSchema(singleStepSchema(preset), { ...source, data: preset ? { workflow: { steps } } : { steps } });
-  problems.push(...checked.problems);
-  const value = checked.value as { steps?: Record<string, StepInput>; workflow?: { steps: Record<string, StepInput> } } | undefined;
-  return (preset ? value?.workflow?.steps : value?.steps)?.[String(index)];
+/** What is left to check of a workflow body that failed its schema: its steps (and settings), when they are a list. */
+function stepsToCheck(raw: unknown): WorkflowBodyInput | undefined {
+  if (!isMapping(raw) || !Array.isArray(raw.steps) || raw.steps.length === 0) return undefined;
+  return { id: typeof raw.id === 'string' ? raw.id : '', steps: raw.steps, ...(isMapping(raw.settings) ? { settings: raw.settings } : {}) };
+}
+
+/** A step as far as it could be checked: `omitted` keys failed the schema (already reported) and were left out. */
+interface CheckedStep {
+  input: StepInput;
+  omitted: ReadonlySet<string>;
+}
+
+/**
+ * Validates one step where it stands in the file and pushes its problems. When some of its fields are wrong, the step
+ * is checked again without them, so the rest of it (its id, needs, condition, agent) is still compiled and checked.
+ */
+function checkStep(raw: unknown, index: number, preset: boolean, source: YamlSource, problems: Problem[]): CheckedStep | undefined {
+  const check = (step: unknown) => {
+    const steps = { [String(index)]: step };
+    const checked = checkAgainstSchema(singleStepSchema(preset), { ...source, data: preset ? { workflow: { steps } } : { steps } });
+    const value = checked.value as { steps?: Record<string, StepInput>; workflow?: { steps: Record<string, StepInput> } } | undefined;
+    return { problems: checked.problems, input: (preset ? value?.workflow?.steps : value?.steps)?.[String(index)] };
+  };
+  const first = check(raw);
+  problems.push(...first.problems);
+  if (first.input !== undefined) return { input: first.input, omitted: new Set() };
+  if (!isMapping(raw)) return undefined;
+  const prefix = `${preset ? 'workflow.' : ''}steps.${index}.`;
+  const omitted = new Set(first.problems.filter((problem) => problem.severity === 'error' && problem.path.startsWith(prefix)).map((problem) => problem.path.slice(prefix.length).split('.')[0] as string));
+  if (omitted.size === 0) return undefined;
+  const rest = check(Object.fromEntries(Object.entries(raw).filter(([key]) => !omitted.has(key))));
+  return rest.input === undefined ? undefined : { input: rest.input, omitted };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSource, problems: Problem[], preset: boolean, presetAuto: boolean | undefined): Workflow {
@@ -87,9 +119,15 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
   const checked: CompiledStep[] = [];
   const firstIndex = new Map<string, number>();
   const inputs = body.steps.map((raw, index) => checkStep(raw, index, preset, source, problems));
-  inputs.forEach((input, index) => {
-    if (input === undefined) return;
-    const step = compileStep(input, index, [...base, 'steps', index], source, problems);
+  inputs.forEach((checkedStep, index) => {
+    if (checkedStep === undefined) return;
+    const { input, omitted } = checkedStep;
+    const stepProblems: Problem[] = [];
+    const step = compileStep(input, index, [...base, 'steps', index], source, stepProblems);
+    // A field left out because it was wrong is not reported again as missing ("agent: is required", "step has no id").
+    const stepKey = formatPath([...base, 'steps', index]);
+    const idOmitted = omitted.has('id') || omitted.has('step');
+    problems.push(...stepProblems.filter((problem) => !(idOmitted && problem.path === stepKey) && ![...omitted].some((key) => problem.path === `${stepKey}.${key}` || problem.path.startsWith(`${stepKey}.${key}.`))));
     if (step !== undefined) checked.push(step);
     const id = step?.id ?? input.id;
     if (id !== undefined) {
@@ -112,7 +150,7 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
   };
   for (const step of checked) {
     step.needs.forEach((need, index) => {
-      if (!firstIndex.has(need)) problems.push(problemAt(source, typeof inputs[step.index]?.needs === 'string' ? stepPath(step, 'needs') : stepPath(step, 'needs', index), unknownStep(need)));
+      if (!firstIndex.has(need)) problems.push(problemAt(source, typeof inputs[step.index]?.input.needs === 'string' ? stepPath(step, 'needs') : stepPath(step, 'needs', index), unknownStep(need)));
       if (need === step.id) problems.push(problemAt(source, stepPath(step, 'needs'), 'a step cannot need itself'));
     });
     if (step.next !== undefined && !firstIndex.has(step.next)) problems.push(problemAt(source, stepPath(step, 'next'), unknownStep(step.next)));
@@ -121,11 +159,11 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
         problems.push(problemAt(source, stepPath(step, 'gate', key), `${unknownStep(target.stepId)} (or use "next", "retry" or "fail")`));
       }
     }
-    (inputs[step.index]?.optional_steps ?? []).forEach((name, index) => {
+    (inputs[step.index]?.input.optional_steps ?? []).forEach((name, index) => {
       if (!firstIndex.has(name)) problems.push(problemAt(source, stepPath(step, 'optional_steps', index), unknownStep(name)));
     });
     if (step.condition.kind === 'expression') checkPaths(step.condition.expression, stepPath(step, 'condition'), false);
-    if (step.gate !== undefined) checkPaths(step.gate.expression, stepPath(step, 'gate', inputs[step.index]?.gate?.condition === undefined ? '' : 'condition'), true);
+    if (step.gate !== undefined) checkPaths(step.gate.expression, stepPath(step, 'gate', inputs[step.index]?.input.gate?.condition === undefined ? '' : 'condition'), true);
   }
 
   function checkPaths(expression: Expression, keyPath: PropertyKey[], inGate: boolean) {

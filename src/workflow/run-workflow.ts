@@ -119,6 +119,7 @@ async function drive(
       config,
       autoExecution,
       observer,
+      runId,
       ...(options.manual === undefined ? {} : { manual: options.manual }),
       ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
       ...(options.onCommandWritten === undefined ? {} : { onCommandWritten: options.onCommandWritten }),

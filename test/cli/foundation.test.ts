@@ -186,6 +186,46 @@ describe('tapps-agents background-agent-config', () => {
     expect((await runCli(['bg-config', 'check', '--config-path', 'custom/agents.yaml'], { cwd: dir })).exitCode).toBe(0);
   });
 
+  it('warns about commands whose program is not here (exit 0), and rejects an unterminated quote (exit 2)', async () => {
+    const agents = (commands: string[]) =>
+      ['agents:', '  - name: one', '    type: background', '    watch_paths: [".cursor-skill-command.txt"]', '    commands:', ...commands.map((command) => `      - ${JSON.stringify(command)}`), ''].join('\n');
+    const dir = await testdir({
+      '.git/HEAD': '',
+      'scripts/run.sh': '#!/bin/sh\n',
+      'scripts/notes.txt': 'not a program\n',
+      '.cursor/background-agents.yaml': agents([
+        'tapps-agents workflow execute-skill-command --command-file {command_file_path}',
+        'sh -c "echo {step_dir}"',
+        'foo --input {command_file_path}',
+        './scripts/run.sh {command_file_path}',
+        './scripts/notes.txt',
+        '{project_root}/scripts/gone.sh',
+        '{step_dir}/made-by-the-step.sh',
+      ]),
+    });
+    await chmod(path.join(dir, 'scripts/run.sh'), 0o755);
+    const warnings = [
+      `${BG}:8:9: warning: agents.0.commands.2: program "foo" was not found on PATH`,
+      `${BG}:10:9: warning: agents.0.commands.4: program "./scripts/notes.txt" is not an executable file (scripts/notes.txt)`,
+      `${BG}:11:9: warning: agents.0.commands.5: program "{project_root}/scripts/gone.sh" was not found (looked for scripts/gone.sh)`,
+    ];
+    expect(await runCli(['bg-config', 'validate'], { cwd: dir })).toEqual({ exitCode: 0, stdout: `✓ ${BG} is valid (1 agent, 1 enabled)\n`, stderr: `${warnings.join('\n')}\n` });
+    const json = await runCli(['bg-config', 'validate', '--json'], { cwd: dir });
+    expect(json.exitCode).toBe(0);
+    expect((JSON.parse(json.stdout) as { warnings: { line: number; col: number; path: string; message: string }[] }).warnings).toEqual([
+      { severity: 'warning', file: BG, line: 8, col: 9, path: 'agents.0.commands.2', message: 'program "foo" was not found on PATH' },
+      { severity: 'warning', file: BG, line: 10, col: 9, path: 'agents.0.commands.4', message: 'program "./scripts/notes.txt" is not an executable file (scripts/notes.txt)' },
+      { severity: 'warning', file: BG, line: 11, col: 9, path: 'agents.0.commands.5', message: 'program "{project_root}/scripts/gone.sh" was not found (looked for scripts/gone.sh)' },
+    ]);
+
+    await writeFile(path.join(dir, BG), agents(['foo', "sh -c 'echo unterminated"]));
+    expect(await runCli(['bg-config', 'validate'], { cwd: dir })).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: [`✗ ${BG} is invalid (1 problem):`, `  ${BG}:7:9: agents.0.commands.1: has an unterminated quote`, `  ${BG}:6:9: warning: agents.0.commands.0: program "foo" was not found on PATH`, ''].join('\n'),
+    });
+  });
+
   it('reports a missing file with exit 2, also with --json', async () => {
     const dir = await testdir({ '.git/HEAD': '' });
     const text = await runCli(['bg-config', 'validate'], { cwd: dir });
@@ -273,7 +313,7 @@ describe('bad input: a clear message at file:line:col, exit 2, nothing written',
     },
     {
       name: 'a type other than "background"',
-      files: { [BG]: 'agents:\n  - name: a\n    type: foreground\n    commands: [x]\n    watch_paths: [y]\n' },
+      files: { [BG]: 'agents:\n  - name: a\n    type: foreground\n    commands: [sh]\n    watch_paths: [y]\n' },
       args: ['bg-config', 'validate'],
       message: `✗ ${BG} is invalid (1 problem):\n  ${BG}:3:11: agents.0.type: expected "background", got "foreground"\n`,
     },
@@ -291,13 +331,13 @@ describe('bad input: a clear message at file:line:col, exit 2, nothing written',
     },
     {
       name: 'an agent without watch_paths or triggers',
-      files: { [BG]: 'agents:\n  - name: a\n    type: background\n    commands: [x]\n' },
+      files: { [BG]: 'agents:\n  - name: a\n    type: background\n    commands: [sh]\n' },
       args: ['bg-config', 'validate'],
       message: `✗ ${BG} is invalid (1 problem):\n  ${BG}:2:5: agents.0: needs watch_paths (or triggers): without them the agent never picks up a command file\n`,
     },
     {
       name: 'a watch path leading out of the project',
-      files: { [BG]: 'agents:\n  - name: a\n    type: background\n    commands: [x]\n    watch_paths: ["../../etc/passwd"]\n' },
+      files: { [BG]: 'agents:\n  - name: a\n    type: background\n    commands: [sh]\n    watch_paths: ["../../etc/passwd"]\n' },
       args: ['bg-config', 'validate'],
       message: `✗ ${BG} is invalid (1 problem):\n  ${BG}:5:19: agents.0.watch_paths.0: must stay inside the project (no absolute paths or ".."), got "../../etc/passwd"\n`,
     },

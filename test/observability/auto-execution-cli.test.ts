@@ -1,10 +1,11 @@
 // `auto-execution status|history|metrics|debug` as a user meets them, through the built CLI, on a fixture project.
 
 import { hostname } from 'node:os';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CLI_BIN, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
 import { fixtureProject, metricsLine } from './fixture.js';
 
@@ -116,7 +117,7 @@ describe('auto-execution status', () => {
     const result = await runCli(['ae', 'status', '--json'], { cwd: dir });
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(['active_runs', 'runners', 'recent_executions', 'unreadable_lines']);
-    expect(json.runners).toEqual([{ id: 'runner-1', pid: process.pid, host: hostname(), state: 'running', started_at: '2026-11-24T08:00:00.000Z', heartbeat_at: '2026-11-24T09:31:00.000Z', alive: true }]);
+    expect(json.runners).toEqual([{ mode: 'daemon', run_id: null, id: 'runner-1', pid: process.pid, host: hostname(), state: 'running', started_at: '2026-11-24T08:00:00.000Z', heartbeat_at: '2026-11-24T09:31:00.000Z', alive: true }]);
     expect((json.recent_executions as { execution_id: string }[]).map((record) => record.execution_id)).toEqual([
       'docs-run/publish/1',
       'feature-run/implement/2',
@@ -125,6 +126,82 @@ describe('auto-execution status', () => {
       'feature-run/gather/1',
     ]);
     expect(json.unreadable_lines).toEqual({ 'executions_2026-11-24.jsonl': 1, 'executions_2026-11-23.jsonl': 1 });
+  });
+});
+
+describe('auto-execution status with a runner embedded in workflow execute', () => {
+  const HOLD = `id: hold\nsteps:\n  - id: wait\n    run: while [ ! -f release ]; do sleep 0.05; done\n`;
+  const TIME = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/g;
+
+  /** Starts \`workflow execute\` of a step that waits for the file "release"; resolves once the step runs (so the run state says so) and the embedded runner is published. */
+  async function startHeldRun(): Promise<{ dir: string; child: ChildProcess; exited: Promise<number | null>; runId: string }> {
+    const dir = await testdir({ '.git/HEAD': '', '.tapps-agents/config.yaml': 'workflow:\n  auto_execution_enabled: true\n  runner: auto\n', 'wf.yaml': HOLD });
+    const child = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    onTestFinished(async () => {
+      // The step's own loop ends once the file exists, also when its executor was killed.
+      await writeFile(path.join(dir, 'release'), '');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    const embedded = path.join(dir, '.tapps-agents', 'runner', 'embedded');
+    let runId: string | undefined;
+    const deadline = Date.now() + 30_000;
+    while (runId === undefined) {
+      const names = await readdir(embedded).catch(() => [] as string[]);
+      const status = names.length === 1 ? ((await readJson(path.join(embedded, names[0] as string))) as { run_id?: string } | undefined) : undefined;
+      const state = status?.run_id === undefined ? undefined : ((await readJson(path.join(dir, '.tapps-agents', 'workflow-state', status.run_id, 'state.json'))) as { steps?: { wait?: { status?: string } } } | null);
+      runId = state?.steps?.wait?.status === 'running' ? status?.run_id : undefined;
+      if (Date.now() > deadline) throw new Error('the embedded runner did not publish its status');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return { dir, child, exited, runId };
+  }
+
+  async function readJson(file: string): Promise<unknown> {
+    return JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as unknown;
+  }
+
+  it('shows the embedded runner while the run goes on, and nothing once the run has finished', async () => {
+    const { dir, child, exited, runId } = await startHeldRun();
+    const pid = child.pid as number;
+    const result = await runCli(['ae', 'status'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.replace(TIME, '<time>').split('\n').slice(4, 6)).toEqual([
+      'Background agents (1)',
+      `  embedded in workflow run ${runId} (pid ${pid})  on ${hostname()}  running  heartbeat <time>`,
+    ]);
+    const json = JSON.parse((await runCli(['ae', 'status', '--json'], { cwd: dir })).stdout) as { runners: Record<string, unknown>[] };
+    expect(json.runners).toEqual([
+      { mode: 'embedded', run_id: runId, id: expect.stringMatching(/^embedded-/) as unknown, pid, host: hostname(), state: 'running', started_at: expect.any(String) as unknown, heartbeat_at: expect.any(String) as unknown, alive: true },
+    ]);
+
+    await writeFile(path.join(dir, 'release'), '');
+    expect(await exited).toBe(0);
+    const after = await runCli(['ae', 'status'], { cwd: dir });
+    expect(after.stdout.split('\n').slice(0, 3)).toEqual([
+      'Active runs: none',
+      '',
+      'Background agents: none running (an embedded runner starts with each workflow execute unless workflow.runner is "external")',
+    ]);
+    expect(await readdir(path.join(dir, '.tapps-agents', 'runner', 'embedded'))).toEqual([]);
+  });
+
+  it('shows the embedded runner of a killed workflow execute as gone, not running', async () => {
+    const { dir, child, exited, runId } = await startHeldRun();
+    const pid = child.pid as number;
+    child.kill('SIGKILL');
+    await exited;
+    const result = await runCli(['ae', 'status'], { cwd: dir });
+    expect(result.stdout.replace(TIME, '<time>').split('\n').slice(0, 6)).toEqual([
+      'Active runs (1)',
+      `  ${runId}  workflow hold  interrupted (executor gone; resume with "tapps-agents workflow resume")  since <time>, executor pid ${pid} on ${hostname()}`,
+      `    step wait  attempt 1  since <time>  .tapps-agents/workflow-state/${runId}/steps/wait`,
+      '',
+      'Background agents (1)',
+      `  embedded in workflow run ${runId} (pid ${pid})  on ${hostname()}  gone (its workflow execute process died; resume the run with "tapps-agents workflow resume ${runId}")  heartbeat <time>`,
+    ]);
+    const json = JSON.parse((await runCli(['ae', 'status', '--json'], { cwd: dir })).stdout) as { runners: { mode: string; run_id: string; alive: boolean }[] };
+    expect(json.runners.map(({ mode, run_id, alive }) => ({ mode, run_id, alive }))).toEqual([{ mode: 'embedded', run_id: runId, alive: false }]);
   });
 });
 

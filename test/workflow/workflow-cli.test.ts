@@ -131,6 +131,45 @@ steps:
     expect((JSON.parse(validate.stdout) as { problems: { text: string }[] }).problems.map((problem) => problem.text)).toHaveLength(3);
   });
 
+  it('validate reports every independent problem at once: top-level, per field, per step and across steps', async () => {
+    const dir = await testdir({
+      'many.yaml': `workflow:
+  id: many
+  concurrency: none
+  steps:
+    - id: plan
+      agent: planer
+      action: plan
+      needs: [design]
+    - id: design
+      run: echo design
+      retry: { max_attempts: 0 }
+      condition: steps.plan.status = "succeeded"
+    - id: build
+      run: echo build
+      needs: [ship]
+      gate: { condition: outputs.score >= 70, on_fail: plann }
+    - id: ship
+      run: echo ship
+      needs: [build]
+    - id: ship
+      run: echo again
+`,
+    });
+    const problems = [
+      'many.yaml:3:16: workflow.concurrency: expected a number, got "none"',
+      'many.yaml:5:7: workflow.steps.0: dependency cycle: plan → design → plan; a step cannot (indirectly) wait for itself (loops are written with gate on_fail)',
+      'many.yaml:6:14: workflow.steps.0.agent: unknown agent "planer"; did you mean "planner"?',
+      'many.yaml:11:30: workflow.steps.1.retry.max_attempts: must be at least 1, got 0',
+      'many.yaml:12:36: workflow.steps.1.condition: cannot parse "steps.plan.status = \\"succeeded\\"": "=" is not an operator; use "==" to compare (column 19 of the expression)',
+      'many.yaml:13:7: workflow.steps.2: dependency cycle: build → ship → build; a step cannot (indirectly) wait for itself (loops are written with gate on_fail)',
+      'many.yaml:16:56: workflow.steps.2.gate.on_fail: unknown step "plann"; did you mean "plan"? (or use "next", "retry" or "fail")',
+      'many.yaml:20:11: workflow.steps.4.id: duplicate step id "ship" (first used by step 4); step ids must be unique',
+    ];
+    expect(await runCli(['workflow', 'validate', 'many.yaml'], { cwd: dir })).toEqual({ exitCode: 2, stdout: '', stderr: [...problems, '', 'many.yaml: invalid (8 errors)', ''].join('\n') });
+    expect(await runCli(['workflow', 'execute', '--workflow', 'many.yaml'], { cwd: dir })).toEqual({ exitCode: 2, stdout: '', stderr: ['error: Workflow is invalid (8 problems):', ...problems, ''].join('\n') });
+  });
+
   it('cancel kills the running step with its grandchildren and marks the run cancelled (resumable)', async () => {
     const dir = await testdir({ 'wf.yaml': `id: slow\nsteps:\n  - { id: spawn, run: "sh ${GRANDCHILDREN} pids.txt" }\n  - { id: after, run: "true" }\n` });
     const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], dir);

@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { autoExecutionStatus, type StatusReport } from '../../observability/execution-status.js';
+import type { RunnerInfo } from '../../observability/status-sources.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { colour, columns, printJson, printLines } from '../output.js';
@@ -43,14 +44,23 @@ function runLines({ active_runs: runs }: StatusReport): string[] {
 
 function runnerLines({ runners }: StatusReport): string[] {
   if (runners.length === 0) return ['Background agents: none running (an embedded runner starts with each workflow execute unless workflow.runner is "external")'];
-  const rows = runners.map((runner) => [
-    runner.id === null ? `pid ${runner.pid}` : `${runner.id} (pid ${runner.pid})`,
-    `on ${runner.host}`,
-    // A runner that stopped cleanly is history, not a problem; one whose status still says running but whose pid is gone died.
-    runner.alive ? colour.ok(runner.state) : runner.state === 'stopped' ? colour.dim('stopped') : colour.warn(`${runner.state}, not running (it died; stale status file)`),
-    `heartbeat ${formatTime(runner.heartbeat_at)}`,
-  ]);
+  const rows = runners.map((runner) => [runnerName(runner), `on ${runner.host}`, runnerState(runner), `heartbeat ${formatTime(runner.heartbeat_at)}`]);
   return [colour.bold(`Background agents (${runners.length})`), ...columns(rows).map((line) => `  ${line}`)];
+}
+
+function runnerName(runner: RunnerInfo): string {
+  if (runner.mode === 'embedded') return `embedded in ${runner.run_id === null ? 'a workflow execute' : `workflow run ${runner.run_id}`} (pid ${runner.pid})`;
+  return runner.id === null ? `pid ${runner.pid}` : `${runner.id} (pid ${runner.pid})`;
+}
+
+function runnerState(runner: RunnerInfo): string {
+  if (runner.alive) return colour.ok(runner.state);
+  if (runner.mode === 'embedded') {
+    const resume = runner.run_id === null ? '' : `; resume the run with "tapps-agents workflow resume ${runner.run_id}"`;
+    return colour.warn(`gone (its workflow execute process died${resume})`);
+  }
+  // A runner that stopped cleanly is history, not a problem; one whose status still says running but whose pid is gone died.
+  return runner.state === 'stopped' ? colour.dim('stopped') : colour.warn(`${runner.state}, not running (it died; stale status file)`);
 }
 
 function recentLines({ recent_executions: records }: StatusReport): string[] {
