@@ -24,7 +24,35 @@ export async function claimCommandFile(commandFile: string): Promise<Claim | und
   }
   const now = new Date();
   await utimes(claimedFile, now, now);
-  return { claimedFile, text: await readFile(claimedFile, 'utf8') };
+  return { claimedFile, text: await readWhole(claimedFile) };
+}
+
+/** How long a claim waits for a command file that was written in place (not renamed into place) to be finished. */
+const IN_PLACE_WRITE_WAIT_MS = 1000;
+
+/**
+ * Reads a claimed file. A tool that writes the command file in place may still be writing when the rename lands (its
+ * descriptor follows the renamed file), so an empty file or unfinished JSON is read again for a moment.
+ */
+async function readWhole(file: string): Promise<string> {
+  const deadline = Date.now() + IN_PLACE_WRITE_WAIT_MS;
+  let text = await readFile(file, 'utf8');
+  while (!looksWhole(text) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    text = await readFile(file, 'utf8');
+  }
+  return text;
+}
+
+function looksWhole(text: string): boolean {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return trimmed !== '';
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
