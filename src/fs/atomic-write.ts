@@ -20,10 +20,10 @@ export interface AtomicWriteOptions {
 }
 
 /**
- * Atomically writes `content` to `file`, creating parent directories when they are missing. A symbolic link at `file`
- * is replaced, not followed.
+ * Atomically writes `content` (text, bytes, or pieces of bytes written in order) to `file`, creating parent directories
+ * when they are missing. A symbolic link at `file` is replaced, not followed.
  */
-export async function writeFileAtomically(file: string, content: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomically(file: string, content: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle;
@@ -36,7 +36,8 @@ export async function writeFileAtomically(file: string, content: string | Uint8A
     handle = await open(tmp, 'wx', mode);
   }
   try {
-    await handle.writeFile(content, 'utf8');
+    if (typeof content === 'string' || content instanceof Uint8Array) await handle.writeFile(content, 'utf8');
+    else await handle.writev([...content]); // one gathering write; libuv writes every piece or fails
     if (options.durable ?? true) await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);
