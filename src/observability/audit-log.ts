@@ -13,7 +13,6 @@
 
 import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { TappsError } from '../errors.js';
 import { readLinesBackwards } from './jsonl-reverse.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
@@ -74,6 +73,8 @@ export function createAuditLog(projectRoot: string, options: AuditLogOptions = {
 
   async function rotateIfFull(incoming: number): Promise<void> {
     if ((await sizeOf(file)) + incoming <= maxBytes) return;
+    // Loaded only to rotate: most processes never do, and it is ~35 ms of start-up.
+    const { default: lockfile } = await import('proper-lockfile');
     const release = await lockfile.lock(path.dirname(file), {
       lockfilePath: `${file}.rotate.lock`,
       realpath: false,
