@@ -12,7 +12,7 @@ import { resolveConfig } from '../dist/config/resolve.js';
 import { writeCommandFile } from '../dist/protocol/command-file.js';
 import { protocolPaths } from '../dist/protocol/paths.js';
 import { formatStatus } from '../dist/protocol/status-file.js';
-import { writeProtocolFile } from '../dist/protocol/write-file.js';
+import { writeFileAtomically } from '../dist/fs/atomic-write.js';
 import { Runner } from '../dist/runner/runner.js';
 import { FileTransport } from '../dist/transport/file.js';
 import { createInlineTransport } from '../dist/transport/inline.js';
@@ -98,7 +98,7 @@ async function statusToSeen() {
     while (await access(paths.commandFile).then(() => false, () => true)) await new Promise((resolve) => setTimeout(resolve, 1));
     await new Promise((resolve) => setTimeout(resolve, 2));
     const text = formatStatus({ status: 'completed', correlation: attempt.correlation, command: '@shell run', startedAt: new Date().toISOString(), runner: { id: 'bench', pid: process.pid, host: 'bench' } });
-    await writeProtocolFile(paths.statusFile, text, { durable: true });
+    await writeFileAtomically(paths.statusFile, text);
     const writtenAt = performance.now();
     samples.push((await outcome) - writtenAt);
   }

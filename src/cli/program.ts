@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TappsError } from '../errors.js';
+import { packageFile } from '../package-files.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { printErrorLines, printJson } from './output.js';
 
@@ -16,7 +17,7 @@ export interface GlobalOptions {
 
 type Action = (...args: never[]) => Promise<number>;
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 
 /** Builds the commander program. Each action resolves to an exit code stored in `result.code`. */
 export function buildProgram(result: { code: number }, output: { writeErr?: (text: string) => void } = {}): Command {

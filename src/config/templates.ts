@@ -1,6 +1,7 @@
 // The commented YAML files that `init` and `background-agent-config generate` write, shipped in the package's templates/.
 
 import { readFile } from 'node:fs/promises';
+import { packageFile } from '../package-files.js';
 
 /** Template names under templates/ in the package. */
 export type TemplateName =
@@ -12,5 +13,5 @@ export type TemplateName =
 
 /** Reads a template shipped with the package (works from src/ in tests and from dist/ when installed). */
 export async function readTemplate(name: TemplateName): Promise<string> {
-  return readFile(new URL(`../../templates/${name}`, import.meta.url), 'utf8');
+  return readFile(packageFile('templates', name), 'utf8');
 }

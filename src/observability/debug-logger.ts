@@ -2,8 +2,9 @@
 // The switch is re-read at most once a second, so `auto-execution debug on` reaches a runner that is already running.
 
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pino, type Logger as PinoLogger } from 'pino';
+import type { Logger as PinoLogger } from 'pino';
 import { createDebugSwitch, type DebugSwitch } from './debug-mode.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 import type { Logger } from './observer.js';
@@ -48,8 +49,12 @@ export function createDebugLogger(projectRoot: string, options: DebugLoggerOptio
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
+/** pino is loaded only when debug mode is on: it is ~30 files, ~60 ms of every command's start otherwise. */
+const require = createRequire(import.meta.url);
+
 function open(projectRoot: string, actor: string): PinoLogger | null {
   try {
+    const { pino } = require('pino') as typeof import('pino');
     const dir = observabilityPaths(projectRoot).logsDir;
     mkdirSync(dir, { recursive: true, mode: DIR_MODE });
     // Synchronous writes: a debug log must hold the last lines before a crash.

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { formatSkillCommand, type SkillInvocation } from '../agents/skill-command.js';
 import { redactSecrets, redactValue } from '../observability/redact.js';
-import { writeProtocolFile } from './write-file.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
 
 /** The version this release writes. */
 export const COMMAND_FILE_VERSION = '2.0';
@@ -95,7 +95,7 @@ export function formatCommandFile(input: CommandFileInput): string {
 
 /** Writes a command file atomically (tmp + fsync + rename), mode 0600. */
 export async function writeCommandFile(file: string, input: CommandFileInput): Promise<void> {
-  await writeProtocolFile(file, formatCommandFile(input), { durable: true });
+  await writeFileAtomically(file, formatCommandFile(input));
 }
 
 /**

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { Usage } from '../observability/observer.js';
 import { redactValue } from '../observability/redact.js';
-import { writeProtocolFile } from './write-file.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
 
 /** The status values of the v1.0 schema. */
 export type StatusValue = 'pending' | 'running' | 'completed' | 'failed';
@@ -222,7 +222,7 @@ export function formatStatus(input: StatusInput): string {
  * resume (docs/decisions.md), while an fsync here costs 10-25 ms per handoff on this project's machines.
  */
 export async function writeStatusFile(file: string, input: StatusInput): Promise<void> {
-  await writeProtocolFile(file, formatStatus(input), { durable: false });
+  await writeFileAtomically(file, formatStatus(input), { durable: false });
 }
 
 /** This process as a status writer. */

@@ -2,8 +2,8 @@
 // split words (quotes, backslashes; no expansion, no operators), then placeholders replaced inside each word, so a
 // substituted path is always exactly one argument. Text from a command file is never part of the template.
 
-import { fileURLToPath } from 'node:url';
 import { TappsError } from '../errors.js';
+import { packageFile } from '../package-files.js';
 
 /** Values for `{command_file_path}`, `{project_root}`, `{step_dir}` (and `{status_file_path}`). */
 export interface TemplateValues {
@@ -17,7 +17,7 @@ export interface TemplateValues {
 export const PLACEHOLDERS: readonly (keyof TemplateValues)[] = ['command_file_path', 'project_root', 'step_dir', 'status_file_path'];
 
 /** This installation's CLI entry, so `tapps-agents …` runs the same version as the runner (even under npx). */
-export const CLI_ENTRY = fileURLToPath(new URL('../../bin/tapps-agents.js', import.meta.url));
+export const CLI_ENTRY = packageFile('bin', 'tapps-agents.js');
 
 /** A command ready to run. */
 export interface ExpandedCommand {

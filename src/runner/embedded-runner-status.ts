@@ -7,7 +7,7 @@ import { readdir, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { isProcessAlive } from '../exec/process-alive.js';
-import { writeProtocolFile } from '../protocol/write-file.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
 import { parseRunnerStatus, runnerDir, type RunnerStatus } from './runner-status.js';
 
 /** `.tapps-agents/runner/embedded/` of a project. */
@@ -21,7 +21,7 @@ function statusFileOf(projectRoot: string, runnerId: string): string {
 
 /** Writes an embedded runner's status (atomically, no fsync: it is rewritten with every heartbeat). */
 export async function writeEmbeddedRunnerStatus(projectRoot: string, status: RunnerStatus): Promise<void> {
-  await writeProtocolFile(statusFileOf(projectRoot, status.id), `${JSON.stringify(status, null, 2)}\n`, { durable: false });
+  await writeFileAtomically(statusFileOf(projectRoot, status.id), `${JSON.stringify(status, null, 2)}\n`, { durable: false });
 }
 
 /** Removes an embedded runner's status (it stopped cleanly). */

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { isProcessAlive } from '../exec/process-alive.js';
-import { writeProtocolFile } from '../protocol/write-file.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
 
 /** How often a runner rewrites its status file. */
 export const RUNNER_HEARTBEAT_MS = 2000;
@@ -46,7 +46,7 @@ export function runnerStatusFile(projectRoot: string): string {
 
 /** Writes the runner status atomically (tmp + rename, 0600; no fsync: it is rewritten every two seconds). */
 export async function writeRunnerStatus(projectRoot: string, status: RunnerStatus): Promise<void> {
-  await writeProtocolFile(runnerStatusFile(projectRoot), `${JSON.stringify(status, null, 2)}\n`, { durable: false });
+  await writeFileAtomically(runnerStatusFile(projectRoot), `${JSON.stringify(status, null, 2)}\n`, { durable: false });
 }
 
 /** Reads the runner status file; missing or unreadable → undefined. */

@@ -94,8 +94,10 @@ export class FileTransport implements Transport {
   /** Writes the command file, or adopts what a previous executor left for this same attempt. */
   private async dispatch(attempt: StepAttempt, paths: ProtocolPaths): Promise<{ startMs: number }> {
     const correlation = attempt.correlation;
-    const status = await readStatusFile(paths.statusFile);
-    const pendingCommand = (await readCommandFile(paths.commandFile)) ?? (await readCommandFile(paths.claimedFile));
+    // Three independent reads, at once: for a fresh attempt all three find nothing, and waiting on each in turn was a
+    // measurable part of a no-op step.
+    const [status, command, claimed] = await Promise.all([readStatusFile(paths.statusFile), readCommandFile(paths.commandFile), readCommandFile(paths.claimedFile)]);
+    const pendingCommand = command ?? claimed;
     const sameAttempt = pendingCommand?.ok === true && commandMatches(pendingCommand.value, attempt);
     const statusOfThisAttempt = status.kind === 'ok' && exactMatch(status.report, attempt);
     const createdMs = Date.parse(correlation.created_at);

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { writeFileAtomically } from '../../src/fs/atomic-write.js';
 import { runCli } from '../helpers/cli.js';
 
 /** Mounts a tmpfs of `size` at a new directory, or says why it cannot. */
@@ -72,5 +73,21 @@ describe.skipIf('skip' in probe)(`disk full${'skip' in probe ? ` (skipped: ${pro
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     const done = JSON.parse(await readFile(statePath, 'utf8')) as { status: string; steps: Record<string, { status: string }> };
     expect({ status: done.status, steps: Object.values(done.steps).map((step) => step.status) }).toEqual({ status: 'succeeded', steps: ['succeeded', 'succeeded', 'succeeded'] });
+  });
+
+  it('an atomic write of many pieces that meets a full disk fails with ENOSPC and leaves the old file whole', async () => {
+    const disk = await smallDisk('64k');
+    if (!('dir' in disk)) throw new Error(disk.skip);
+    onTestFinished(async () => {
+      spawnSync('umount', ['-l', disk.dir]);
+      await rm(disk.dir, { recursive: true, force: true });
+    });
+    const file = path.join(disk.dir, 'state.json');
+    await writeFileAtomically(file, '{"old":true}\n');
+    // 160 KiB in pieces (how state.json is written) onto 64 KiB: the gathering write comes back short, not failed.
+    const pieces = Array.from({ length: 40 }, () => Buffer.alloc(4096, 97));
+    await expect(writeFileAtomically(file, pieces)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(await readFile(file, 'utf8')).toBe('{"old":true}\n');
+    expect((await import('node:fs/promises').then((fs) => fs.readdir(disk.dir))).sort()).toEqual(['state.json']);
   });
 });

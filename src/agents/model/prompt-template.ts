@@ -4,11 +4,11 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TappsError } from '../../errors.js';
+import { packageFile } from '../../package-files.js';
 
 /** Where the shipped templates live (the package's templates/prompts). */
-export const SHIPPED_PROMPTS_DIR = fileURLToPath(new URL('../../../templates/prompts/', import.meta.url));
+export const SHIPPED_PROMPTS_DIR = packageFile('templates', 'prompts');
 
 /** A template and where it came from. */
 export interface PromptTemplate {

@@ -1,0 +1,25 @@
+// The CLI as a handful of bundled files (dist/cli-bundle/): Node 20 spent most of a command's start resolving and
+// compiling ~200 separate ES modules (95 of them zod's). Commands stay lazily loaded (one chunk each); the library
+// export (dist/index.js + .d.ts) is still plain tsc output. Dependencies with files of their own at run time stay
+// external: pino (worker transports), proper-lockfile, the AI SDK and typescript (optional, loaded lazily).
+import { defineConfig } from 'tsdown';
+
+export default defineConfig({
+  entry: {
+    main: 'src/cli/main.ts',
+    // Started as a worker thread by path (./metrics-summary-worker.js beside the code that starts it).
+    'metrics-summary-worker': 'src/observability/metrics-summary-worker.ts',
+  },
+  outDir: 'dist/cli-bundle',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  fixedExtension: false,
+  dts: false,
+  sourcemap: true,
+  clean: true,
+  deps: {
+    neverBundle: ['pino', 'proper-lockfile', 'ai', /^@ai-sdk\//, 'typescript'],
+    alwaysBundle: ['zod', 'commander', 'yaml', 'picocolors'],
+  },
+});
