@@ -93,9 +93,12 @@ export function formatCommandFile(input: CommandFileInput): string {
   )}\n`;
 }
 
-/** Writes a command file atomically (tmp + fsync + rename), mode 0600. */
-export async function writeCommandFile(file: string, input: CommandFileInput): Promise<void> {
-  await writeFileAtomically(file, formatCommandFile(input));
+/**
+ * Writes a command file atomically (tmp + rename), mode 0600; fsynced unless `durable: false` (see the file transport
+ * for when that is safe).
+ */
+export async function writeCommandFile(file: string, input: CommandFileInput, options: { durable?: boolean } = {}): Promise<void> {
+  await writeFileAtomically(file, formatCommandFile(input), { durable: options.durable ?? true });
 }
 
 /**

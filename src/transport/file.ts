@@ -137,7 +137,10 @@ export class FileTransport implements Transport {
       instructionsFile = paths.instructionsFile;
       await writeFileAtomically(instructionsFile, formatInstructions(input, paths));
     }
-    await writeCommandFile(paths.commandFile, input);
+    // A runner in this process gets the command in memory; the file is then a record for status views and resume, and
+    // a power loss that could leave it empty also ends that runner — resume rewrites a command file it cannot read.
+    // Any other reader (a daemon, a person) gets it fsynced.
+    await writeCommandFile(paths.commandFile, input, { durable: this.embeddedRunner === undefined });
     await this.observer.audit({ event: 'command.written', ...ids(attempt), actor: 'executor', details: { command_file: paths.commandFile } });
     this.options.onCommandWritten?.({
       stepId: correlation.step_id,
