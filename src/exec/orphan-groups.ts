@@ -3,13 +3,13 @@
 // whoever starts next in the project (a runner, an executor) kills the groups of ledgers whose owner is gone. A step
 // re-run after a crash then never overlaps with what is left of its interrupted attempt.
 
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { ExecutionObserver } from '../observability/observer.js';
-import { isProcessAlive } from './process-alive.js';
-import { liveGroups, onLiveGroupsChange, signalGroup } from './process-group.js';
+import { isProcessAlive, procStat } from './process-alive.js';
+import { liveGroups, setLiveGroupsListener, signalGroup } from './process-group.js';
 
 /** `.tapps-agents/process-groups/` of a project. */
 export function processGroupsDir(projectRoot: string): string {
@@ -30,26 +30,15 @@ interface Ledger {
   groups: ProcessIdentity[];
 }
 
-/** The start time of `pid`, or undefined when it is gone or the system has no /proc. */
-function processStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields from the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
 function identity(pid: number): ProcessIdentity {
-  const start = processStart(pid);
+  const start = procStat(pid)?.start;
   return start === undefined ? { pid } : { pid, start };
 }
 
-/** True while the process recorded as `recorded` runs (not a later process given the same pid). */
+/** True when `recorded` is this very process or another one still running (not a later process given its pid). */
 function stillRunning(recorded: ProcessIdentity): boolean {
   if (!isProcessAlive(recorded.pid)) return false;
-  const start = processStart(recorded.pid);
+  const start = procStat(recorded.pid)?.start;
   return recorded.start === undefined || start === undefined || start === recorded.start;
 }
 
@@ -83,7 +72,7 @@ export function recordProcessGroups(projectRoot: string): void {
       // The ledger is a safety net for crashes; a step must not fail because it could not be written (disk full).
     }
   };
-  onLiveGroupsChange(write);
+  setLiveGroupsListener(write);
   if (liveGroups.size > 0) write(liveGroups);
 }
 
@@ -98,18 +87,38 @@ export interface ReapedGroups {
  * Each group killed is logged and audited (`process.reaped`).
  */
 export async function takeOverOrphanedGroups(projectRoot: string, observer: ExecutionObserver, actor: string): Promise<void> {
+  // Reaped first: a dead predecessor's ledger with this process's pid is the file this process is about to write.
+  const reaped = await reapOrphanedGroups(projectRoot);
   recordProcessGroups(projectRoot);
-  for (const { owner, groups } of await reapOrphanedGroups(projectRoot)) {
+  for (const { owner, groups } of reaped) {
     observer.logger.warn('killed process groups left running by a process that is gone', { owner_pid: owner, process_groups: groups });
     await observer.audit({ event: 'process.reaped', actor, details: { owner_pid: owner, process_groups: groups } });
   }
 }
 
-/** Kills (SIGKILL) the process groups of every ledger in the project whose owner on this host is gone. */
+/**
+ * Kills (SIGKILL) the process groups of every ledger in the project whose owner on this host is gone. Repeated until a
+ * pass kills nothing: a group killed may itself have owned a ledger (a spawned execute-skill-command).
+ */
 export async function reapOrphanedGroups(projectRoot: string): Promise<ReapedGroups[]> {
+  const reaped: ReapedGroups[] = [];
+  for (let pass = 0; pass < 5; pass++) {
+    const found = await reapOnce(projectRoot);
+    if (found.length === 0) break;
+    reaped.push(...found);
+    // Give the killed processes a moment to be gone, so their own ledgers show a dead owner.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return reaped;
+}
+
+async function reapOnce(projectRoot: string): Promise<ReapedGroups[]> {
   const dir = processGroupsDir(projectRoot);
   const reaped: ReapedGroups[] = [];
   for (const name of await readdir(dir).catch(() => [])) {
+    // A ledger's temporary file, left by an owner killed between write and rename.
+    const tmpOwner = /-(\d+)\.json\.tmp$/.exec(name)?.[1];
+    if (tmpOwner !== undefined && name.startsWith(`${hostname()}-`) && !isProcessAlive(Number(tmpOwner))) await unlink(path.join(dir, name)).catch(() => undefined);
     if (!name.endsWith('.json')) continue;
     const file = path.join(dir, name);
     let ledger: Ledger;
@@ -118,10 +127,11 @@ export async function reapOrphanedGroups(projectRoot: string): Promise<ReapedGro
     } catch {
       continue; // being replaced right now, or not a ledger
     }
-    if (ledger.host !== hostname() || ledger.owner.pid === process.pid || stillRunning(ledger.owner)) continue;
+    // Our own ledger, or a live owner's, is left alone; a dead predecessor that had our pid is not (start times differ).
+    if (ledger.host !== hostname() || stillRunning(ledger.owner)) continue;
     const killed = ledger.groups.filter((group) => {
       // A leader that is gone with its pid reused by another process: that group is not ours to kill.
-      const start = processStart(group.pid);
+      const start = procStat(group.pid)?.start;
       if (start !== undefined && group.start !== undefined && start !== group.start) return false;
       try {
         process.kill(-group.pid, 0);

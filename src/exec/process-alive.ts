@@ -14,17 +14,22 @@ export function isProcessAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return !isZombie(pid);
+  const state = procStat(pid)?.state;
+  return state !== 'Z' && state !== 'X';
 }
 
-/** Linux: the state field of /proc/<pid>/stat is Z (zombie) or X (dead). Elsewhere: false. */
-function isZombie(pid: number): boolean {
+/**
+ * Linux's `/proc/<pid>/stat`: the process state (R, S, D, Z, …) and start time in clock ticks since boot, which tells a
+ * process from a later one given the same pid. Undefined when the process is gone or the system has no /proc.
+ */
+export function procStat(pid: number): { state: string; start: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
+    // The command name (field 2) may hold spaces and parentheses: count fields from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', start: fields[19] ?? '' };
   } catch {
-    return false;
+    return undefined;
   }
 }
 

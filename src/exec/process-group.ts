@@ -17,7 +17,7 @@ export const liveGroups: ReadonlySet<number> = new Set<number>();
 let onChange: ((groups: ReadonlySet<number>) => void) | undefined;
 
 /** Called with the live groups after every change (the ledger's writer); one listener per process. */
-export function onLiveGroupsChange(listener: ((groups: ReadonlySet<number>) => void) | undefined): void {
+export function setLiveGroupsListener(listener: ((groups: ReadonlySet<number>) => void) | undefined): void {
   onChange = listener;
 }
 

@@ -61,6 +61,14 @@ export function redactSecrets(text: string, secretValues: readonly string[] = se
   return result;
 }
 
+/**
+ * Redacts a set of environment variables: every value whose name says it is a secret (`*_TOKEN`, `*_PASSWORD`, …)
+ * whatever it looks like, and known secret shapes in the others.
+ */
+export function redactEnvironment(env: Readonly<Record<string, string>>, secretValues: readonly string[] = secretValuesFromEnv()): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, SECRET_ENV_NAME.test(name) ? REDACTION_MASK : redactSecrets(value, secretValues)]));
+}
+
 /** Redacts every string inside a JSON-like value (objects and arrays are copied, not changed in place). */
 export function redactValue<T>(value: T, secretValues: readonly string[] = secretValuesFromEnv()): T {
   if (typeof value === 'string') return redactSecrets(value, secretValues) as T;

@@ -23,7 +23,8 @@ export async function claimCommandFile(commandFile: string): Promise<Claim | und
     throw error;
   }
   const now = new Date();
-  await utimes(claimedFile, now, now);
+  // Best effort: the rename already set the change time, which liveness.ts also reads (some mounts refuse utimes).
+  await utimes(claimedFile, now, now).catch(() => undefined);
   return { claimedFile, text: await readWhole(claimedFile) };
 }
 

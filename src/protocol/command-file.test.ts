@@ -13,10 +13,11 @@ describe('command files', () => {
     });
   });
 
-  it("redacts secrets in the step's environment and marks the file so", () => {
-    const text = formatCommandFile({ invocation: { agent: 'shell', action: 'run', params: { script: 'true' } }, correlation, worktreePath: '/p', instructions: '', timeoutMs: 1, inputs: {}, environment: { TOKEN: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', PLAIN: 'x' } });
-    expect(text).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
-    expect(parseCommandFile(text)).toMatchObject({ ok: true, value: { redactionApplied: true, environment: { TOKEN: '***REDACTED***', PLAIN: 'x' } } });
+  it("redacts secrets in the step's environment, by shape and by name, and marks the file so", () => {
+    const environment = { GH: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', DB_PASSWORD: 'hunter2pass', API_TOKEN: 'abcdef123456', PLAIN: 'x' };
+    const text = formatCommandFile({ invocation: { agent: 'shell', action: 'run', params: { script: 'true' } }, correlation, worktreePath: '/p', instructions: '', timeoutMs: 1, inputs: {}, environment });
+    for (const secret of ['ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'hunter2pass', 'abcdef123456']) expect(text).not.toContain(secret);
+    expect(parseCommandFile(text)).toMatchObject({ ok: true, value: { redactionApplied: true, environment: { GH: '***REDACTED***', DB_PASSWORD: '***REDACTED***', API_TOKEN: '***REDACTED***', PLAIN: 'x' } } });
   });
 
   it('never writes a secret: the command is redacted and marked so', () => {

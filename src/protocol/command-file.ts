@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { formatSkillCommand, type SkillInvocation } from '../agents/skill-command.js';
-import { redactSecrets, redactValue } from '../observability/redact.js';
+import { REDACTION_MASK, redactEnvironment, redactSecrets, redactValue } from '../observability/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 
 /** The version this release writes. */
@@ -72,7 +72,7 @@ export interface CommandFileInput {
 export function formatCommandFile(input: CommandFileInput): string {
   const raw = formatSkillCommand(input.invocation);
   const command = redactSecrets(raw);
-  const environment = input.environment === undefined ? undefined : redactValue(input.environment);
+  const environment = input.environment === undefined ? undefined : redactEnvironment(input.environment);
   const redacted = command !== raw || JSON.stringify(environment) !== JSON.stringify(input.environment);
   return `${JSON.stringify(
     {
@@ -153,4 +153,14 @@ export async function readCommandFile(file: string): Promise<{ ok: true; value: 
     return { ok: false, reason: `cannot read it: ${(error as Error).message}` };
   }
   return parseCommandFile(text);
+}
+
+/** True when secrets were redacted from the step's environment: a runner in another process cannot supply them. */
+export function environmentRedacted(command: CommandFile): boolean {
+  return Object.values(command.environment).some((value) => value.includes(REDACTION_MASK));
+}
+
+/** Why a runner in another process refuses a step whose environment lost its secrets to redaction. */
+export function redactedEnvironmentMessage(commandFile: string): string {
+  return `Command file ${commandFile} holds a step environment whose secrets were redacted, so it cannot be run from the file. Give the background agent those variables in its own environment (or in .cursor/background-agents.yaml environment:) instead of the step's env.`;
 }

@@ -1,6 +1,7 @@
 // Is the writer of a `running` status still alive? Heartbeats older than three intervals from a pid that is gone on
 // this host mean the runner died: the attempt fails as retryable instead of waiting for its deadline.
 
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isProcessAlive } from '../exec/process-alive.js';
 import type { StatusReport } from './status-file.js';
@@ -18,6 +19,16 @@ export function heartbeatIntervalMs(env: NodeJS.ProcessEnv = process.env): numbe
  */
 export function claimGraceMs(env: NodeJS.ProcessEnv = process.env): number {
   return Math.max(3 * heartbeatIntervalMs(env), 5000);
+}
+
+/**
+ * How long ago the command in `claimedFile` was claimed (Infinity when there is no such file): the later of its
+ * modification time, which the claimer stamps, and its change time, which the rename itself sets — so a claim is never
+ * judged by the executor's write time, even in the moment before the stamp or from a runner that does not stamp.
+ */
+export async function claimAgeMs(claimedFile: string, now = Date.now()): Promise<number> {
+  const info = await stat(claimedFile).catch(() => undefined);
+  return info === undefined ? Infinity : now - Math.max(info.mtimeMs, info.ctimeMs);
 }
 
 /**

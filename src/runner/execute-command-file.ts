@@ -7,8 +7,7 @@ import { parseSkillCommand, type SkillInvocation } from '../agents/skill-command
 import type { ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
-import { REDACTION_MASK } from '../observability/redact.js';
-import { parseCommandFile, type CommandFile } from '../protocol/command-file.js';
+import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage, type CommandFile } from '../protocol/command-file.js';
 import { STATUS_FILE_NAME } from '../protocol/paths.js';
 import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
 import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
@@ -72,8 +71,8 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
     if (command.redactionApplied) {
       return fail(
         'COMMAND_REDACTED',
-        Object.values(command.environment).some((value) => value.includes(REDACTION_MASK))
-          ? `Command file ${options.commandFile} holds a step environment whose secrets were redacted, so it cannot be run from the file. Give the background agent those variables in its own environment (or in .cursor/background-agents.yaml environment:) instead of the step's env.`
+        environmentRedacted(command)
+          ? redactedEnvironmentMessage(options.commandFile)
           : `Command file ${options.commandFile} holds a command whose secrets were redacted, so it cannot be run from the file. Pass secrets through environment variables (e.g. OPENAI_API_KEY) instead of step params.`,
       );
     }

@@ -10,7 +10,7 @@ import { parseDuration } from '../config/duration.js';
 import { runProcess } from '../exec/run-process.js';
 import type { ExecutionObserver } from '../observability/observer.js';
 import { redactSecrets } from '../observability/redact.js';
-import { parseCommandFile } from '../protocol/command-file.js';
+import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage } from '../protocol/command-file.js';
 import { heartbeatIntervalMs } from '../protocol/liveness.js';
 import { STATUS_FILE_NAME } from '../protocol/paths.js';
 import { readStatusFile, type StatusWriter } from '../protocol/status-file.js';
@@ -72,12 +72,17 @@ export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptio
   let wroteRunning = false;
   const since = Date.now();
 
+  // A spawned command cannot be given secrets that were redacted from the file (the builtin refuses them itself).
+  const refusesEnvironment = claim.env === undefined && parsed.ok && environmentRedacted(parsed.value);
   for (const [index, template] of options.agent.commands.entries()) {
     let expanded;
     try {
       expanded = expandCommand(template, values);
     } catch (error) {
       return finish(reporter, { status: 'failed', error: { code: 'COMMAND_INVALID', message: (error as Error).message, retryable: false } }, options, audit);
+    }
+    if (refusesEnvironment && !(expanded.builtin && options.inProcess)) {
+      return finish(reporter, { status: 'failed', error: { code: 'COMMAND_REDACTED', message: redactedEnvironmentMessage(claim.claimedFile), retryable: false } }, options, audit);
     }
     if (expanded.builtin && options.inProcess) {
       const result = await executeCommandFile({

@@ -13,7 +13,7 @@ import { silentObserver, type ExecutionObserver } from '../observability/observe
 import { withdrawCommandFile } from '../protocol/claim.js';
 import { readCommandFile, writeCommandFile, type CommandFile } from '../protocol/command-file.js';
 import { isProcessAlive } from '../exec/process-alive.js';
-import { claimGraceMs, writerIsDead } from '../protocol/liveness.js';
+import { claimAgeMs, claimGraceMs, writerIsDead } from '../protocol/liveness.js';
 import { protocolPaths, STATUS_FILE_NAME, type ProtocolPaths } from '../protocol/paths.js';
 import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
 import { watchDirectory } from '../protocol/watch.js';
@@ -108,7 +108,7 @@ export class FileTransport implements Transport {
       // that is gone (e.g. a runner embedded in the executor that was killed). Dispatch the same attempt again.
       const writer = status.kind === 'ok' && !status.report.terminal ? status.report.runner : undefined;
       const writerGone = writer !== undefined && writer.host === hostname() && !isProcessAlive(writer.pid);
-      const orphaned = writerGone || (!statusOfThisAttempt && !unclaimed && (await ageMs(paths.claimedFile)) > claimGraceMs());
+      const orphaned = writerGone || (!statusOfThisAttempt && !unclaimed && (await claimAgeMs(paths.claimedFile)) > claimGraceMs());
       if (!orphaned) {
         this.options.onCommandWritten?.({ stepId: correlation.step_id, commandFile: paths.commandFile, statusFile: paths.statusFile, adopted: true });
         if (unclaimed) this.offer(paths, attempt);
@@ -218,7 +218,7 @@ export class FileTransport implements Transport {
             const unclaimed = waitedMs > NO_RUNNER_GRACE_MS && (await readCommandFile(paths.commandFile)) !== undefined;
             // Taken back first, so a runner started later does not run this abandoned attempt beside its retry; a
             // runner that claimed it just now wins, and the attempt goes on.
-            if (unclaimed && !sawClaim && (await findLiveRunner(this.options.projectRoot)) === undefined && (await withdrawCommandFile(paths.commandFile))) {
+            if (unclaimed && !sawClaim && (await findLiveRunner(this.options.projectRoot)) === undefined && (await withdrawCommandFile(paths.commandFile).catch(() => false))) {
               end(failure('NO_RUNNER', 'No background agent is running to pick up this step. Start one with "tapps-agents background-agent start" (or set workflow.runner: auto to run one inside workflow execute)', true));
               return;
             }
@@ -274,7 +274,7 @@ export class FileTransport implements Transport {
    * runner that claimed it died before reporting, and nobody else will run it.
    */
   private async claimAbandoned(attempt: StepAttempt, paths: ProtocolPaths): Promise<boolean> {
-    if ((await ageMs(paths.claimedFile)) <= claimGraceMs()) return false;
+    if ((await claimAgeMs(paths.claimedFile)) <= claimGraceMs()) return false;
     if ((await readCommandFile(paths.commandFile)) !== undefined) return false;
     const claimed = await readCommandFile(paths.claimedFile);
     return claimed?.ok === true && commandMatches(claimed.value, attempt) && (await readStatusFile(paths.statusFile)).kind === 'missing';
@@ -363,11 +363,6 @@ function failure(code: string, message: string, retryable: boolean): Omit<Attemp
 function ids(attempt: StepAttempt) {
   const { workflow_id, run_id, step_id, attempt: number } = attempt.correlation;
   return { workflow_id, run_id, step_id, attempt: number };
-}
-
-async function ageMs(file: string): Promise<number> {
-  const info = await stat(file).catch(() => undefined);
-  return info === undefined ? Infinity : Date.now() - info.mtimeMs;
 }
 
 function defaultInstructions(paths: ProtocolPaths): string {

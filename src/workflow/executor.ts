@@ -184,6 +184,10 @@ class RunDriver {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await this.loop();
+    } catch (error) {
+      // The run cannot go on (its state cannot be saved): the events so far still reach events.jsonl.
+      await this.store.close().catch(() => undefined);
+      throw error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -294,7 +298,10 @@ class RunDriver {
       this.failStep(step, `required artifact${missing.length > 1 ? 's' : ''} ${missing.map((file) => JSON.stringify(file)).join(', ')} not found in ${stepState.work_dir}`, 'REQUIRES_MISSING');
       return;
     }
-    for (;;) {
+    for (let retry = false; ; retry = true) {
+      // The failed attempt is on disk before its retry is dispatched (the first attempt was flushed by the loop), and
+      // a state.json that can no longer be written stops the run here (STORAGE_FAILED).
+      if (retry) await this.store.flush();
       const controller = new AbortController();
       this.controllers.set(step.id, controller);
       if (this.options.signal?.aborted === true) controller.abort();

@@ -185,10 +185,14 @@ export class RunStore {
 
   /** Writes what is pending and closes the event log. */
   async close(): Promise<void> {
-    await this.flush();
-    const events = this.events;
-    this.events = undefined;
-    if (events !== undefined) await new Promise<void>((resolve) => events.end(resolve));
+    try {
+      await this.flush();
+    } finally {
+      // The events written so far reach the file even when state.json could not be saved.
+      const events = this.events;
+      this.events = undefined;
+      if (events !== undefined) await new Promise<void>((resolve) => events.end(resolve));
+    }
   }
 
   /** Writes until state.json is current. Never rejects: a deferred write has nobody awaiting it; flush reports it. */

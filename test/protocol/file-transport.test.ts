@@ -151,10 +151,9 @@ describe('file transport', () => {
   it('fails as retryable when a runner claimed the command but died before writing any status', async () => {
     const { root, transport } = await setup(100, { manual: false });
     const { outcome, paths } = await started(transport, attemptIn(root));
-    // What a claim leaves: the renamed file, stamped with the claim's moment (here long enough ago).
+    // What a runner killed right after its claim leaves: the renamed file and no status. After the claim grace
+    // period (5 s) the attempt ends.
     await rename(paths.commandFile, paths.claimedFile);
-    const old = new Date(Date.now() - 60_000);
-    await utimes(paths.claimedFile, old, old);
     const result = await outcome;
     expect(result).toMatchObject({ status: 'failed', error: { code: 'RUNNER_DIED', retryable: true } });
     expect(result.error?.message).toBe(`A background agent claimed this step (${paths.claimedFile}) but never reported on it; it was probably killed; the step can be retried`);

@@ -30,6 +30,12 @@ export interface KillRecord {
   counts: Record<string, number>;
   /** Steps state.json showed as running just before the kill. */
   running: string[];
+  /**
+   * Steps state.json recorded as succeeded right after the kill. The steps form a chain, so the step running at the
+   * kill is the first one not recorded finished — before or after it: the next step may start in the moment between
+   * the harness's look at state.json and the signal.
+   */
+  completedAfter: string[];
   /** Milliseconds since the run started. */
   atMs: number;
 }
@@ -162,14 +168,16 @@ export async function crashRuns(root: string, seed: number, kills: number): Prom
     const completedIds = await stepsWithStatus(root, run.runId, 'succeeded');
     const counts = await sideEffectCounts(root, run.runId);
     const completed = Object.fromEntries(completedIds.map((id) => [id, counts[id] ?? 0]));
-    const record = { victim, completed, counts, running, atMs: Date.now() - began } as const;
+    const record: KillRecord = { victim, completed, counts, running, completedAfter: [], atMs: Date.now() - began };
     if (victim === 'executor') {
       run.executor.child.kill('SIGKILL');
       await run.executor.exited;
+      record.completedAfter = await stepsWithStatus(root, run.runId, 'succeeded');
       run.kills.push(record);
       run.executor = spawnExecutor(root, ['workflow', 'resume', run.runId]);
     } else {
       process.kill(runner, 'SIGKILL');
+      record.completedAfter = await stepsWithStatus(root, run.runId, 'succeeded');
       // SIGKILL is delivered at once, but the process may finish a system call (an fsync) before it is gone.
       await waitFor(() => Promise.resolve(isProcessAlive(runner) ? undefined : true), 30_000, 'the runner gone', 20);
       run.kills.push(record);

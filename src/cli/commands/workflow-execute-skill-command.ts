@@ -9,6 +9,7 @@ import { TappsError } from '../../errors.js';
 import { createObserver } from '../../observability/create-observer.js';
 import { silentObserver } from '../../observability/observer.js';
 import { executeCommandFile } from '../../runner/execute-command-file.js';
+import { recordProcessGroups } from '../../exec/orphan-groups.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { printErrorLines, printJson, printLines } from '../output.js';
@@ -22,6 +23,9 @@ export async function executeSkillCommandCommand(options: { commandFile: string;
   } catch (error) {
     throw new TappsError('FILE_UNREADABLE', `Cannot read command file ${commandFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  // Run by a runner as a child: if that runner is killed, the next one reaps this process and, from this ledger, the
+  // step's own processes (src/exec/orphan-groups.ts).
+  recordProcessGroups(projectRoot);
   const config = await resolveConfig({ projectRoot }).catch(() => undefined);
   const observer = config === undefined ? silentObserver : createObserver(projectRoot, config, { actor: 'execute-skill-command' });
   const result = await executeCommandFile({ commandFile, text, projectRoot, ...(config === undefined ? {} : { config }), observer });
