@@ -2,7 +2,7 @@
 // the next runner to start in the project kills it before running anything, so the step's retry never overlaps with
 // it. Also: a runner in another process gives a step the variables the workflow sets for it.
 
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/exec/process-alive.js';
@@ -32,6 +32,12 @@ describe('a background agent killed mid-step', () => {
       // The step's shell leads its own process group: its pid is the group id.
       const [first] = await waitFor(async () => ((await lines(pids)).length === 1 ? lines(pids) : undefined), 60_000, 'the step to start');
       const orphan = Number(first);
+      // Mid-step, not at the very instant of the spawn (see docs/reliability.md): the runner has recorded the group.
+      const ledgerDir = path.join(root, '.tapps-agents', 'process-groups');
+      await waitFor(async () => {
+        const texts = await Promise.all((await readdir(ledgerDir).catch(() => [])).map((name) => readFile(path.join(ledgerDir, name), 'utf8').catch(() => '')));
+        return texts.some((text) => text.includes(`"pid":${orphan}`)) ? true : undefined;
+      }, 30_000, 'the step in the runner\'s ledger');
       process.kill(runner, 'SIGKILL');
       await waitFor(() => Promise.resolve(isProcessAlive(runner) ? undefined : true), 30_000, 'the runner gone', 20);
       expect(isProcessAlive(orphan)).toBe(true);
