@@ -14,7 +14,7 @@
 import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
-import { readLinesBackwards } from './jsonl-reverse.js';
+import { newestMatching } from './jsonl-reverse.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 import { AUDIT_EVENTS, type AuditEvent, type AuditEventName } from './observer.js';
 import { redactValue } from './redact.js';
@@ -165,24 +165,8 @@ export function createAuditLog(projectRoot: string, options: AuditLogOptions = {
       });
     },
     async query(query = {}) {
-      const limit = query.limit ?? 100;
-      const events: AuditEvent[] = [];
-      const unreadable: Record<string, number> = {};
-      if (limit <= 0) return { events, unreadable };
-      for (const current of files()) {
-        for await (const line of readLinesBackwards(current)) {
-          const event = parseAuditEvent(line.text);
-          if (event === undefined) {
-            const name = path.basename(current);
-            unreadable[name] = (unreadable[name] ?? 0) + 1;
-            continue;
-          }
-          if (!matchesAuditQuery(event, query)) continue;
-          events.push(event);
-          if (events.length >= limit) return { events, unreadable };
-        }
-      }
-      return { events, unreadable };
+      const { found, unreadable } = await newestMatching(files(), parseAuditEvent, (event) => matchesAuditQuery(event, query), query.limit ?? 100);
+      return { events: found, unreadable };
     },
   };
 }

@@ -1,6 +1,7 @@
 // Reads the lines of a JSON-lines file from its end, newest first, in fixed-size chunks: a query for the last 50 records
 // of a 40 MB file reads a few chunks, not the file.
 
+import path from 'node:path';
 import { openIfExists } from '../fs/open-if-exists.js';
 
 const NEWLINE = 0x0a;
@@ -57,4 +58,35 @@ export async function* readLinesBackwards(file: string, chunkSize = 64 * 1024): 
   } finally {
     await handle.close();
   }
+}
+
+/** The newest `limit` entries of `files` (each read from its end, files in the order given) that parse and match. */
+export interface NewestMatching<T> {
+  found: T[];
+  /** Lines that did not parse, by file name (only those met before the limit was reached). */
+  unreadable: Record<string, number>;
+}
+
+/**
+ * Reads `files` newest first, keeping what `parse` accepts and `matches` keeps, until `limit` are found. Shared by the
+ * metrics history and the audit query.
+ */
+export async function newestMatching<T>(files: Iterable<string>, parse: (line: string) => T | undefined, matches: (entry: T) => boolean, limit: number): Promise<NewestMatching<T>> {
+  const found: T[] = [];
+  const unreadable: Record<string, number> = {};
+  if (limit <= 0) return { found, unreadable };
+  for (const file of files) {
+    for await (const line of readLinesBackwards(file)) {
+      const entry = parse(line.text);
+      if (entry === undefined) {
+        const name = path.basename(file);
+        unreadable[name] = (unreadable[name] ?? 0) + 1;
+        continue;
+      }
+      if (!matches(entry)) continue;
+      found.push(entry);
+      if (found.length >= limit) return { found, unreadable };
+    }
+  }
+  return { found, unreadable };
 }

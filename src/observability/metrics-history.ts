@@ -1,9 +1,8 @@
 // `history`: the newest execution records first, read from the end of the newest daily files, so asking for the last
 // 50 of a million records reads a few 64 KiB chunks.
 
-import path from 'node:path';
 import { parseExecutionRecord } from './execution-record.js';
-import { readLinesBackwards } from './jsonl-reverse.js';
+import { newestMatching } from './jsonl-reverse.js';
 import { metricsFilesSince } from './metrics-files.js';
 import type { ExecutionRecord } from './observer.js';
 import { matchesFilter, type RecordFilter } from './record-filter.js';
@@ -29,22 +28,7 @@ export interface HistoryResult {
  * Within one day, order is the order lines were appended.
  */
 export async function metricsHistory(metricsDir: string, query: HistoryQuery): Promise<HistoryResult> {
-  const limit = query.limit ?? 20;
-  const records: ExecutionRecord[] = [];
-  const unreadable: UnreadableLines = {};
-  if (limit <= 0) return { records, unreadable };
-  for (const { file } of await metricsFilesSince(metricsDir, query.since)) {
-    for await (const line of readLinesBackwards(file)) {
-      const record = parseExecutionRecord(line.text);
-      if (record === undefined) {
-        const name = path.basename(file);
-        unreadable[name] = (unreadable[name] ?? 0) + 1;
-        continue;
-      }
-      if (!matchesFilter(record, query)) continue;
-      records.push(record);
-      if (records.length >= limit) return { records, unreadable };
-    }
-  }
-  return { records, unreadable };
+  const files = (await metricsFilesSince(metricsDir, query.since)).map(({ file }) => file);
+  const { found, unreadable } = await newestMatching(files, parseExecutionRecord, (record) => matchesFilter(record, query), query.limit ?? 20);
+  return { records: found, unreadable };
 }

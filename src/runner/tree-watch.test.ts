@@ -16,6 +16,7 @@ afterEach(async () => {
 });
 
 describe('watchTree', () => {
+  // With polling forced (TAPPS_AGENTS_WATCH_POLLING=1) there are no watchers, and watchers are what this test is about.
   it.skipIf(process.env.TAPPS_AGENTS_WATCH_POLLING === '1')(
     'sees a command file whose ancestors (.tapps-agents/ included) did not exist when watching started',
     async () => {

@@ -87,8 +87,9 @@ async function runStatus(root: string, runId: string): Promise<string | undefine
   }
 }
 
-async function startRunner(root: string): Promise<number> {
-  // A killed runner's status file looks alive until its heartbeats go stale; start is retried until a new one runs.
+/** Starts the project's background agent and returns its pid; retried, since just after a kill the old one's lock is
+ * taken over only once it is older than 1.5 s. */
+export async function startRunner(root: string): Promise<number> {
   return waitFor(async () => {
     const started = await runCli(['background-agent', 'start', '--json'], { cwd: root, env: CRASH_ENV });
     if (started.exitCode !== 0) return undefined;

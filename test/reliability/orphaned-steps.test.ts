@@ -8,17 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/exec/process-alive.js';
 import { runCli } from '../helpers/cli.js';
 import { waitFor } from '../runner/helpers.js';
-import { CRASH_ENV, spawnExecutor } from './crash-harness.js';
+import { CRASH_ENV, spawnExecutor, startRunner } from './crash-harness.js';
 import { autoProject } from './project.js';
 
 async function lines(file: string): Promise<string[]> {
   return (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((line) => line !== '');
-}
-
-async function startRunner(root: string): Promise<number> {
-  const started = await runCli(['background-agent', 'start', '--json'], { cwd: root, env: CRASH_ENV });
-  expect(started.exitCode, started.stderr).toBe(0);
-  return (JSON.parse(started.stdout) as { pid: number }).pid;
 }
 
 describe('a background agent killed mid-step', () => {
