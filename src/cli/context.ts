@@ -6,7 +6,11 @@ import { findProjectRoot } from '../config/project-root.js';
 
 /** The project root for a command: found upward from `--project` or the working directory. */
 export function projectRootOf(command: Command): string {
-  const { project } = command.optsWithGlobals<{ project?: string }>();
+  return projectRootFrom(command.optsWithGlobals<{ project?: string }>().project);
+}
+
+/** The project root found upward from `project` (a `--project` value) or the working directory. */
+export function projectRootFrom(project: string | undefined): string {
   return findProjectRoot(project === undefined ? process.cwd() : path.resolve(project));
 }
 

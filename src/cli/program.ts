@@ -4,10 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TappsError } from '../errors.js';
 import { packageFile } from '../package-files.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
-import { printErrorLines, printJson } from './output.js';
+import { reportError } from './error-boundary.js';
+import { EXIT } from './exit-codes.js';
+import { printJson } from './output.js';
 
 /** Options every command receives. */
 export interface GlobalOptions {
@@ -140,7 +140,13 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .description('run the skill a command file asks for and write its status file beside it (exit 0 completed, 1 failed)')
     .requiredOption('--command-file <path>', 'the command file (.cursor/.cursor-skill-command.txt of a step directory)')
     .option('--json', 'print the result as JSON')
-    .action(run(async () => (await import('./commands/workflow-execute-skill-command.js')).executeSkillCommandCommand));
+    .action(
+      run(async () => {
+        const { executeSkillCommandCommand } = await import('./commands/workflow-execute-skill-command.js');
+        return (options: { commandFile: string; json?: boolean }, command: Command) =>
+          executeSkillCommandCommand({ ...options, json: options.json === true, ...command.optsWithGlobals<GlobalOptions>() });
+      }),
+    );
 
   const agents = program.command('agents').description('the agents and their actions');
   agents
@@ -252,16 +258,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (wantsJson) printJson({ error: { code: 'USAGE', message: (usageText.trim() || error.message).replace(/^error: /, ''), details: { commander: error.code } } });
       return EXIT.USAGE; // without --json commander has already printed what was wrong
     }
-    if (TappsError.is(error)) {
-      if (wantsJson) printJson({ error: { code: error.code, message: error.message, details: error.details } });
-      else printErrorLines(`error: ${error.message}`);
-      return exitCodeFor(error.code);
-    }
-    printErrorLines(
-      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      'This is a bug in tapps-agents. Please report it with the command you ran and the output of "tapps-agents --version".',
-    );
-    return EXIT.INTERNAL;
+    return reportError(error, wantsJson);
   }
 }
 
