@@ -5,6 +5,7 @@
 import { utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { SkillInvocation } from '../agents/skill-command.js';
+import { CONFIG_HANDOFF_VARIABLE, encodeConfigHandoff } from '../config/config-handoff.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { parseDuration } from '../config/duration.js';
 import { runProcess } from '../exec/run-process.js';
@@ -115,7 +116,8 @@ export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptio
       file: expanded.argv[0] as string,
       args: expanded.argv.slice(1),
       cwd,
-      env,
+      // Our own skill command takes the runner's configuration instead of reading the files again.
+      env: expanded.builtin && options.config !== undefined ? { ...env, [CONFIG_HANDOFF_VARIABLE]: encodeConfigHandoff(options.config) } : env,
       timeoutMs: options.agent.timeoutMs,
       signal: options.signal,
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),

@@ -2,10 +2,11 @@
 // execute-skill-command by hand, a runner killed mid-step, and an executor killed mid-step and resumed.
 
 import { spawn } from 'node:child_process';
-import { access, mkdir, readFile, symlink } from 'node:fs/promises';
+import { access, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_HANDOFF_VARIABLE, encodeConfigHandoff } from '../../src/config/config-handoff.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { protocolPaths } from '../../src/protocol/paths.js';
 import { FileTransport } from '../../src/transport/file.js';
@@ -107,10 +108,15 @@ describe('runner commands', () => {
     const root = await testdir({ '.cursor/background-agents.yaml': `${agentConfig([BUILTIN])}global:\n  in_process: false\n` });
     const runner = await startRunnerProcess(root);
     const stepDir = stepDirOf(root, 'run-1', 'spawned');
+    // The child takes the runner's configuration rather than reading the files again: broken now, they would leave it
+    // without one (and without an audit log of its own).
+    await writeFile(path.join(root, '.tapps-agents', 'config.yaml'), 'workflow: [unclosed\n');
     await writeAttempt(stepDir, { runId: 'run-1', stepId: 'spawned' }, { agent: 'shell', action: 'run', params: { script: 'echo $PPID > parent.txt' } });
     const status = await waitFor(() => terminalStatus(stepDir), 30_000, 'status');
     expect(status?.status).toBe('completed');
     expect(status?.runner?.pid).not.toBe(runner.pid);
+    const audit = (await readFile(path.join(root, '.tapps-agents', 'audit', 'execution_audit.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { event: string; actor: string });
+    expect(audit.filter((event) => event.actor.startsWith('execute-skill-command:')).map((event) => event.event)).toEqual(['execution.started', 'execution.completed']);
   });
 
   it('refuses a command file reached through a symbolic link that leads out of the project', { timeout: 60_000 }, async () => {
@@ -186,6 +192,29 @@ describe('workflow execute-skill-command', () => {
     const result = await runCli(['workflow', 'execute-skill-command', '--command-file', file], { cwd: root });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('holds a command whose secrets were redacted, so it cannot be run from the file. Pass secrets through environment variables');
+  });
+
+  it('takes the configuration a runner hands over, keeps it from the step\'s processes, and still parses its options with commander when asked for help', async () => {
+    const root = await testdir({ '.tapps-agents/.keep': '' });
+    const stepDir = stepDirOf(root, 'run-1', 'handed');
+    const file = await writeAttempt(stepDir, { runId: 'run-1', stepId: 'handed' }, { agent: 'shell', action: 'run', params: { script: 'echo "${TAPPS_AGENTS_RESOLVED_CONFIG:-not inherited}" > env.txt' } });
+    // The files say audit logging is on (the default); the handed configuration turns it off, so no audit line appears.
+    const config = await resolveConfig({ projectRoot: root });
+    const handed = { ...config, autoExecution: { ...config.autoExecution, features: { ...config.autoExecution.features, audit_logging: false } } };
+    const result = await runCli(['-C', root, 'workflow', 'execute-skill-command', `--command-file=${file}`, '--json'], { cwd: tmpdir(), env: { [CONFIG_HANDOFF_VARIABLE]: encodeConfigHandoff(handed) } });
+    expect(result).toEqual({ exitCode: 0, stdout: `${JSON.stringify({ status: 'completed', status_file: protocolPaths(stepDir).statusFile, error: null }, null, 2)}\n`, stderr: '' });
+    expect(await readFile(path.join(stepDir, 'env.txt'), 'utf8')).toBe('not inherited\n');
+    await expect(access(path.join(root, '.tapps-agents', 'audit'))).rejects.toThrow('ENOENT');
+    // Without it, the configuration comes from the files: audit logging on.
+    await writeAttempt(stepDir, { runId: 'run-1', stepId: 'handed', attempt: 2 }, { agent: 'shell', action: 'run', params: { script: 'true' } });
+    expect((await runCli(['workflow', 'execute-skill-command', '--command-file', file], { cwd: root })).exitCode).toBe(0);
+    await access(path.join(root, '.tapps-agents', 'audit'));
+
+    const help = await runCli(['workflow', 'execute-skill-command', '--help'], { cwd: root });
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('Usage: tapps-agents workflow execute-skill-command [options]');
+    const missing = await runCli(['workflow', 'execute-skill-command'], { cwd: root });
+    expect(missing).toEqual({ exitCode: 2, stdout: '', stderr: "error: required option '--command-file <path>' not specified\n" });
   });
 
   it('reports an unreadable command file', async () => {

@@ -3,19 +3,19 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
-import { resolveConfig } from '../../config/resolve.js';
+import { takeConfigHandoff } from '../../config/config-handoff.js';
 import { TappsError } from '../../errors.js';
 import { createObserver } from '../../observability/create-observer.js';
 import { silentObserver } from '../../observability/observer.js';
 import { executeCommandFile } from '../../runner/execute-command-file.js';
 import { recordProcessGroups } from '../../exec/orphan-groups.js';
-import { projectRootOf } from '../context.js';
+import { projectRootFrom } from '../context.js';
+import type { SkillCommandArgs } from '../skill-command-argv.js';
 import { EXIT } from '../exit-codes.js';
 import { printErrorLines, printJson, printLines } from '../output.js';
 
-export async function executeSkillCommandCommand(options: { commandFile: string; json?: boolean }, command: Command): Promise<number> {
-  const projectRoot = projectRootOf(command);
+export async function executeSkillCommandCommand(options: SkillCommandArgs): Promise<number> {
+  const projectRoot = projectRootFrom(options.project);
   const commandFile = path.resolve(options.commandFile);
   let text: string;
   try {
@@ -26,10 +26,11 @@ export async function executeSkillCommandCommand(options: { commandFile: string;
   // Run by a runner as a child: if that runner is killed, the next one reaps this process and, from this ledger, the
   // step's own processes (src/exec/orphan-groups.ts).
   recordProcessGroups(projectRoot);
-  const config = await resolveConfig({ projectRoot }).catch(() => undefined);
+  // Spawned by a runner: its configuration comes with the environment; run by hand, it is read from the files.
+  const config = takeConfigHandoff(process.env, projectRoot) ?? (await import('../../config/resolve.js').then(({ resolveConfig }) => resolveConfig({ projectRoot })).catch(() => undefined));
   const observer = config === undefined ? silentObserver : createObserver(projectRoot, config, { actor: 'execute-skill-command' });
   const result = await executeCommandFile({ commandFile, text, projectRoot, ...(config === undefined ? {} : { config }), observer });
-  if (options.json === true) printJson({ status: result.status, status_file: result.statusFile, error: result.error ?? null });
+  if (options.json) printJson({ status: result.status, status_file: result.statusFile, error: result.error ?? null });
   else if (result.status === 'completed') printLines(`completed; status written to ${result.statusFile}`);
   else printErrorLines(`failed: ${result.error?.message ?? 'unknown error'}`, `status written to ${result.statusFile}`);
   return result.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
