@@ -18,6 +18,19 @@ export default defineConfig({
   dts: false,
   sourcemap: true,
   clean: true,
+  // Each bundled library in a chunk of its own, so a command loads only the libraries it imports (rolldown would
+  // otherwise merge yaml with whatever small module shares its importers, and every command would compile it).
+  outputOptions: {
+    codeSplitting: {
+      groups: [
+        { name: 'yaml', test: /node_modules[\\/]yaml[\\/]/ },
+        { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
+        { name: 'commander', test: /node_modules[\\/]commander[\\/]/ },
+        // Small helpers used everywhere (closest-match, display-path): on their own, not beside the YAML reader.
+        { name: 'text', test: /src[\\/]text[\\/]/ },
+      ],
+    },
+  },
   deps: {
     neverBundle: ['pino', 'proper-lockfile', 'ai', /^@ai-sdk\//, 'typescript'],
     alwaysBundle: ['zod', 'commander', 'yaml', 'picocolors'],

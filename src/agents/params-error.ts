@@ -1,7 +1,7 @@
 // Turns a zod error on skill parameters into one readable line: "--target-file: is required; --depth: …".
 
 import type { z } from 'zod';
-import { issueMessage } from '../config/schema-check.js';
+import { issueMessage } from '../config/issue-message.js';
 
 /** One line naming each bad parameter as the flag a person would type. */
 export function formatProblemsOfZod(error: z.ZodError): string {

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
-import { describeValue } from './schema-check.js';
+import { describeValue } from './issue-message.js';
 
 const EXPECTED = 'expected a duration like "500ms", "5s" or "5m" (a bare number means seconds)';
 

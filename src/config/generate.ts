@@ -9,7 +9,7 @@ import { loadConfigFile } from './config-file.js';
 import type { Problem } from './problem.js';
 import { configPaths } from './project-root.js';
 import { readTemplate } from './templates.js';
-import { displayPath } from './yaml-source.js';
+import { displayPath } from '../text/display-path.js';
 
 export interface GenerateOptions {
   projectRoot: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createFileIfAbsent, writeFileAtomically } from '../fs/atomic-write.js';
 import { configPaths } from './project-root.js';
 import { readTemplate, type TemplateName } from './templates.js';
-import { displayPath } from './yaml-source.js';
+import { displayPath } from '../text/display-path.js';
 
 export interface InitOptions {
   /** The directory to set up. */

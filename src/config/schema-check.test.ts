@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { checkAgainstSchema, describeValue } from './schema-check.js';
+import { describeValue } from './issue-message.js';
+import { checkAgainstSchema } from './schema-check.js';
 import { readYamlSource } from './yaml-source.js';
 
 async function source(text: string) {

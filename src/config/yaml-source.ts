@@ -1,8 +1,8 @@
 // Reads a YAML file a person wrote, safely (size cap, alias bombs, directories), keeping positions for file:line:col.
 
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { displayPath } from '../text/display-path.js';
 import { formatPath, type Problem } from './problem.js';
 
 /** Files larger than this are refused: no configuration or workflow needs more, and parsing one could stall the CLI. */
@@ -26,12 +26,6 @@ export type YamlReadResult =
   | { kind: 'missing'; file: string }
   | { kind: 'invalid'; file: string; problems: Problem[] }
   | { kind: 'ok'; source: YamlSource; problems: Problem[] };
-
-/** How a path is shown to people: relative to the working directory when it is inside it. */
-export function displayPath(absolutePath: string, cwd = process.cwd()): string {
-  const relative = path.relative(cwd, absolutePath);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolutePath;
-}
 
 /**
  * Reads and parses a YAML file. A missing file is not a problem here (callers decide); a directory, an unreadable or

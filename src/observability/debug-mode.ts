@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomically } from '../fs/atomic-write.js';
-import { displayPath } from '../config/yaml-source.js';
+import { displayPath } from '../text/display-path.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 
 /** The debug switch as stored. */

@@ -36,7 +36,28 @@ const SYSTEM = [
 
 /** Builds the registry entry for a model-backed action. */
 export function modelAction(spec: ModelActionSpec): AnyAction {
-  const schema = z
+  type Params = z.output<ReturnType<typeof paramsSchema>>;
+  const targetOf = (params: Params): string => params.target_file ?? params.output_file ?? spec.defaultTarget;
+  // Built on first use: a process runs one action, and building every model action's schema up front took a tenth
+  // of a spawned skill command's start.
+  let schema: ReturnType<typeof paramsSchema> | undefined;
+  const action: ActionDefinition<Params> = {
+    agent: spec.agent,
+    name: spec.name,
+    ...(spec.aliases === undefined ? {} : { aliases: spec.aliases }),
+    kind: 'model',
+    description: spec.description,
+    get params() {
+      return (schema ??= paramsSchema(spec));
+    },
+    artifacts: (params) => [targetOf(params)],
+    run: (params, context) => runModelAction(spec, params, [targetOf(params)], context),
+  };
+  return action;
+}
+
+function paramsSchema(spec: ModelActionSpec) {
+  return z
     .strictObject({
       target_file: relativePath('File to write, relative to the step directory.').optional(),
       output_file: relativePath('The original\'s name for target_file.').optional(),
@@ -44,19 +65,6 @@ export function modelAction(spec: ModelActionSpec): AnyAction {
       ...spec.params,
     })
     .refine((params) => params.target_file === undefined || params.output_file === undefined, { message: 'give --target-file or --output-file, not both' });
-  type Params = z.output<typeof schema>;
-  const targetOf = (params: Params): string => params.target_file ?? params.output_file ?? spec.defaultTarget;
-  const action: ActionDefinition<Params> = {
-    agent: spec.agent,
-    name: spec.name,
-    ...(spec.aliases === undefined ? {} : { aliases: spec.aliases }),
-    kind: 'model',
-    description: spec.description,
-    params: schema,
-    artifacts: (params) => [targetOf(params)],
-    run: (params, context) => runModelAction(spec, params, [targetOf(params)], context),
-  };
-  return action;
 }
 
 async function runModelAction(spec: ModelActionSpec, params: Record<string, unknown>, targets: string[], context: SkillContext): Promise<SkillResult> {
