@@ -3,9 +3,9 @@
 
 import { appendFile, mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { metricsHistory, type HistoryQuery, type HistoryResult } from './metrics-history.js';
+import type { HistoryQuery, HistoryResult } from './metrics-history.js';
 import { listMetricsFiles, metricsFileName } from './metrics-files.js';
-import { summarizeMetrics, type MetricsSummary } from './metrics-summary.js';
+import type { MetricsSummary } from './metrics-summary.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 import type { ExecutionRecord } from './observer.js';
 import type { RecordFilter } from './record-filter.js';
@@ -60,8 +60,9 @@ export function createMetricsStore(projectRoot: string): MetricsStore {
       await appendFile(path.join(dir, metricsFileName(record.completed_at)), `${JSON.stringify(record)}\n`, { mode: FILE_MODE });
       return record;
     },
-    history: (query = {}) => metricsHistory(dir, query),
-    summarize: (filter = {}) => summarizeMetrics(dir, filter),
+    // The query code (and its worker thread) loads only when asked: most processes only append.
+    history: async (query = {}) => (await import('./metrics-history.js')).metricsHistory(dir, query),
+    summarize: async (filter = {}) => (await import('./metrics-summary.js')).summarizeMetrics(dir, filter),
     async prune(retentionDays, now = new Date()) {
       const keptFrom = new Date(now.getTime() - retentionDays * 86_400_000).toISOString().slice(0, 10);
       const deleted: string[] = [];

@@ -18,13 +18,13 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['requirements', 'gather'],
     description: 'Write a requirements document from a description.',
     defaultTarget: 'requirements.md',
-    params: { description: text('What to build.'), user_prompt: text('The original\'s name for description.') },
+    params: () => ({ description: text('What to build.'), user_prompt: text('The original\'s name for description.') }),
   }),
-  modelAction({ agent: 'analyst', name: 'analyze', aliases: ['analyze-stakeholders'], description: 'Analyse the stakeholders and the problem.', defaultTarget: 'analysis.md', params: { description: text('What to analyse.') } }),
-  modelAction({ agent: 'analyst', name: 'research-technology', description: 'Compare technology options for a need.', defaultTarget: 'technology-research.md', params: { description: text('The need.') } }),
-  modelAction({ agent: 'analyst', name: 'estimate-effort', description: 'Estimate the effort of the requirements.', defaultTarget: 'estimate.md', params: { description: text('What to estimate.') } }),
-  modelAction({ agent: 'analyst', name: 'assess-risk', description: 'List risks with likelihood, impact and mitigation.', defaultTarget: 'risks.md', params: { description: text('What to assess.') } }),
-  modelAction({ agent: 'analyst', name: 'competitive-analysis', description: 'Compare with existing products.', defaultTarget: 'competitive-analysis.md', params: { description: text('The product.') } }),
+  modelAction({ agent: 'analyst', name: 'analyze', aliases: ['analyze-stakeholders'], description: 'Analyse the stakeholders and the problem.', defaultTarget: 'analysis.md', params: () => ({ description: text('What to analyse.') }) }),
+  modelAction({ agent: 'analyst', name: 'research-technology', description: 'Compare technology options for a need.', defaultTarget: 'technology-research.md', params: () => ({ description: text('The need.') }) }),
+  modelAction({ agent: 'analyst', name: 'estimate-effort', description: 'Estimate the effort of the requirements.', defaultTarget: 'estimate.md', params: () => ({ description: text('What to estimate.') }) }),
+  modelAction({ agent: 'analyst', name: 'assess-risk', description: 'List risks with likelihood, impact and mitigation.', defaultTarget: 'risks.md', params: () => ({ description: text('What to assess.') }) }),
+  modelAction({ agent: 'analyst', name: 'competitive-analysis', description: 'Compare with existing products.', defaultTarget: 'competitive-analysis.md', params: () => ({ description: text('The product.') }) }),
   // planner
   modelAction({
     agent: 'planner',
@@ -32,7 +32,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['create-stories', 'create-story', 'breakdown'],
     description: 'Break requirements into user stories with acceptance criteria.',
     defaultTarget: 'stories.md',
-    params: { description: text('What to plan (or the requirements text).') },
+    params: () => ({ description: text('What to plan (or the requirements text).') }),
   }),
   // architect
   modelAction({
@@ -41,11 +41,11 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['design', 'design-architecture'],
     description: 'Design the system architecture from the requirements.',
     defaultTarget: 'architecture.md',
-    params: { requirements: text('Requirements text, when not given as an input artifact.') },
+    params: () => ({ requirements: text('Requirements text, when not given as an input artifact.') }),
   }),
-  modelAction({ agent: 'architect', name: 'create-diagram', description: 'Draw the architecture as a Mermaid diagram.', defaultTarget: 'architecture-diagram.md', params: { description: text('What to draw.') } }),
-  modelAction({ agent: 'architect', name: 'select-technology', description: 'Choose the technology stack, with reasons.', defaultTarget: 'technology.md', params: { description: text('Constraints.') } }),
-  modelAction({ agent: 'architect', name: 'design-security', description: 'Design authentication, authorisation and data protection.', defaultTarget: 'security-design.md', params: { description: text('Scope.') } }),
+  modelAction({ agent: 'architect', name: 'create-diagram', description: 'Draw the architecture as a Mermaid diagram.', defaultTarget: 'architecture-diagram.md', params: () => ({ description: text('What to draw.') }) }),
+  modelAction({ agent: 'architect', name: 'select-technology', description: 'Choose the technology stack, with reasons.', defaultTarget: 'technology.md', params: () => ({ description: text('Constraints.') }) }),
+  modelAction({ agent: 'architect', name: 'design-security', description: 'Design authentication, authorisation and data protection.', defaultTarget: 'security-design.md', params: () => ({ description: text('Scope.') }) }),
   // designer
   modelAction({
     agent: 'designer',
@@ -53,10 +53,10 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['api-design'],
     description: 'Design the API (endpoints, schemas, errors).',
     defaultTarget: 'api-design.md',
-    params: { requirements: text('Requirements text.'), architecture: text('Architecture text.') },
+    params: () => ({ requirements: text('Requirements text.'), architecture: text('Architecture text.') }),
   }),
-  modelAction({ agent: 'designer', name: 'design-data-model', description: 'Design the data model.', defaultTarget: 'data-model.md', params: { description: text('Scope.') } }),
-  modelAction({ agent: 'designer', name: 'design-ui', aliases: ['create-wireframe'], description: 'Design the user interface and its flows.', defaultTarget: 'ui-design.md', params: { description: text('Scope.') } }),
+  modelAction({ agent: 'designer', name: 'design-data-model', description: 'Design the data model.', defaultTarget: 'data-model.md', params: () => ({ description: text('Scope.') }) }),
+  modelAction({ agent: 'designer', name: 'design-ui', aliases: ['create-wireframe'], description: 'Design the user interface and its flows.', defaultTarget: 'ui-design.md', params: () => ({ description: text('Scope.') }) }),
   // implementer
   modelAction({
     agent: 'implementer',
@@ -64,14 +64,14 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['implement-feature', 'write-code', 'generate-code'],
     description: 'Write the code for a specification.',
     defaultTarget: 'implementation.md',
-    params: { specification: text('What to implement.'), description: text('What to implement (alias of specification).'), file_path: file('The original\'s name for the file to write.') },
+    params: () => ({ specification: text('What to implement.'), description: text('What to implement (alias of specification).'), file_path: file('The original\'s name for the file to write.') }),
   }),
   modelAction({
     agent: 'implementer',
     name: 'refactor',
     description: 'Refactor a file without changing its behaviour.',
     defaultTarget: 'refactored.md',
-    params: { file: file('File to refactor.'), requirements: text('What the refactoring should achieve.') },
+    params: () => ({ file: file('File to refactor.'), requirements: text('What the refactoring should achieve.') }),
     fileParams: ['file'],
   }),
   modelAction({
@@ -79,7 +79,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     name: 'fix',
     description: 'Fix a bug in a file.',
     defaultTarget: 'fix.md',
-    params: { file: file('File with the bug.'), error_message: text('The error.'), description: text('The bug.') },
+    params: () => ({ file: file('File with the bug.'), error_message: text('The error.'), description: text('The bug.') }),
     fileParams: ['file'],
   }),
   // tester
@@ -89,7 +89,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['test', 'write-tests'],
     description: 'Write tests for a file or a specification.',
     defaultTarget: 'tests.md',
-    params: { file: file('File under test.'), description: text('What to test.') },
+    params: () => ({ file: file('File under test.'), description: text('What to test.') }),
     fileParams: ['file'],
   }),
   // debugger
@@ -99,7 +99,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['debug', 'analyze', 'trace'],
     description: 'Find the cause of an error and propose a fix.',
     defaultTarget: 'error-analysis.md',
-    params: { error_message: text('The error message.'), stack_trace: text('The stack trace.'), file: file('A file involved.') },
+    params: () => ({ error_message: text('The error message.'), stack_trace: text('The stack trace.'), file: file('A file involved.') }),
     fileParams: ['file'],
   }),
   // documenter
@@ -109,10 +109,10 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['document', 'document-api', 'generate-project-docs'],
     description: 'Write documentation for code or a project.',
     defaultTarget: 'docs.md',
-    params: { target: file('File to document.'), output_dir: text('The original\'s output folder (informational).'), format: text('Output format, e.g. markdown.') },
+    params: () => ({ target: file('File to document.'), output_dir: text('The original\'s output folder (informational).'), format: text('Output format, e.g. markdown.') }),
     fileParams: ['target'],
   }),
-  modelAction({ agent: 'documenter', name: 'update-readme', description: 'Rewrite a README from the project\'s state.', defaultTarget: 'README.md', params: { file: file('Current README.') }, fileParams: ['file'] }),
+  modelAction({ agent: 'documenter', name: 'update-readme', description: 'Rewrite a README from the project\'s state.', defaultTarget: 'README.md', params: () => ({ file: file('Current README.') }), fileParams: ['file'] }),
   // ops
   modelAction({
     agent: 'ops',
@@ -120,10 +120,10 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['compliance-check'],
     description: 'Review code or configuration for security problems.',
     defaultTarget: 'security-report.md',
-    params: { target: file('File to scan.'), type: text('Kind of scan.') },
+    params: () => ({ target: file('File to scan.'), type: text('Kind of scan.') }),
     fileParams: ['target'],
   }),
-  modelAction({ agent: 'ops', name: 'infrastructure-setup', aliases: ['deploy'], description: 'Describe deployment and infrastructure as code.', defaultTarget: 'infrastructure.md', params: { description: text('Target environment.') } }),
+  modelAction({ agent: 'ops', name: 'infrastructure-setup', aliases: ['deploy'], description: 'Describe deployment and infrastructure as code.', defaultTarget: 'infrastructure.md', params: () => ({ description: text('Target environment.') }) }),
   // improver
   modelAction({
     agent: 'improver',
@@ -131,7 +131,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['improve-quality', 'optimize'],
     description: 'Improve a file using review feedback.',
     defaultTarget: 'improved.md',
-    params: { file: file('File to improve.'), feedback: text('Review feedback to address.') },
+    params: () => ({ file: file('File to improve.'), feedback: text('Review feedback to address.') }),
     fileParams: ['file'],
   }),
   // enhancer
@@ -141,6 +141,6 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     aliases: ['enhance-prompt', 'enhance-quick'],
     description: 'Turn a short prompt into a detailed, unambiguous specification.',
     defaultTarget: 'enhanced-prompt.md',
-    params: { prompt: text('The prompt to enhance.'), format: text('Output format, e.g. markdown.') },
+    params: () => ({ prompt: text('The prompt to enhance.'), format: text('Output format, e.g. markdown.') }),
   }),
 ];
