@@ -3,7 +3,6 @@
 // Our own ~20 lines rather than write-file-atomic: its realpath walk, stat, chown and chmod cost ten extra system calls
 // per write, which dominated a no-op step (docs/decisions.md, "Atomic writes: our own helper").
 
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -25,7 +24,9 @@ export interface AtomicWriteOptions {
  */
 export async function writeFileAtomically(file: string, content: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Unique among writers (pid, and a random part for writers in other pid namespaces); opened exclusively below. Not
+  // node:crypto: loading it took ~5 ms of every short-lived process that writes a file.
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let handle;
   try {
     handle = await open(tmp, 'wx', mode);
