@@ -15,6 +15,23 @@ import { run as idleRunner } from './idle-runner.mjs';
 import { machine } from './stats.mjs';
 import { run as workflowScale, sideBySide } from './workflow-scale.mjs';
 
+const USAGE = `Usage: npm run bench [-- --quick] [-- --only=SECTIONS] [-- --render]
+  --quick           smaller data sets and fewer runs (under 2 minutes); for spotting regressions, not for the record
+  --only=1-2,3,4    run only these sections: 1-2 handoff and per-step overhead, 3 1,000-step workflow,
+                    4 CLI cold start, 5 history and metrics at scale, 6 idle runner daemon, 7 side by side
+  --render          rewrite bench/results/latest.md from latest.json without measuring
+Writes bench/results/latest.json and latest.md; docs/BENCHMARKS.md explains the figures.
+`;
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const known = /^--(quick|render|only=.+)$/;
+const unknown = process.argv.slice(2).filter((arg) => !known.test(arg));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown option ${unknown.join(' ')}\n${USAGE}`);
+  process.exit(2);
+}
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -48,6 +65,12 @@ const sections = [
   ['6', 'idle runner daemon', () => idleRunner({ quick })],
   ['7', 'side by side', () => sideBySide({ quick })],
 ];
+
+const wrongSections = (only ?? []).filter((id) => !sections.some(([known]) => known === id));
+if (wrongSections.length > 0) {
+  process.stderr.write(`bench: no section ${wrongSections.join(', ')}; the sections are ${sections.map(([id]) => id).join(', ')}\n`);
+  process.exit(2);
+}
 
 /** Cold-start rows carry their target as text ("< 150 ms"). */
 function metTime(row) {
