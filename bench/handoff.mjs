@@ -7,8 +7,8 @@
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { importOnlyArgs } from './bundle.mjs';
 import { resolveConfig } from '../dist/config/resolve.js';
 import { writeCommandFile } from '../dist/protocol/command-file.js';
 import { protocolPaths } from '../dist/protocol/paths.js';
@@ -17,14 +17,6 @@ import { writeFileAtomically } from '../dist/fs/atomic-write.js';
 import { Runner } from '../dist/runner/runner.js';
 import { FileTransport } from '../dist/transport/file.js';
 import { createInlineTransport } from '../dist/transport/inline.js';
-
-const BUNDLE = path.resolve(import.meta.dirname, '..', 'dist', 'cli-bundle');
-/** The bundled chunk whose name starts with `prefix` (names carry a content hash). */
-const bundleChunk = (prefix) => {
-  const found = readdirSync(BUNDLE).find((name) => name.startsWith(prefix) && name.endsWith('.js'));
-  if (found === undefined) throw new Error(`no ${prefix}*.js in ${BUNDLE}; run npm run build`);
-  return found;
-};
 
 let N = 500;
 let polling = false;
@@ -198,10 +190,9 @@ export async function run({ quick = false } = {}) {
     }
     return summary(samples);
   };
-  const importOnly = (chunk) => ['--input-type=module', '-e', `await import(${JSON.stringify(path.join(BUNDLE, bundleChunk(chunk)))})`];
   const node = timed(['-e', '0']);
-  const zod = timed(importOnly('zod-'));
-  const loaded = timed(importOnly('workflow-execute-skill-command-'));
+  const zod = timed(importOnlyArgs('zod-'));
+  const loaded = timed(importOnlyArgs('workflow-execute-skill-command-'));
   row('2 step overhead', 'builtin no-op step, file transport, skill in a spawned process', spawned, 'Node start + < 30 ms', spawned.median - node.median < 30, { cpuMs: spawned.cpuPerStepMs });
   row('2 step overhead', '  Node start alone (node -e 0), same moment', node, '—', undefined);
   row('2 step overhead', '  Node + importing zod alone (floor of a validated step)', zod, '—', undefined);
