@@ -4,35 +4,39 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 
 /** How often a runner rewrites its status file. */
 export const RUNNER_HEARTBEAT_MS = 2000;
 
-const countsSchema = z.object({ claimed: z.int(), running: z.int(), finished: z.int(), failed: z.int(), refused: z.int() });
-
-const runnerStatusSchema = z.looseObject({
-  id: z.string(),
-  pid: z.int(),
-  host: z.string(),
-  started_at: z.string(),
-  heartbeat_at: z.string(),
-  state: z.enum(['starting', 'running', 'stopping', 'stopped']),
-  watch_paths: z.array(z.string()),
-  counts: countsSchema,
-  log_file: z.string().optional(),
-  /** `embedded` for a runner inside a `workflow execute` (absent in files written before it existed: the daemon). */
-  mode: z.enum(['daemon', 'embedded']).optional(),
-  /** The run an embedded runner serves. */
-  run_id: z.string().optional(),
-});
+/** What a runner has done since it started. */
+export interface RunnerCounts {
+  claimed: number;
+  running: number;
+  finished: number;
+  failed: number;
+  refused: number;
+}
 
 /** The runner status file. */
-export type RunnerStatus = z.output<typeof runnerStatusSchema>;
-/** What a runner has done since it started. */
-export type RunnerCounts = z.output<typeof countsSchema>;
+export interface RunnerStatus {
+  id: string;
+  pid: number;
+  host: string;
+  started_at: string;
+  heartbeat_at: string;
+  state: 'starting' | 'running' | 'stopping' | 'stopped';
+  watch_paths: string[];
+  counts: RunnerCounts;
+  log_file?: string;
+  /** `embedded` for a runner inside a `workflow execute` (absent in files written before it existed: the daemon). */
+  mode?: 'daemon' | 'embedded';
+  /** The run an embedded runner serves. */
+  run_id?: string;
+  /** Fields added by newer versions are kept. */
+  [key: string]: unknown;
+}
 
 /** `.tapps-agents/runner/` of a project. */
 export function runnerDir(projectRoot: string): string {
@@ -54,14 +58,44 @@ export async function readRunnerStatus(projectRoot: string): Promise<RunnerStatu
   return readFile(runnerStatusFile(projectRoot), 'utf8').then(parseRunnerStatus, () => undefined);
 }
 
-/** The text of a runner status file as a status; not JSON or not a runner status → undefined. */
+/**
+ * The text of a runner status file as a status; not JSON or not a runner status → undefined. Checked by hand, not with
+ * zod: `auto-execution status` reads this file and nothing else that needs the validation library (~25 ms to load).
+ */
 export function parseRunnerStatus(text: string): RunnerStatus | undefined {
+  let value: unknown;
   try {
-    const parsed = runnerStatusSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }
+  return isRunnerStatus(value) ? value : undefined;
+}
+
+const STATES: readonly unknown[] = ['starting', 'running', 'stopping', 'stopped'];
+const MODES: readonly unknown[] = ['daemon', 'embedded', undefined];
+const COUNTS = ['claimed', 'running', 'finished', 'failed', 'refused'] as const;
+
+function isRunnerStatus(value: unknown): value is RunnerStatus {
+  if (!isRecord(value) || !isRecord(value.counts)) return false;
+  const { counts } = value;
+  return (
+    typeof value.id === 'string' &&
+    Number.isInteger(value.pid) &&
+    typeof value.host === 'string' &&
+    typeof value.started_at === 'string' &&
+    typeof value.heartbeat_at === 'string' &&
+    STATES.includes(value.state) &&
+    Array.isArray(value.watch_paths) &&
+    value.watch_paths.every((entry) => typeof entry === 'string') &&
+    COUNTS.every((key) => Number.isInteger(counts[key])) &&
+    ['log_file', 'run_id'].every((key) => value[key] === undefined || typeof value[key] === 'string') &&
+    MODES.includes(value.mode)
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** True when `status` describes a runner that is alive now: not stopped, pid alive on this host, heartbeat recent. */
