@@ -2,7 +2,7 @@
 // vitest, dist/<area>/ after tsc, or the bundled CLI in dist/cli-bundle/. Each of those sits at a different depth, so
 // the package root is the nearest directory above this module that holds a package.json (dist/ and src/ hold none).
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,14 @@ let root: string | undefined;
 export function packageFile(...segments: string[]): string {
   root ??= findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
   return path.join(root, ...segments);
+}
+
+let version: string | undefined;
+
+/** This installation's version (package.json). */
+export function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
+  return version;
 }
 
 function findPackageRoot(from: string): string {

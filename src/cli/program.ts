@@ -1,10 +1,10 @@
-// The tapps-agents command line: the program's shape, and the one error boundary that turns errors into exit codes.
+// The tapps-agents command line: the program's shape, and turning commander's usage errors into exit codes (every
+// other error goes through ./error-boundary.ts).
 // The executable entry is ./main.ts.
 // Command modules are imported only when their command runs, so `--help` starts fast.
 
-import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { packageFile } from '../package-files.js';
+import { packageVersion } from '../package-files.js';
 import { reportError } from './error-boundary.js';
 import { EXIT } from './exit-codes.js';
 import { printJson } from './output.js';
@@ -17,7 +17,6 @@ export interface GlobalOptions {
 
 type Action = (...args: never[]) => Promise<number>;
 
-const version = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 
 /** Builds the commander program. Each action resolves to an exit code stored in `result.code`. */
 export function buildProgram(result: { code: number }, output: { writeErr?: (text: string) => void } = {}): Command {
@@ -30,7 +29,7 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
 
   const program = new Command('tapps-agents')
     .description('Run multi-step AI-coding workflows through background agents that progress on their own.')
-    .version(version, '-V, --version', 'print the version')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('-C, --project <dir>', 'act as if started in <dir> (the project root is found from there upward)')
     .showSuggestionAfterError()
@@ -143,8 +142,10 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .action(
       run(async () => {
         const { executeSkillCommandCommand } = await import('./commands/workflow-execute-skill-command.js');
-        return (options: { commandFile: string; json?: boolean }, command: Command) =>
-          executeSkillCommandCommand({ ...options, json: options.json === true, ...command.optsWithGlobals<GlobalOptions>() });
+        return (options: { commandFile: string; json?: boolean }, command: Command) => {
+          const { project } = command.optsWithGlobals<GlobalOptions>();
+          return executeSkillCommandCommand({ commandFile: options.commandFile, json: options.json === true, ...(project === undefined ? {} : { project }) });
+        };
       }),
     );
 

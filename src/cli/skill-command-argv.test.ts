@@ -4,7 +4,7 @@ import { matchSkillCommandArgv } from './skill-command-argv.js';
 const argv = (...words: string[]) => ['node', 'tapps-agents', ...words];
 
 describe('matchSkillCommandArgv', () => {
-  it('recognises the command a runner spawns, in every spelling commander accepts for it', () => {
+  it('recognises the command a runner spawns, with -C/--project before it and --command-file in either form', () => {
     expect(matchSkillCommandArgv(argv('workflow', 'execute-skill-command', '--command-file', 'a/b.txt'))).toEqual({ commandFile: 'a/b.txt', json: false });
     expect(matchSkillCommandArgv(argv('workflow', 'execute-skill-command', '--json', '--command-file=x.txt'))).toEqual({ commandFile: 'x.txt', json: true });
     expect(matchSkillCommandArgv(argv('-C', '/p', 'workflow', 'execute-skill-command', '--command-file', 'x'))).toEqual({ commandFile: 'x', json: false, project: '/p' });

@@ -8,6 +8,7 @@ import { loadConfigFile, type ConfigFileResult } from './config-file.js';
 import { DEFAULTS } from './defaults.js';
 import { formatDuration, parseDuration, type DurationInput } from './duration.js';
 import { formatProblem, sortProblems, type Problem } from './problem.js';
+import { type ConfigFileStamp, stampConfigFiles } from './config-stamps.js';
 import { configPaths } from './project-root.js';
 import { projectConfigSchema, type ProjectConfigFile } from './project-config.js';
 import { hasKey, locate } from './yaml-source.js';
@@ -46,6 +47,8 @@ export interface ResolvedConfig {
   settings: ResolvedSetting[];
   /** Warnings found while loading (errors throw). */
   warnings: Problem[];
+  /** The configuration files as they were when resolved (lets a runner's child tell whether they changed since). */
+  files?: ConfigFileStamp[];
 }
 
 /** Inputs above the files in precedence. */
@@ -109,6 +112,7 @@ export async function loadConfigFiles(projectRoot: string): Promise<LoadedConfig
  * @throws {TappsError} CONFIG_INVALID when any file has errors; the message lists every problem as file:line:col.
  */
 export async function resolveConfig(options: ResolveOptions): Promise<ResolvedConfig> {
+  const stamps = await stampConfigFiles(options.projectRoot);
   const files = await loadConfigFiles(options.projectRoot);
   const problems = sortProblems([files.projectConfig, files.autoExecutionConfig, files.backgroundAgents].flatMap((file) => file.problems));
   const settings = SETTINGS.map((spec) => resolveSetting(spec, files, options));
@@ -139,6 +143,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     backgroundAgents: files.backgroundAgents.value,
     settings,
     warnings: problems,
+    files: stamps,
   };
 }
 

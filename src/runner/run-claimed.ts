@@ -116,8 +116,7 @@ export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptio
       file: expanded.argv[0] as string,
       args: expanded.argv.slice(1),
       cwd,
-      // Our own skill command takes the runner's configuration instead of reading the files again.
-      env: expanded.builtin && options.config !== undefined ? { ...env, [CONFIG_HANDOFF_VARIABLE]: encodeConfigHandoff(options.config) } : env,
+      env: expanded.builtin ? withConfigHandoff(env, options.config) : env,
       timeoutMs: options.agent.timeoutMs,
       signal: options.signal,
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
@@ -149,6 +148,12 @@ export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptio
     return own;
   }
   return finish(reporter, { status: 'completed', exitCode: 0 }, options, audit);
+}
+
+/** Our own skill command takes the runner's configuration instead of reading the files again (when it can be handed over). */
+function withConfigHandoff(env: NodeJS.ProcessEnv, config: ResolvedConfig | undefined): NodeJS.ProcessEnv {
+  const handoff = config === undefined ? undefined : encodeConfigHandoff(config);
+  return handoff === undefined ? env : { ...env, [CONFIG_HANDOFF_VARIABLE]: handoff };
 }
 
 /** The terminal status a command wrote itself since `since`, if any. */

@@ -2,7 +2,7 @@
 // execute-skill-command by hand, a runner killed mid-step, and an executor killed mid-step and resumed.
 
 import { spawn } from 'node:child_process';
-import { access, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,19 +104,38 @@ describe('runner commands', () => {
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual([protocolPaths(stepDir).claimedFile, stepDir]);
   });
 
-  it('runs the built-in command as a separate process when global.in_process is false', { timeout: 60_000 }, async () => {
-    const root = await testdir({ '.cursor/background-agents.yaml': `${agentConfig([BUILTIN])}global:\n  in_process: false\n` });
+  it('runs the built-in command as a separate process when global.in_process is false, with the runner\'s configuration until the files change', { timeout: 60_000 }, async () => {
+    const aec = (audit: string) => `auto_execution:\n  features:\n    audit_logging: ${audit}\n`;
+    const root = await testdir({ '.cursor/background-agents.yaml': `${agentConfig([BUILTIN])}global:\n  in_process: false\n`, '.tapps-agents/auto_execution_config.yaml': aec('true ') });
+    const aecFile = path.join(root, '.tapps-agents', 'auto_execution_config.yaml');
+    const stamp = new Date('2026-01-01T00:00:00Z');
+    await utimes(aecFile, stamp, stamp);
     const runner = await startRunnerProcess(root);
-    const stepDir = stepDirOf(root, 'run-1', 'spawned');
-    // The child takes the runner's configuration rather than reading the files again: broken now, they would leave it
-    // without one (and without an audit log of its own).
-    await writeFile(path.join(root, '.tapps-agents', 'config.yaml'), 'workflow: [unclosed\n');
-    await writeAttempt(stepDir, { runId: 'run-1', stepId: 'spawned' }, { agent: 'shell', action: 'run', params: { script: 'echo $PPID > parent.txt' } });
-    const status = await waitFor(() => terminalStatus(stepDir), 30_000, 'status');
+    const childEvents = async () =>
+      (await readFile(path.join(root, '.tapps-agents', 'audit', 'execution_audit.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { event: string; actor: string; step_id: string })
+        .filter((event) => event.actor.startsWith('execute-skill-command:'))
+        .map((event) => `${event.step_id} ${event.event}`);
+
+    // The file now says "no audit log", but with the same size and modification time: the child cannot tell it apart
+    // from what the runner resolved, so it runs with the runner's configuration (audit log on) and reads no YAML.
+    await writeFile(aecFile, aec('false'));
+    await utimes(aecFile, stamp, stamp);
+    const first = stepDirOf(root, 'run-1', 'spawned');
+    await writeAttempt(first, { runId: 'run-1', stepId: 'spawned' }, { agent: 'shell', action: 'run', params: { script: 'echo $PPID > parent.txt' } });
+    const status = await waitFor(() => terminalStatus(first), 30_000, 'status');
     expect(status?.status).toBe('completed');
     expect(status?.runner?.pid).not.toBe(runner.pid);
-    const audit = (await readFile(path.join(root, '.tapps-agents', 'audit', 'execution_audit.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { event: string; actor: string });
-    expect(audit.filter((event) => event.actor.startsWith('execute-skill-command:')).map((event) => event.event)).toEqual(['execution.started', 'execution.completed']);
+    expect(await childEvents()).toEqual(['spawned execution.started', 'spawned execution.completed']);
+
+    // Once the file is seen to have changed, the child reads the files: audit logging is off for it now.
+    await utimes(aecFile, new Date(), new Date());
+    const second = stepDirOf(root, 'run-1', 'after-edit');
+    await writeAttempt(second, { runId: 'run-1', stepId: 'after-edit' }, { agent: 'shell', action: 'run', params: { script: 'true' } });
+    expect(await waitFor(() => terminalStatus(second), 30_000, 'status')).toMatchObject({ status: 'completed' });
+    expect(await childEvents()).toEqual(['spawned execution.started', 'spawned execution.completed']);
   });
 
   it('refuses a command file reached through a symbolic link that leads out of the project', { timeout: 60_000 }, async () => {
@@ -201,7 +220,7 @@ describe('workflow execute-skill-command', () => {
     // The files say audit logging is on (the default); the handed configuration turns it off, so no audit line appears.
     const config = await resolveConfig({ projectRoot: root });
     const handed = { ...config, autoExecution: { ...config.autoExecution, features: { ...config.autoExecution.features, audit_logging: false } } };
-    const result = await runCli(['-C', root, 'workflow', 'execute-skill-command', `--command-file=${file}`, '--json'], { cwd: tmpdir(), env: { [CONFIG_HANDOFF_VARIABLE]: encodeConfigHandoff(handed) } });
+    const result = await runCli(['-C', root, 'workflow', 'execute-skill-command', `--command-file=${file}`, '--json'], { cwd: tmpdir(), env: { [CONFIG_HANDOFF_VARIABLE]: encodeConfigHandoff(handed) ?? '' } });
     expect(result).toEqual({ exitCode: 0, stdout: `${JSON.stringify({ status: 'completed', status_file: protocolPaths(stepDir).statusFile, error: null }, null, 2)}\n`, stderr: '' });
     expect(await readFile(path.join(stepDir, 'env.txt'), 'utf8')).toBe('not inherited\n');
     await expect(access(path.join(root, '.tapps-agents', 'audit'))).rejects.toThrow('ENOENT');

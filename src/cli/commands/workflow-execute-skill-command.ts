@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { takeConfigHandoff } from '../../config/config-handoff.js';
+import type { ResolvedConfig } from '../../config/resolve.js';
 import { TappsError } from '../../errors.js';
 import { createObserver } from '../../observability/create-observer.js';
 import { silentObserver } from '../../observability/observer.js';
@@ -27,11 +28,17 @@ export async function executeSkillCommandCommand(options: SkillCommandArgs): Pro
   // step's own processes (src/exec/orphan-groups.ts).
   recordProcessGroups(projectRoot);
   // Spawned by a runner: its configuration comes with the environment; run by hand, it is read from the files.
-  const config = takeConfigHandoff(process.env, projectRoot) ?? (await import('../../config/resolve.js').then(({ resolveConfig }) => resolveConfig({ projectRoot })).catch(() => undefined));
+  const config = takeConfigHandoff(process.env, projectRoot) ?? (await readConfig(projectRoot));
   const observer = config === undefined ? silentObserver : createObserver(projectRoot, config, { actor: 'execute-skill-command' });
   const result = await executeCommandFile({ commandFile, text, projectRoot, ...(config === undefined ? {} : { config }), observer });
   if (options.json) printJson({ status: result.status, status_file: result.statusFile, error: result.error ?? null });
   else if (result.status === 'completed') printLines(`completed; status written to ${result.statusFile}`);
   else printErrorLines(`failed: ${result.error?.message ?? 'unknown error'}`, `status written to ${result.statusFile}`);
   return result.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
+}
+
+/** The project's configuration from its files; a broken configuration leaves the step without one (no audit lines). */
+async function readConfig(projectRoot: string): Promise<ResolvedConfig | undefined> {
+  const { resolveConfig } = await import('../../config/resolve.js');
+  return resolveConfig({ projectRoot }).catch(() => undefined);
 }
