@@ -17,7 +17,6 @@ export interface GlobalOptions {
 
 type Action = (...args: never[]) => Promise<number>;
 
-
 /** Builds the commander program. Each action resolves to an exit code stored in `result.code`. */
 export function buildProgram(result: { code: number }, output: { writeErr?: (text: string) => void } = {}): Command {
   const run =
