@@ -102,7 +102,7 @@ export function createAuditLog(projectRoot: string, options: AuditLogOptions = {
   /** Writes `text` at the end of the current log, rotating first when it would grow past the limit. */
   async function writeAtEnd(text: string): Promise<void> {
     const bytes = Buffer.byteLength(text);
-    let info = await stat(file).catch(ignoreMissingAs(undefined));
+    let info = await stat(file).catch(ignoreMissing);
     if (info !== undefined && info.size + bytes > maxBytes) {
       await closeLog();
       await rotateIfFull(bytes);
@@ -203,21 +203,11 @@ function matchesAuditQuery(event: AuditEvent, query: AuditQuery): boolean {
 }
 
 async function sizeOf(file: string): Promise<number> {
-  try {
-    return (await stat(file)).size;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw error;
-  }
+  return (await stat(file).catch(ignoreMissing))?.size ?? 0;
 }
 
-function ignoreMissingAs<T>(value: T): (error: unknown) => T {
-  return (error) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return value;
-    throw error;
-  };
-}
-
-function ignoreMissing(error: unknown): void {
+/** For `.catch`: a missing file is undefined; any other error is rethrown. */
+function ignoreMissing(error: unknown): undefined {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  return undefined;
 }

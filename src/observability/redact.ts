@@ -3,7 +3,6 @@
 /** What a redacted secret is replaced with. */
 export const REDACTION_MASK = '***REDACTED***';
 
-
 /** Patterns for secrets that can be recognised by their shape or by the name in front of them. */
 const PATTERNS: readonly [RegExp, string | ((match: string, ...groups: string[]) => string)][] = [
   // PEM private key blocks.
