@@ -40,6 +40,38 @@ export interface SkillContext {
   runSummary?: RunSummary;
   /** Reports progress (written to the status file by the runner). */
   onProgress?: (progress: { percentage?: number; message: string }) => void;
+  /** What the run gives the step besides its params (the executor fills it; without it a step sees only its params). */
+  run?: StepRunContext;
+}
+
+/**
+ * What a step is given from its run (docs/agents.md "Context between steps"): the workflow, the run's params, and the
+ * files of the steps it depends on. Model actions put it in their prompt; it travels in the command file.
+ */
+export interface StepRunContext {
+  workflow: { name: string; description: string };
+  /** The run's params: the workflow's `params:` overridden by `--param`. */
+  params: Record<string, unknown>;
+  /** Files of the steps this step depends on, in dependency order (missing files are left out by the reader). */
+  files: ContextFile[];
+  /** Most characters of file content pasted into a prompt: the step's `context_budget`, else the config's. */
+  budgetChars?: number;
+  /** Where the step's records go: prompt.md and the previous content of files it replaced (its directory under the run). */
+  recordDir?: string;
+  /** False when the step says `overwrite: false`: a model action then fails instead of replacing an existing target. */
+  overwrite?: boolean;
+  /** The step in its workflow file ("my-workflow.yaml:12"), for messages. */
+  location?: string;
+}
+
+/** One file a step is given from a step it depends on. */
+export interface ContextFile {
+  /** Relative to the project (and the step directory). */
+  path: string;
+  /** The step it came from. */
+  step: string;
+  /** `wrote`: one of that step's artifacts; `read`: a file that step's params named (e.g. the code a reviewer reviewed). */
+  role: 'wrote' | 'read';
 }
 
 /** What a skill came to. */

@@ -11,6 +11,8 @@ export const EXIT = {
   USAGE: 2,
   /** Conflict with existing state: a file exists, a lock is held. */
   CONFLICT: 3,
+  /** The run completed, but some of its steps failed under `on_error: continue`. */
+  COMPLETED_WITH_FAILURES: 4,
   /** A bug in tapps-agents (an unexpected error). */
   INTERNAL: 70,
   /** A run or wait timed out. */

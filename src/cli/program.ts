@@ -99,7 +99,8 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .action(run(async () => (await import('./commands/workflow-runs.js')).workflowListCommand));
   workflow
     .command('status <run-id>')
-    .description("show a run's steps: state, attempt, step directory, error")
+    .description("show a run's steps: state, attempt, step directory, error; --step: one step with the prompt its agent got")
+    .option('--step <id>', 'show this step in detail, with its prompt (prompt.md)')
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/workflow-runs.js')).workflowStatusCommand));
   workflow

@@ -22,6 +22,8 @@ export const DEFAULTS = {
   },
   agents: {
     defaultEngine: 'auto',
+    /** Characters of input file content a model step's prompt may hold (largest inputs are cut first). */
+    contextBudget: 96_000,
   },
   metrics: {
     /** Daily metrics files older than this are deleted by `auto-execution metrics --prune`. */

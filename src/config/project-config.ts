@@ -48,6 +48,12 @@ export const projectConfigSchema = z
     agents: z
       .object({
         default_engine: z.string().min(1).default(DEFAULTS.agents.defaultEngine).describe('Engine for model-backed actions; "auto" detects one.'),
+        context_budget: z
+          .int()
+          .min(1000)
+          .max(10_000_000)
+          .default(DEFAULTS.agents.contextBudget)
+          .describe('Most characters of input file content pasted into a model step\'s prompt; the largest inputs are cut first. A step\'s `context_budget` overrides it.'),
       })
       .catchall(agentSettingsSchema)
       .prefault({})

@@ -39,7 +39,8 @@ export interface ResolvedConfig {
     features: Record<keyof typeof DEFAULTS.autoExecution.features, boolean>;
   };
   workflow: { concurrency: number; worktrees: boolean; runner: 'auto' | 'embedded' | 'external' };
-  agents: { defaultEngine: string; byAgent: Record<string, { engine?: string; model?: string }> };
+  /** `contextBudget`: characters of input content in a model step's prompt (resolveConfig always sets it). @default 96000 */
+  agents: { defaultEngine: string; contextBudget?: number; byAgent: Record<string, { engine?: string; model?: string }> };
   engines: ProjectConfigFile['engines'];
   /** The background agents file, when present and valid. */
   backgroundAgents: BackgroundAgentsConfigFile | undefined;
@@ -87,6 +88,7 @@ const SETTINGS: readonly SettingSpec[] = [
   { key: 'workflow.worktrees', kind: 'boolean', default: DEFAULTS.workflow.worktrees, cfg: ['workflow', 'worktrees'] },
   { key: 'workflow.runner', kind: 'string', default: DEFAULTS.workflow.runner, cfg: ['workflow', 'runner'] },
   { key: 'agents.default_engine', kind: 'string', default: DEFAULTS.agents.defaultEngine, cfg: ['agents', 'default_engine'] },
+  { key: 'agents.context_budget', kind: 'number', default: DEFAULTS.agents.contextBudget, cfg: ['agents', 'context_budget'] },
 ];
 
 /** The three configuration files of a project, loaded and validated. */
@@ -123,7 +125,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   const bool = (key: string) => value(key) === true;
   const num = (key: string) => Number(value(key));
   const project = files.projectConfig.value;
-  const { default_engine: _defaultEngine, ...byAgent } = project?.agents ?? {};
+  const { default_engine: _defaultEngine, context_budget: _contextBudget, ...byAgent } = project?.agents ?? {};
   for (const [agent, agentSettings] of Object.entries(byAgent)) {
     if (agentSettings.engine !== undefined) {
       settings.push({ key: `agents.${agent}.engine`, value: agentSettings.engine, display: agentSettings.engine, source: fileSource(files.projectConfig, ['agents', agent, 'engine']) });
@@ -138,7 +140,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
       features: Object.fromEntries(Object.keys(ae.features).map((name) => [name, bool(`features.${name}`)])) as ResolvedConfig['autoExecution']['features'],
     },
     workflow: { concurrency: num('workflow.concurrency'), worktrees: bool('workflow.worktrees'), runner: value('workflow.runner') as ResolvedConfig['workflow']['runner'] },
-    agents: { defaultEngine: String(value('agents.default_engine')), byAgent: stripUndefined(byAgent) },
+    agents: { defaultEngine: String(value('agents.default_engine')), contextBudget: num('agents.context_budget'), byAgent: stripUndefined(byAgent) },
     engines: project?.engines ?? {},
     backgroundAgents: files.backgroundAgents.value,
     settings,

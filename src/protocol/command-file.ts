@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { formatSkillCommand, type SkillInvocation } from '../agents/skill-command.js';
+import type { StepRunContext } from '../agents/skill.js';
 import { REDACTION_MASK, redactEnvironment, redactSecrets, redactValue } from '../observability/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 
@@ -33,6 +34,17 @@ const commandFileSchema = z.looseObject({
   engine: z.string().optional(),
   inputs: z.record(z.string(), z.string()).optional(),
   environment: z.record(z.string(), z.string()).optional(),
+  context: z
+    .strictObject({
+      workflow: z.strictObject({ name: z.string(), description: z.string() }),
+      params: z.record(z.string(), z.unknown()),
+      files: z.array(z.strictObject({ path: z.string(), step: z.string(), role: z.enum(['wrote', 'read']) })),
+      budget_chars: z.int().positive().optional(),
+      record_dir: z.string().optional(),
+      overwrite: z.boolean().optional(),
+      location: z.string().optional(),
+    })
+    .optional(),
 });
 
 /** The correlation carried by a command file; the original's files have no run id or attempt. */
@@ -53,6 +65,8 @@ export interface CommandFile {
   inputs: Record<string, string>;
   /** Variables the step sets (its `env`, TAPPS_RUN_ID, …), secrets redacted; a runner adds them to its environment. */
   environment: Record<string, string>;
+  /** What the run gives the step (workflow, run params with secrets redacted, files of its dependencies). */
+  context?: StepRunContext;
 }
 
 /** What the executor puts in a command file. */
@@ -66,6 +80,7 @@ export interface CommandFileInput {
   inputs: Record<string, string>;
   /** Variables the step sets (see CommandFile.environment). */
   environment?: Record<string, string>;
+  context?: StepRunContext;
 }
 
 /** The JSON text of a command file. The command, instructions, inputs and environment are redacted: secrets reach a runner through its environment only. */
@@ -87,6 +102,7 @@ export function formatCommandFile(input: CommandFileInput): string {
       ...(input.engine === undefined ? {} : { engine: input.engine }),
       inputs: redactValue(input.inputs),
       ...(environment === undefined ? {} : { environment }),
+      ...(input.context === undefined ? {} : { context: formatContext(input.context) }),
     },
     null,
     2,
@@ -139,7 +155,33 @@ export function parseCommandFile(text: string): { ok: true; value: CommandFile }
       ...(file.engine === undefined ? {} : { engine: file.engine }),
       inputs: file.inputs ?? {},
       environment: file.environment ?? {},
+      ...(file.context === undefined ? {} : { context: parseContext(file.context) }),
     },
+  };
+}
+
+/** The context as written: snake_case keys, run params redacted like the command. */
+function formatContext(context: StepRunContext): Record<string, unknown> {
+  return {
+    workflow: context.workflow,
+    params: redactValue(context.params),
+    files: context.files,
+    ...(context.budgetChars === undefined ? {} : { budget_chars: context.budgetChars }),
+    ...(context.recordDir === undefined ? {} : { record_dir: context.recordDir }),
+    ...(context.overwrite === undefined ? {} : { overwrite: context.overwrite }),
+    ...(context.location === undefined ? {} : { location: context.location }),
+  };
+}
+
+function parseContext(context: NonNullable<z.output<typeof commandFileSchema>['context']>): StepRunContext {
+  return {
+    workflow: context.workflow,
+    params: context.params,
+    files: context.files,
+    ...(context.budget_chars === undefined ? {} : { budgetChars: context.budget_chars }),
+    ...(context.record_dir === undefined ? {} : { recordDir: context.record_dir }),
+    ...(context.overwrite === undefined ? {} : { overwrite: context.overwrite }),
+    ...(context.location === undefined ? {} : { location: context.location }),
   };
 }
 

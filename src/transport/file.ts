@@ -131,6 +131,7 @@ export class FileTransport implements Transport {
       ...(attempt.engine === undefined ? {} : { engine: attempt.engine }),
       inputs: attempt.inputs,
       ...(attempt.stepEnv === undefined ? {} : { environment: attempt.stepEnv }),
+      ...(attempt.run === undefined ? {} : { context: attempt.run }),
     };
     let instructionsFile: string | undefined;
     if (this.options.manual === true) {

@@ -55,6 +55,7 @@ async function runInline(attempt: StepAttempt, signal: AbortSignal, options: Inl
       ...(options.config === undefined ? {} : { config: options.config }),
       logger: options.logger,
       ...(runSummary === undefined ? {} : { runSummary }),
+      ...(attempt.run === undefined ? {} : { run: attempt.run }),
     });
   } finally {
     clearTimeout(timer);

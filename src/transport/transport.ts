@@ -2,7 +2,7 @@
 // `inline` runs it in the executor's process; `file` writes a command file for a background agent (the runner).
 
 import type { SkillInvocation } from '../agents/skill-command.js';
-import type { Correlation, SkillResult } from '../agents/skill.js';
+import type { Correlation, SkillResult, StepRunContext } from '../agents/skill.js';
 
 /** One try of one step, as handed to a transport. */
 export interface StepAttempt {
@@ -26,6 +26,8 @@ export interface StepAttempt {
   engine?: string;
   /** Human-readable instructions (for people and the manual mode). */
   instructions?: string;
+  /** What the run gives the step: workflow, run params, files of the steps it depends on (SkillContext.run). */
+  run?: StepRunContext;
 }
 
 /** How an attempt ended. `timeout` and `cancelled` are decided by the transport, not the skill. */

@@ -65,6 +65,9 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
       }
     }
   }
+  if (input.overwrite !== undefined && (invocation === undefined || findAction(invocation.agent, invocation.action)?.kind !== 'model')) {
+    at(['overwrite'], 'applies only to model-backed steps (they write a target file); builtin steps write their own reports', { atKey: true });
+  }
   if (input.approval !== undefined && invocation !== undefined) at(['approval'], 'an approval step waits for a person; it cannot also run "agent:"/"run:"', { atKey: true });
 
   const list = (value: string | string[] | undefined) => (value === undefined ? [] : typeof value === 'string' ? [value] : value);
@@ -115,6 +118,8 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
     ...(input.engine === undefined ? {} : { engine: input.engine }),
     ...(input.concurrency === undefined ? {} : { concurrencyGroup: input.concurrency }),
     ...(input.merge === undefined ? {} : { merge: input.merge }),
+    ...(input.overwrite === undefined ? {} : { overwrite: input.overwrite }),
+    ...(input.context_budget === undefined ? {} : { contextBudget: input.context_budget }),
     location: position,
   };
 }

@@ -8,6 +8,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatSkillCommand } from '../agents/skill-command.js';
+import type { ContextFile, StepRunContext } from '../agents/skill.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { redactSecrets } from '../observability/redact.js';
 import { silentObserver, type ExecutionObserver, type ExecutionStatus } from '../observability/observer.js';
@@ -19,7 +20,7 @@ import { ExpressionEvaluationError } from './expression.js';
 import type { GateTarget, Step, Workflow } from './model.js';
 import { retryDelayMs, retryPolicyFor, shouldRetry } from './retry-policy.js';
 import { runPaths, stepStateDir } from './run-paths.js';
-import { thisExecutor, RunStore, type RunEvent, type RunState, type StepState, type StepStatus } from './run-state.js';
+import { describeRunOutcome, thisExecutor, RunStore, type RunEvent, type RunState, type StepState, type StepStatus } from './run-state.js';
 import { evaluateInRun } from './step-scope.js';
 import { TappsError } from '../errors.js';
 import { StepIsolation, type StepWorkspace } from '../worktree/step-isolation.js';
@@ -331,6 +332,7 @@ class RunDriver {
           stepEnv,
           ...(step.engine === undefined ? {} : { engine: step.engine }),
           instructions: `Run step "${step.name}" of workflow "${this.state.workflow_name}": ${formatSkillCommand(invocation)}`,
+          run: this.runContext(step, stepState),
         },
         controller.signal,
       );
@@ -382,6 +384,37 @@ class RunDriver {
       this.afterFailure(step, message);
       return;
     }
+  }
+
+  /**
+   * What the run gives a step (docs/agents.md "Context between steps"): the workflow, the run's params, and the files
+   * of the steps it depends on — the artifacts they wrote and the files their params named (the code a reviewer read).
+   */
+  private runContext(step: Step, stepState: StepState): StepRunContext {
+    const files: ContextFile[] = [];
+    const seen = new Set<string>();
+    const add = (file: string, from: string, role: ContextFile['role']) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      files.push({ path: file, step: from, role });
+    };
+    for (const id of step.dependsOn) {
+      for (const artifact of this.state.steps[id]?.artifacts ?? []) add(artifact, id, 'wrote');
+      const invocation = this.steps.get(id)?.invocation;
+      // A shell step's params are a script, not file names.
+      if (invocation === undefined || invocation.agent === 'shell') continue;
+      for (const value of Object.values(invocation.params)) if (typeof value === 'string') add(value, id, 'read');
+    }
+    const budgetChars = step.contextBudget ?? this.options.config.agents.contextBudget;
+    return {
+      workflow: { name: this.options.workflow.name, description: this.options.workflow.description },
+      params: this.state.params,
+      files,
+      ...(budgetChars === undefined ? {} : { budgetChars }),
+      recordDir: stepState.step_dir,
+      ...(step.overwrite === undefined ? {} : { overwrite: step.overwrite }),
+      location: `${this.options.workflow.file}:${step.location.line}`,
+    };
   }
 
   // ── Worktree isolation (src/worktree, docs/worktrees.md) ─────────────────────────────────────────────────────────
@@ -577,16 +610,21 @@ class RunDriver {
       this.state.status = 'failed';
       this.state.error = this.stopError;
     } else if (steps.every((step) => TERMINAL.has(step.status))) {
-      this.state.status = 'succeeded';
+      // Failures under on_error: continue do not make a run "succeeded"; with nothing succeeded it failed.
+      const failed = steps.filter((step) => step.status === 'failed').length;
+      const succeeded = steps.some((step) => step.status === 'succeeded');
+      this.state.status = failed === 0 ? 'succeeded' : succeeded ? 'completed_with_failures' : 'failed';
+      if (failed > 0 && !succeeded) this.state.error = failed === steps.length ? 'every step failed' : `${failed} ${failed === 1 ? 'step' : 'steps'} failed and none succeeded`;
     } else {
       this.state.status = 'failed';
       this.state.error = `Run blocked: ${steps.filter((step) => !TERMINAL.has(step.status)).length} steps could not start`;
     }
+    this.state.failed_steps = steps.filter((step) => step.status === 'failed').length;
     this.state.completed_at = new Date().toISOString();
     this.store.changed();
     const counts: Record<string, number> = {};
     for (const step of steps) counts[step.status] = (counts[step.status] ?? 0) + 1;
-    this.store.emit('run.finished', { status: this.state.status, error: this.state.error, counts });
+    this.store.emit('run.finished', { status: this.state.status, error: this.state.error, counts, failedSteps: this.state.failed_steps, summary: describeRunOutcome(this.state.status, this.state.failed_steps) });
   }
 }
 

@@ -8,6 +8,8 @@ import { checkAgainstSchema } from '../config/schema-check.js';
 import { locate, problemAt, readYamlSource, type YamlSource } from '../config/yaml-source.js';
 import { closestMatches } from '../text/closest-match.js';
 import { compileWorktreeSettings } from '../worktree/worktree-settings.js';
+import { findAction } from '../agents/registry.js';
+import { subjectProblem } from '../agents/model/subject.js';
 import { compileStep, type CompiledStep } from './compile-step.js';
 import { dependencyMap, findCycles } from './dependencies.js';
 import { expressionPaths, type Expression } from './expression.js';
@@ -22,8 +24,14 @@ export interface WorkflowLoadResult {
   problems: Problem[];
 }
 
+/** How a workflow is loaded. */
+export interface LoadWorkflowOptions {
+  /** The run's `--param` values: they can give a model step its subject (e.g. `--param description=…`). */
+  params?: Record<string, unknown>;
+}
+
 /** Reads and validates a workflow file. Never throws for bad input: problems are in the result. */
-export async function loadWorkflow(file: string): Promise<WorkflowLoadResult> {
+export async function loadWorkflow(file: string, options: LoadWorkflowOptions = {}): Promise<WorkflowLoadResult> {
   const absolutePath = path.resolve(file);
   const read = await readYamlSource(absolutePath);
   if (read.kind === 'missing') {
@@ -55,6 +63,7 @@ export async function loadWorkflow(file: string): Promise<WorkflowLoadResult> {
   if (body === undefined) return { workflow: undefined, problems: sortProblems(problems) };
   const base = preset ? ['workflow'] : [];
   const workflow = compileWorkflow(body, base, source, problems, preset, metadataAuto);
+  checkSubjects(workflow, { ...workflow.params, ...options.params }, base, source, problems);
   const errors = problems.some((problem) => problem.severity === 'error');
   return { workflow: errors ? undefined : workflow, problems: sortProblems(problems) };
 }
@@ -63,8 +72,8 @@ export async function loadWorkflow(file: string): Promise<WorkflowLoadResult> {
  * Loads a workflow and throws when it has errors.
  * @throws {TappsError} WORKFLOW_INVALID listing every error as file:line:col.
  */
-export async function loadWorkflowOrThrow(file: string): Promise<{ workflow: Workflow; warnings: Problem[] }> {
-  const result = await loadWorkflow(file);
+export async function loadWorkflowOrThrow(file: string, options: LoadWorkflowOptions = {}): Promise<{ workflow: Workflow; warnings: Problem[] }> {
+  const result = await loadWorkflow(file, options);
   if (result.workflow === undefined) {
     const errors = result.problems.filter((problem) => problem.severity === 'error');
     const noun = errors.length === 1 ? 'problem' : 'problems';
@@ -73,6 +82,30 @@ export async function loadWorkflowOrThrow(file: string): Promise<{ workflow: Wor
     });
   }
   return { workflow: result.workflow, warnings: result.problems };
+}
+
+/**
+ * Every model step must have a subject (what it is about): from its params, the run's params, the files of the steps
+ * it depends on, or the workflow's description — else no prompt could say what to do, and the step is an error here.
+ */
+function checkSubjects(workflow: Workflow, runParams: Record<string, unknown>, base: readonly PropertyKey[], source: YamlSource, problems: Problem[]): void {
+  const byId = new Map(workflow.steps.map((step) => [step.id, step]));
+  for (const step of workflow.steps) {
+    const invocation = step.invocation;
+    const subject = invocation === undefined ? undefined : findAction(invocation.agent, invocation.action)?.subject;
+    if (invocation === undefined || subject === undefined) continue;
+    const hasInputs =
+      step.requires.length > 0 ||
+      step.dependsOn.some((id) => {
+        const dep = byId.get(id);
+        const named = dep?.invocation !== undefined && dep.invocation.agent !== 'shell' && Object.values(dep.invocation.params).some((value) => typeof value === 'string' && value !== '');
+        return (dep?.creates.length ?? 0) > 0 || named;
+      });
+    const problem = subjectProblem(invocation.agent, invocation.action, subject, { params: invocation.params, runParams, hasInputs, workflow: { id: workflow.id, name: workflow.name, description: workflow.description } });
+    if (problem === undefined) continue;
+    const stepPath = [...base, 'steps', step.index];
+    problems.push(problemAt(source, source.document.hasIn([...stepPath, 'params']) ? [...stepPath, 'params'] : stepPath, problem));
+  }
 }
 
 /** What is left to check of a workflow body that failed its schema: its steps (and settings), when they are a list. */

@@ -85,6 +85,10 @@ export interface Step {
   engine?: string;
   /** Steps with the same group name never run at the same time. */
   concurrencyGroup?: string;
+  /** `overwrite: false`: a model-backed step fails instead of replacing an existing target. Undefined = replace (kept in the step directory). */
+  overwrite?: boolean;
+  /** `context_budget:` characters of input content in the prompt; undefined = the config's. */
+  contextBudget?: number;
   /** Worktree isolation: how this step's outputs come back (`merge: commit`); the workflow's setting otherwise. */
   merge?: ReturnMode;
   /** Position of the step in the file, for runtime errors that point at it. */

@@ -1,6 +1,9 @@
 // Looking at and steering runs from outside their executor: list, status, cancel, approve/reject.
 
+import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import path from 'node:path';
+import { PROMPT_FILE_NAME } from '../agents/model/prompt-record.js';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
@@ -43,6 +46,31 @@ export interface RunStatusReport {
 export async function runStatus(projectRoot: string, runId: string): Promise<RunStatusReport> {
   const state = await readRunState(projectRoot, checkRunId(runId));
   return { status: displayedStatus(state), state };
+}
+
+/** One step of a run as `workflow status <run> --step <id>` shows it, with the prompt its agent got. */
+export interface StepStatusReport {
+  run_id: string;
+  run_status: RunStatus | 'interrupted';
+  step_id: string;
+  step: RunState['steps'][string];
+  /** prompt.md in the step's directory (model-backed steps), or null when the step has not sent a prompt. */
+  prompt_file: string | null;
+  prompt: string | null;
+}
+
+/**
+ * Reads one step of a run and the prompt it sent.
+ * @throws {TappsError} RUN_NOT_FOUND; USAGE for a step the run does not have.
+ */
+export async function stepStatus(projectRoot: string, runId: string, stepId: string): Promise<StepStatusReport> {
+  const { status, state } = await runStatus(projectRoot, runId);
+  const step = state.steps[stepId];
+  if (step === undefined) throw new TappsError('USAGE', `Run ${runId} has no step "${stepId}"; its steps are: ${Object.keys(state.steps).join(', ')}`);
+  const file = path.join(step.step_dir, PROMPT_FILE_NAME);
+  // Only a regular file is read (never a FIFO or a directory someone put there).
+  const prompt = (await stat(file).catch(() => undefined))?.isFile() === true ? await readFile(file, 'utf8') : null;
+  return { run_id: state.run_id, run_status: status, step_id: stepId, step, prompt_file: prompt === null ? null : file, prompt };
 }
 
 /** What `workflow cancel` did. */

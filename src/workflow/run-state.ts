@@ -12,8 +12,24 @@ import { runPaths, workflowStateRoot } from './run-paths.js';
 /** What a step came to, or where it is. */
 export type StepStatus = 'pending' | 'running' | 'waiting_approval' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
-/** What a run came to, or where it is. `interrupted` is never stored: it is shown for a running run whose executor died. */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'waiting_approval';
+/**
+ * What a run came to, or where it is. `interrupted` is never stored: it is shown for a running run whose executor died.
+ * `completed_with_failures`: every step finished and some succeeded, but some failed under `on_error: continue`
+ * (`failed_steps` says how many); a run in which no step succeeded is `failed`.
+ */
+export type RunStatus = 'running' | 'succeeded' | 'completed_with_failures' | 'failed' | 'cancelled' | 'waiting_approval';
+
+/**
+ * A run's outcome in words, the one phrasing every view uses: "succeeded", "completed with 2 failed steps", "failed"…
+ * `failedSteps` comes from state.json's `failed_steps`.
+ */
+export function describeRunOutcome(status: RunStatus | 'interrupted', failedSteps: number | undefined): string {
+  if (status === 'completed_with_failures') {
+    const count = failedSteps ?? 0;
+    return `completed with ${count} failed ${count === 1 ? 'step' : 'steps'}`;
+  }
+  return status.replace('_', ' ');
+}
 
 /** One step in state.json. */
 export interface StepState {
@@ -58,6 +74,8 @@ export interface RunState {
   completed_at: string | null;
   /** Final error of a failed run. */
   error: string | null;
+  /** How many steps failed, once the run has finished (also under `on_error: continue`). */
+  failed_steps?: number;
   params: Record<string, unknown>;
   auto_execution: boolean;
   transport: string;

@@ -58,7 +58,7 @@ export interface ExecuteWorkflowOptions extends RunOptions {
  * @throws {TappsError} WORKFLOW_INVALID (every problem as file:line:col), CONFIG_INVALID.
  */
 export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<RunReport> {
-  const { workflow } = await loadWorkflowOrThrow(options.file);
+  const { workflow } = await loadWorkflowOrThrow(options.file, { params: options.params ?? {} });
   const runId = newRunId(workflow.id);
   return drive(options, workflow, runId, async (config, autoExecution, transport) => {
     const paths = runPaths(options.projectRoot, runId);
@@ -81,7 +81,7 @@ export async function resumeWorkflow(options: RunOptions & { runId: string }): P
     throw new TappsError('CONFLICT', `Run ${runId} is still being executed by pid ${state.executor.pid}; wait for it, or stop it with "tapps-agents workflow cancel ${runId}"`);
   }
   // The copy taken at the start: the run continues with the definition it started with.
-  const { workflow } = await loadWorkflowOrThrow(runPaths(options.projectRoot, runId).workflow);
+  const { workflow } = await loadWorkflowOrThrow(runPaths(options.projectRoot, runId).workflow, { params: state.params });
   const missing = workflow.steps.filter((step) => state.steps[step.id] === undefined);
   if (missing.length > 0) throw new TappsError('CONFLICT', `Run ${runId} does not match its workflow copy (steps ${missing.map((step) => step.id).join(', ')} are missing from state.json)`);
   workflow.file = state.workflow_file;

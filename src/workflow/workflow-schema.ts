@@ -61,6 +61,8 @@ export const stepSchema = z.strictObject({
   retry: retrySchema.optional(),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   concurrency: z.string().min(1).optional().describe('A group name: steps of one group never run at the same time.'),
+  overwrite: z.boolean().optional().describe('false: a model-backed step whose target file already exists fails instead of replacing it (default true: the previous content is kept in the step directory).'),
+  context_budget: z.int().min(1000).max(10_000_000).optional().describe('Most characters of input file content pasted into this step\'s prompt (default: agents.context_budget of the config).'),
   merge: z.enum(['copy', 'commit']).optional().describe("With worktree isolation: copy the declared artifacts back (copy) or merge the step's commits (commit)."),
   approval: z
     .union([

@@ -2,7 +2,6 @@ import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeSkill } from '../../src/agents/execute-skill.js';
-import { MAX_BYTES_PER_FILE } from '../../src/agents/model/read-inputs.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../engines/fake-openai-server.js';
 import { skillContext } from './skill-context.js';
 
@@ -34,7 +33,7 @@ describe('model-backed actions through an OpenAI-compatible endpoint', () => {
     expect(result).toMatchObject({
       status: 'success',
       artifacts: ['requirements.md'],
-      outputs: { engine: 'local', model: 'test-model', target_file: 'requirements.md', prompt_version: '1' },
+      outputs: { engine: 'local', model: 'test-model', target_file: 'requirements.md', prompt_version: '2' },
       usage: { engine: 'local', model: 'test-model', input_tokens: 120, output_tokens: 30 },
       output: 'analyst gather-requirements: wrote requirements.md with local',
     });
@@ -58,18 +57,8 @@ describe('model-backed actions through an OpenAI-compatible endpoint', () => {
     context.inputs = { 'requirements.md': path.join(context.projectRoot, 'earlier/requirements.md') };
     const result = await executeSkill({ agent: 'architect', action: 'design_system', params: { target_file: 'design.md' } }, context);
     expect(result.status).toBe('success');
-    expect(server.requests[0]?.body.messages[1]?.content).toContain('### requirements.md\n```md\nR1: users log in with passkeys\n```');
+    expect(server.requests[0]?.body.messages[1]?.content).toContain('### earlier/requirements.md (required artifact "requirements.md")\n```md\nR1: users log in with passkeys\n```');
     expect(await readFile(path.join(context.stepDir, 'design.md'), 'utf8')).toBe('# Architecture\n\nA web app.\n');
-  });
-
-  it('cuts a large input artifact and says so', async () => {
-    const server = await startFakeOpenAiServer();
-    server.script({ text: 'ok' });
-    const big = 'x'.repeat(MAX_BYTES_PER_FILE + 500);
-    const context = await modelContext(server, { 'big.md': big });
-    context.inputs = { 'big.md': path.join(context.projectRoot, 'big.md') };
-    await executeSkill({ agent: 'planner', action: 'plan', params: {} }, context);
-    expect(server.requests[0]?.body.messages[1]?.content).toContain(`[cut: the first ${MAX_BYTES_PER_FILE} of ${MAX_BYTES_PER_FILE + 500} bytes are shown]`);
   });
 
   it('tester generate-tests shows the file under test and writes the test file', async () => {
@@ -78,7 +67,8 @@ describe('model-backed actions through an OpenAI-compatible endpoint', () => {
     const context = await modelContext(server, { 'src/main.py': 'def main():\n    return 1\n' });
     const result = await executeSkill({ agent: 'tester', action: 'generate-tests', params: { target_file: 'tests/test_main.py', file: 'src/main.py' } }, context);
     expect(result).toMatchObject({ status: 'success', artifacts: ['tests/test_main.py'] });
-    expect(server.requests[0]?.body.messages[1]?.content).toContain('### src/main.py\n```py\ndef main():\n    return 1\n\n```');
+    expect(server.requests[0]?.body.messages[1]?.content).toContain('Write automated tests for src/main.py: normal cases');
+    expect(server.requests[0]?.body.messages[1]?.content).toContain('### src/main.py (params.file)\n```py\ndef main():\n    return 1\n\n```');
     // A whole-answer code fence is unwrapped for code files.
     expect(await readFile(path.join(context.stepDir, 'tests/test_main.py'), 'utf8')).toBe('def test_main():\n    assert True\n');
   });
@@ -96,7 +86,7 @@ describe('model-backed actions through an OpenAI-compatible endpoint', () => {
     const server = await startFakeOpenAiServer();
     server.script({ status: 503, error: 'overloaded' }, { text: '# Requirements' });
     const context = await modelContext(server);
-    const invocation = { agent: 'analyst', action: 'gather-requirements', params: {} };
+    const invocation = { agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } };
     const first = await executeSkill(invocation, context);
     expect(first).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_ERROR', retryable: true }, usage: { engine: 'local' } });
     expect(first.error?.message).toBe('Engine "local" failed (HTTP 503): overloaded');
@@ -116,7 +106,7 @@ describe('model-backed actions through an OpenAI-compatible endpoint', () => {
     const server = await startFakeOpenAiServer();
     server.script({ text: 'late', delayMs: 5_000 });
     const context = await modelContext(server);
-    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: {} }, { ...context, timeoutMs: 300 });
+    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } }, { ...context, timeoutMs: 300 });
     expect(result.error).toEqual({ code: 'TIMEOUT', message: 'Engine "local" did not answer within 300 ms', retryable: true });
   });
 
@@ -125,7 +115,7 @@ describe('model-backed actions through an OpenAI-compatible endpoint', () => {
     server.script({ text: 'late', delayMs: 5_000 });
     const context = await modelContext(server);
     const controller = new AbortController();
-    const pending = executeSkill({ agent: 'analyst', action: 'gather-requirements', params: {} }, { ...context, signal: controller.signal });
+    const pending = executeSkill({ agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } }, { ...context, signal: controller.signal });
     await expect.poll(() => server.requests.length).toBe(1);
     controller.abort();
     expect((await pending).error).toEqual({ code: 'CANCELLED', message: 'The call to engine "local" was cancelled', retryable: false });
@@ -135,7 +125,7 @@ describe('model-backed actions through an OpenAI-compatible endpoint', () => {
     const server = await startFakeOpenAiServer();
     const context = await modelContext(server);
     context.env = { PATH: context.env.PATH };
-    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: {} }, context);
+    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } }, context);
     expect(result.error).toEqual({
       code: 'NO_ENGINE',
       message: 'engine "local" (from agents.default_engine in .tapps-agents/config.yaml) cannot run: the environment variable TEST_LLM_KEY (its API key) is not set',

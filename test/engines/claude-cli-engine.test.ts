@@ -27,7 +27,7 @@ async function calls(log: string): Promise<{ args: string[]; cwd: string }[]> {
 describe('the claude CLI engine', () => {
   it('runs `claude -p --output-format json` headless in the step directory and collects the file it wrote', async () => {
     const context = await claudeContext('write');
-    const result = await executeSkill({ agent: 'architect', action: 'design-system', params: { target_file: 'docs/design.md' } }, context);
+    const result = await executeSkill({ agent: 'architect', action: 'design-system', params: { target_file: 'docs/design.md', requirements: 'a todo app' } }, context);
     expect(result).toMatchObject({
       status: 'success',
       artifacts: ['docs/design.md'],
@@ -44,25 +44,29 @@ describe('the claude CLI engine', () => {
   it('passes the configured model', async () => {
     const context = await claudeContext('write');
     context.config = { ...(context.config as NonNullable<SkillContext['config']>), agents: { defaultEngine: 'claude', byAgent: { analyst: { model: 'opus' } } } };
-    await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: {} }, context);
+    await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } }, context);
     expect((await calls(context.log))[0]?.args.slice(5, 7)).toEqual(['--model', 'opus']);
   });
 
-  it('writes the answer to the target when the CLI only answered in text', async () => {
+  it('fails the step naming the missing target when the CLI only answered in text, and never writes its answer there', async () => {
     const context = await claudeContext('text');
-    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: {} }, context);
-    expect(result).toMatchObject({ status: 'success', artifacts: ['requirements.md'] });
-    expect(await readFile(path.join(context.stepDir, 'requirements.md'), 'utf8')).toBe('# Answer only in text\n');
+    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } }, context);
+    expect(result).toMatchObject({
+      status: 'failed',
+      artifacts: [],
+      error: { code: 'ARTIFACT_MISSING', message: 'Engine "claude" finished without writing "requirements.md"; its answer was: "# Answer only in text"', retryable: true },
+    });
+    await expect(readFile(path.join(context.stepDir, 'requirements.md'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
   it('reports the error claude gives', async () => {
-    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: {} }, await claudeContext('error'));
+    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } }, await claudeContext('error'));
     expect(result).toMatchObject({ status: 'failed', error: { code: 'ENGINE_FAILED', message: 'claude exited with code 1: Credit balance is too low', retryable: true }, usage: { cost_usd: 0.0123 } });
   });
 
   it('kills claude and its children at the step timeout', async () => {
     const context = await claudeContext('hang');
-    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: {} }, { ...context, timeoutMs: 1_500 });
+    const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } }, { ...context, timeoutMs: 1_500 });
     expect(result.error).toEqual({ code: 'TIMEOUT', message: 'claude timed out after 1500 ms (process group killed)', retryable: true });
     const grandchild = Number((await readFile(path.join(context.projectRoot, 'pids'), 'utf8')).trim());
     await vi.waitFor(() => expect(isProcessAlive(grandchild)).toBe(false), { timeout: 10_000 });
@@ -71,7 +75,7 @@ describe('the claude CLI engine', () => {
   it('is found by auto-detection when it is on PATH and no key is set', async () => {
     const context = await claudeContext('write');
     context.config = { ...(context.config as NonNullable<SkillContext['config']>), agents: { defaultEngine: 'auto', byAgent: {} } };
-    const result = await executeSkill({ agent: 'planner', action: 'plan', params: {} }, context);
+    const result = await executeSkill({ agent: 'planner', action: 'plan', params: { description: 'a todo app' } }, context);
     expect(result).toMatchObject({ status: 'success', usage: { engine: 'claude' } });
   });
 });

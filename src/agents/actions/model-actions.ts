@@ -19,6 +19,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Write a requirements document from a description.',
     defaultTarget: 'requirements.md',
     params: () => ({ description: text('What to build.'), user_prompt: text('The original\'s name for description.') }),
+    subject: { what: 'what to build' },
   }),
   modelAction({ agent: 'analyst', name: 'analyze', aliases: ['analyze-stakeholders'], description: 'Analyse the stakeholders and the problem.', defaultTarget: 'analysis.md', params: () => ({ description: text('What to analyse.') }) }),
   modelAction({ agent: 'analyst', name: 'research-technology', description: 'Compare technology options for a need.', defaultTarget: 'technology-research.md', params: () => ({ description: text('The need.') }) }),
@@ -65,6 +66,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Write the code for a specification.',
     defaultTarget: 'implementation.md',
     params: () => ({ specification: text('What to implement.'), description: text('What to implement (alias of specification).'), file_path: file('The original\'s name for the file to write.') }),
+    subject: { params: ['specification', 'description'], what: 'what to implement' },
   }),
   modelAction({
     agent: 'implementer',
@@ -73,6 +75,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     defaultTarget: 'refactored.md',
     params: () => ({ file: file('File to refactor.'), requirements: text('What the refactoring should achieve.') }),
     fileParams: ['file'],
+    subject: { workflow: false, what: 'the code to refactor' },
   }),
   modelAction({
     agent: 'implementer',
@@ -81,6 +84,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     defaultTarget: 'fix.md',
     params: () => ({ file: file('File with the bug.'), error_message: text('The error.'), description: text('The bug.') }),
     fileParams: ['file'],
+    subject: { workflow: false, what: 'the bug to fix' },
   }),
   // tester
   modelAction({
@@ -91,6 +95,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     defaultTarget: 'tests.md',
     params: () => ({ file: file('File under test.'), description: text('What to test.') }),
     fileParams: ['file'],
+    subject: { workflow: false, what: 'the code under test' },
   }),
   // debugger
   modelAction({
@@ -101,6 +106,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     defaultTarget: 'error-analysis.md',
     params: () => ({ error_message: text('The error message.'), stack_trace: text('The stack trace.'), file: file('A file involved.') }),
     fileParams: ['file'],
+    subject: { workflow: false, what: 'the error to analyse' },
   }),
   // documenter
   modelAction({
@@ -111,8 +117,9 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     defaultTarget: 'docs.md',
     params: () => ({ target: file('File to document.'), output_dir: text('The original\'s output folder (informational).'), format: text('Output format, e.g. markdown.') }),
     fileParams: ['target'],
+    subject: { params: ['target'], fallback: 'this project (the files in the current directory)', what: 'what to document' },
   }),
-  modelAction({ agent: 'documenter', name: 'update-readme', description: 'Rewrite a README from the project\'s state.', defaultTarget: 'README.md', params: () => ({ file: file('Current README.') }), fileParams: ['file'] }),
+  modelAction({ agent: 'documenter', name: 'update-readme', description: 'Rewrite a README from the project\'s state.', defaultTarget: 'README.md', params: () => ({ file: file('Current README.') }), fileParams: ['file'], subject: { fallback: 'this project (the files in the current directory)', what: 'the project' } }),
   // ops
   modelAction({
     agent: 'ops',
@@ -122,6 +129,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     defaultTarget: 'security-report.md',
     params: () => ({ target: file('File to scan.'), type: text('Kind of scan.') }),
     fileParams: ['target'],
+    subject: { params: ['target'], fallback: 'this project (the files in the current directory)', what: 'what to scan' },
   }),
   modelAction({ agent: 'ops', name: 'infrastructure-setup', aliases: ['deploy'], description: 'Describe deployment and infrastructure as code.', defaultTarget: 'infrastructure.md', params: () => ({ description: text('Target environment.') }) }),
   // improver
@@ -133,6 +141,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     defaultTarget: 'improved.md',
     params: () => ({ file: file('File to improve.'), feedback: text('Review feedback to address.') }),
     fileParams: ['file'],
+    subject: { workflow: false, what: 'the code to improve' },
   }),
   // enhancer
   modelAction({
@@ -142,5 +151,6 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Turn a short prompt into a detailed, unambiguous specification.',
     defaultTarget: 'enhanced-prompt.md',
     params: () => ({ prompt: text('The prompt to enhance.'), format: text('Output format, e.g. markdown.') }),
+    subject: { params: ['prompt'], workflow: false, what: 'the prompt to enhance' },
   }),
 ];

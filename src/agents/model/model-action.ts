@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ActionDefinition, AnyAction } from '../action.js';
 import { relativePath } from './project-path.js';
+import type { SubjectSpec } from './subject.js';
 
 /** Declares one model-backed action. */
 export interface ModelActionSpec {
@@ -17,6 +18,11 @@ export interface ModelActionSpec {
   params?: () => z.ZodRawShape;
   /** Parameters whose value names a file to show the model (relative to the step directory or project). */
   fileParams?: readonly string[];
+  /**
+   * Where the subject comes from. Defaults: every parameter of `params` (in order), then the input files, then the
+   * workflow's description or name.
+   */
+  subject?: Partial<SubjectSpec>;
 }
 
 /** Builds the registry entry for a model-backed action. */
@@ -26,6 +32,7 @@ export function modelAction(spec: ModelActionSpec): AnyAction {
   // Built on first use: a process runs one action, and building every model action's schema up front took a tenth
   // of a spawned skill command's start.
   let schema: ReturnType<typeof paramsSchema> | undefined;
+  let subject: SubjectSpec | undefined;
   const action: ActionDefinition<Params> = {
     agent: spec.agent,
     name: spec.name,
@@ -36,10 +43,24 @@ export function modelAction(spec: ModelActionSpec): AnyAction {
       return (schema ??= paramsSchema(spec));
     },
     artifacts: (params) => [targetOf(params)],
+    get subject() {
+      return (subject ??= subjectOf(spec));
+    },
     // The engines and prompt code load only when a model action runs (a spawned skill command runs one action).
     run: async (params, context) => (await import('./run-model-action.js')).runModelAction(spec, params, [targetOf(params)], context),
   };
   return action;
+}
+
+/** The action's subject rule with its defaults filled in. */
+export function subjectOf(spec: ModelActionSpec): SubjectSpec {
+  return {
+    params: spec.subject?.params ?? Object.keys(spec.params?.() ?? {}),
+    inputs: spec.subject?.inputs ?? true,
+    workflow: spec.subject?.workflow ?? true,
+    ...(spec.subject?.fallback === undefined ? {} : { fallback: spec.subject.fallback }),
+    what: spec.subject?.what ?? 'what it is about',
+  };
 }
 
 function paramsSchema(spec: ModelActionSpec) {

@@ -1,6 +1,7 @@
 // Versioned prompt templates: shipped in templates/prompts/<agent>/<action>.md, overridable per project in
-// .tapps-agents/prompts/<agent>/<action>.md. Placeholders: {{agent}}, {{action}}, {{params}}, {{param.NAME}},
-// {{inputs}}, {{target_files}}, {{output_instructions}}. Unknown placeholders are an error, not silently empty.
+// .tapps-agents/prompts/<agent>/<action>.md. Placeholders: {{agent}}, {{action}}, {{subject}}, {{workflow}},
+// {{params}}, {{param.NAME}}, {{inputs}}, {{target_files}}, {{output_instructions}}. Unknown placeholders are an
+// error, not silently empty.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -37,6 +38,10 @@ export interface PromptValues {
   agent: string;
   action: string;
   params: Record<string, unknown>;
+  /** What the step is about (./subject.ts); never empty. */
+  subject: string;
+  /** The workflow and the run's params, as text. */
+  workflow: string;
   inputs: string;
   targetFiles: string[];
   outputInstructions: string;
@@ -55,6 +60,10 @@ export function renderPrompt(template: PromptTemplate, values: PromptValues): st
         return values.agent;
       case 'action':
         return values.action;
+      case 'subject':
+        return values.subject;
+      case 'workflow':
+        return values.workflow;
       case 'params':
         return describeParams(values.params);
       case 'inputs':
@@ -64,12 +73,13 @@ export function renderPrompt(template: PromptTemplate, values: PromptValues): st
       case 'output_instructions':
         return values.outputInstructions;
       default:
-        throw new TappsError('FILE_UNREADABLE', `${template.file}: unknown placeholder ${whole}; known: {{agent}}, {{action}}, {{params}}, {{param.NAME}}, {{inputs}}, {{target_files}}, {{output_instructions}}`);
+        throw new TappsError('FILE_UNREADABLE', `${template.file}: unknown placeholder ${whole}; known: {{agent}}, {{action}}, {{subject}}, {{workflow}}, {{params}}, {{param.NAME}}, {{inputs}}, {{target_files}}, {{output_instructions}}`);
     }
   });
 }
 
-function describeParams(params: Record<string, unknown>): string {
+/** A list of params as the prompt shows them. */
+export function describeParams(params: Record<string, unknown>): string {
   const entries = Object.entries(params).filter(([, value]) => value !== undefined);
   return entries.length === 0 ? '(none)' : entries.map(([key, value]) => `- ${key}: ${describeValue(value)}`).join('\n');
 }

@@ -1,5 +1,5 @@
 // `tapps-agents workflow execute --workflow FILE [--auto|--no-auto] [--param key=value]… [--json]` and
-// `tapps-agents workflow resume <run-id> [--json]`: drive a run in this process, show its progress, exit 0/1/130.
+// `tapps-agents workflow resume <run-id> [--json]`: drive a run in this process, show its progress, exit 0/1/4/130.
 
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -92,6 +92,7 @@ async function runWithView(flags: { auto?: boolean; json?: boolean; manual?: boo
   }
   const status = report.state.status;
   if (status === 'succeeded') return EXIT.OK;
+  if (status === 'completed_with_failures') return EXIT.COMPLETED_WITH_FAILURES;
   if (status === 'cancelled') return EXIT.INTERRUPTED;
   return EXIT.FAILED;
 }

@@ -1,7 +1,7 @@
 // How a run is shown while it runs: on a terminal a live step list redrawn in place (state, attempt, elapsed);
 // elsewhere one plain line per event; with --json one JSON event per line. Always a final summary.
 
-import type { RunEvent, RunState } from '../../workflow/run-state.js';
+import { describeRunOutcome, type RunEvent, type RunState } from '../../workflow/run-state.js';
 import { colour, columns } from '../output.js';
 
 /** Receives run events and draws them. */
@@ -140,11 +140,12 @@ function liveView(stream: NodeJS.WriteStream): ProgressView {
   };
 }
 
-function paint(status: string): string {
-  if (status === 'succeeded') return colour.ok(status);
-  if (status === 'failed') return colour.error(status);
-  if (status === 'running' || status === 'waiting_approval') return colour.bold(status);
-  return colour.dim(status);
+function paint(status: string, text = status): string {
+  if (status === 'succeeded') return colour.ok(text);
+  if (status === 'failed') return colour.error(text);
+  if (status === 'completed_with_failures') return colour.warn(text);
+  if (status === 'running' || status === 'waiting_approval') return colour.bold(text);
+  return colour.dim(text);
 }
 
 /** The closing summary of a run. */
@@ -156,7 +157,7 @@ export function summary(state: RunState | undefined): string {
   const elapsed = state.completed_at === null ? '' : ` in ${formatMs(Date.parse(state.completed_at) - Date.parse(state.started_at))}`;
   const lines = [
     '',
-    `Run ${state.run_id} ${paint(state.status)}${elapsed}: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`,
+    `Run ${state.run_id} ${paint(state.status, describeRunOutcome(state.status, state.failed_steps))}${elapsed}: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`,
     ...columns(
       // A long run lists only what did not simply succeed.
       (steps.length > 40 ? steps.filter(([, step]) => step.status !== 'succeeded') : steps).map(([id, step]) => [
@@ -169,6 +170,7 @@ export function summary(state: RunState | undefined): string {
     ),
   ];
   if (state.error !== null && state.status === 'failed') lines.push(`Error: ${state.error}`);
+  if (state.status === 'completed_with_failures') lines.push(`Failed steps: ${steps.filter(([, step]) => step.status === 'failed').map(([id]) => id).join(', ')} (on_error: continue)`);
   if (state.status !== 'succeeded') lines.push(`Resume with: tapps-agents workflow resume ${state.run_id}`);
   lines.push(`Details: tapps-agents workflow status ${state.run_id}`);
   return `${lines.join('\n')}\n`;

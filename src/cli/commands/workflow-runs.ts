@@ -2,7 +2,8 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import { cancelRun, listRuns, runStatus } from '../../workflow/run-control.js';
+import { cancelRun, listRuns, runStatus, stepStatus } from '../../workflow/run-control.js';
+import { describeRunOutcome } from '../../workflow/run-state.js';
 import { isInStepWorktree } from '../../worktree/names.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -28,16 +29,17 @@ export async function workflowListCommand(flags: { json?: boolean }, command: Co
   return EXIT.OK;
 }
 
-export async function workflowStatusCommand(runId: string, flags: { json?: boolean }, command: Command): Promise<number> {
+export async function workflowStatusCommand(runId: string, flags: { json?: boolean; step?: string }, command: Command): Promise<number> {
   const projectRoot = projectRootOf(command);
+  if (flags.step !== undefined) return printStepStatus(projectRoot, runId, flags.step, flags.json === true);
   const { status, state } = await runStatus(projectRoot, runId);
   if (flags.json === true) {
-    printJson({ ...state, status, stored_status: state.status });
+    printJson({ ...state, status, stored_status: state.status, failed_steps: state.failed_steps ?? null, summary: describeRunOutcome(status, state.failed_steps) });
     return EXIT.OK;
   }
   const now = Date.now();
   printLines(
-    `Run ${state.run_id}: ${paintStatus(status)}`,
+    `Run ${state.run_id}: ${paintStatus(status, describeRunOutcome(status, state.failed_steps))}`,
     `Workflow: ${state.workflow_name} (${state.workflow_file})`,
     `Executor: pid ${state.executor.pid} on ${state.executor.host}; started ${state.started_at}${state.completed_at === null ? '' : `, finished ${state.completed_at}`}`,
     ...(state.error === null ? [] : [`Error: ${state.error}`]),
@@ -56,7 +58,31 @@ export async function workflowStatusCommand(runId: string, flags: { json?: boole
       ]),
     ]),
   );
-  if (status === 'interrupted' || status === 'failed' || status === 'cancelled') printLines('', `Resume with: tapps-agents workflow resume ${state.run_id}`);
+  if (status === 'interrupted' || status === 'failed' || status === 'cancelled' || status === 'completed_with_failures') printLines('', `Resume with: tapps-agents workflow resume ${state.run_id}`);
+  return EXIT.OK;
+}
+
+async function printStepStatus(projectRoot: string, runId: string, stepId: string, json: boolean): Promise<number> {
+  const report = await stepStatus(projectRoot, runId, stepId);
+  if (json) {
+    printJson(report);
+    return EXIT.OK;
+  }
+  const { step } = report;
+  const shown = (dir: string) => path.relative(projectRoot, dir) || '.';
+  printLines(
+    `Step ${stepId} of run ${report.run_id}: ${paintStatus(step.status)}${step.attempt > 0 ? ` (attempt ${step.attempt})` : ''}`,
+    ...(step.agent === undefined ? [] : [`Action: ${step.agent} ${step.action ?? ''}`]),
+    `Step directory: ${shown(step.step_dir)}`,
+    `Work directory: ${shown(step.work_dir)}`,
+    ...(step.artifacts.length === 0 ? [] : [`Artifacts: ${step.artifacts.join(', ')}`]),
+    ...(step.error === null ? [] : [`Error: ${step.error.message} (${step.error.code})`]),
+    ...(step.skip_reason === undefined ? [] : [`Skipped: ${step.skip_reason}`]),
+    '',
+    ...(report.prompt === null || report.prompt_file === null
+      ? ['No prompt: this step has not sent one (builtin, shell and approval steps never do).']
+      : [`Prompt (${shown(report.prompt_file)}):`, '', report.prompt.trimEnd()]),
+  );
   return EXIT.OK;
 }
 
@@ -69,9 +95,9 @@ export async function workflowCancelCommand(runId: string, flags: { json?: boole
   return EXIT.OK;
 }
 
-function paintStatus(status: string): string {
-  if (status === 'succeeded') return colour.ok(status);
-  if (status === 'failed' || status === 'interrupted') return colour.error(status);
-  if (status === 'cancelled') return colour.warn(status);
-  return colour.bold(status);
+function paintStatus(status: string, text = status): string {
+  if (status === 'succeeded') return colour.ok(text);
+  if (status === 'failed' || status === 'interrupted') return colour.error(text);
+  if (status === 'cancelled' || status === 'completed_with_failures') return colour.warn(text);
+  return colour.bold(text);
 }
