@@ -349,6 +349,8 @@ class RunDriver {
         stepState.status = 'succeeded';
         this.store.changed();
         this.store.emit('step.finished', { stepId: step.id, status: 'succeeded', attempt, output: outcome.output });
+        // A model step that replaced an existing file says where its previous content is (outputs.replaced).
+        if (Array.isArray(outcome.outputs.replaced) && outcome.outputs.replaced.length > 0) this.store.emit('step.replaced', { stepId: step.id, files: outcome.outputs.replaced });
         this.applyGate(step);
         return;
       }

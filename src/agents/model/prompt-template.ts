@@ -54,7 +54,8 @@ export interface PromptValues {
 export function renderPrompt(template: PromptTemplate, values: PromptValues): string {
   const body = template.text.replace(/^<!--.*-->\n?/, '');
   return body.replace(/\{\{\s*([a-z_.]+)\s*\}\}/gi, (whole, name: string) => {
-    if (name.startsWith('param.')) return describeValue(values.params[name.slice('param.'.length)]);
+    // An unset param says so, rather than leaving "Scope: " dangling in the prompt.
+    if (name.startsWith('param.')) return describeValue(values.params[name.slice('param.'.length)]) || '(not given)';
     switch (name) {
       case 'agent':
         return values.agent;

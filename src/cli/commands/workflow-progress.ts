@@ -49,6 +49,8 @@ function eventLine(event: RunEvent): string | undefined {
       const onError = status === 'failed' && event.onError === 'continue' ? ' (on_error: continue)' : '';
       return `step ${step}: ${paint(status)} (attempt ${String(event.attempt)})${onError}${detail}`;
     }
+    case 'step.replaced':
+      return `step ${step}: replaced ${(event.files as { file: string; previous: string }[]).map((entry) => `${entry.file} (previous content kept in ${entry.previous})`).join(', ')}`;
     case 'step.skipped':
       return `step ${step}: ${colour.dim('skipped')}: ${String(event.reason)}`;
     case 'step.retry':
@@ -127,7 +129,7 @@ function liveView(stream: NodeJS.WriteStream): ProgressView {
         if (event.type === 'gate.loop') row.status = 'pending';
       }
       // Only what a person must read stays above the live list: failures, retries, approvals, gate decisions.
-      const notable = ['run.started', 'run.resumed', 'worktrees.notice', 'worktree.kept', 'step.retry', 'step.waiting_approval', 'gate.loop', 'gate.exhausted', 'gate.failed'].includes(event.type) || (event.type === 'step.finished' && event.status === 'failed');
+      const notable = ['run.started', 'run.resumed', 'worktrees.notice', 'worktree.kept', 'step.retry', 'step.waiting_approval', 'gate.loop', 'gate.exhausted', 'gate.failed', 'step.replaced'].includes(event.type) || (event.type === 'step.finished' && event.status === 'failed');
       clear();
       if (notable) stream.write(`${eventLine(event) ?? ''}\n`);
       draw();
