@@ -102,8 +102,16 @@ describe('executeRun', () => {
     const scripted = scriptedTransport({ a: () => fail() });
     const state = await run(scripted.transport);
     expect(statuses(state)).toEqual({ a: 'failed', b: 'succeeded' });
-    expect(state.status).toBe('succeeded');
+    // Not "succeeded": some step failed.
+    expect(state).toMatchObject({ status: 'completed_with_failures', failed_steps: 1, error: null });
     expect(state.steps.a?.error).toEqual({ message: 'boom', code: 'EXIT_CODE', retryable: false });
+  });
+
+  it('a run in which every step failed under on_error: continue is failed', async () => {
+    const { run } = await setup('id: wf\nsteps:\n  - { id: a, run: "false", on_error: continue }\n  - { id: b, run: "false", on_error: continue }\n');
+    const scripted = scriptedTransport({ a: () => fail(), b: () => fail() });
+    const state = await run(scripted.transport);
+    expect(state).toMatchObject({ status: 'failed', failed_steps: 2, error: 'every step failed' });
   });
 
   it('on_error: fail stops the run; only always/on_failure steps still run', async () => {

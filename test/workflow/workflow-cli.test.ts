@@ -3,7 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -62,7 +62,7 @@ async function runIdOf(dir: string): Promise<string> {
 }
 
 describe('workflow CLI', () => {
-  it('executes a workflow: one line per event off a terminal, a summary, exit 0; list and status read the run', async () => {
+  it('executes a workflow: one line per event off a terminal, a summary, exit 4 for a failed on_error: continue step; list and status read the run', async () => {
     const dir = await testdir({
       'wf.yaml': `id: demo
 name: Demo
@@ -73,7 +73,7 @@ steps:
 `,
     });
     const result = await runCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: dir });
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode).toBe(4);
     const runId = await runIdOf(dir);
     expect(runId).toMatch(/^demo-\d{8}T\d{6}Z-[0-9a-f]{4}$/);
     const lines = result.stdout.split('\n');
@@ -86,18 +86,26 @@ steps:
       'step skipped: skipped: condition is false: steps.lint.status == "succeeded"',
       '',
     ]);
-    expect(lines[7]).toMatch(new RegExp(`^Run ${runId} succeeded in [\\d.]+m?s: 1 succeeded, 1 failed, 1 skipped$`));
+    expect(lines[7]).toMatch(new RegExp(`^Run ${runId} completed with 1 failed step in [\\d.]+m?s: 1 succeeded, 1 failed, 1 skipped$`));
     expect(await readFile(path.join(dir, 'hello.txt'), 'utf8')).toBe('hello\n');
 
     const list = await runCli(['workflow', 'list', '--json'], { cwd: dir });
-    expect(JSON.parse(list.stdout)).toMatchObject({ runs: [{ run_id: runId, status: 'succeeded', steps: { succeeded: 1, failed: 1, skipped: 1 } }] });
+    expect(JSON.parse(list.stdout)).toMatchObject({ runs: [{ run_id: runId, status: 'completed_with_failures', steps: { succeeded: 1, failed: 1, skipped: 1 } }] });
     const status = await runCli(['workflow', 'status', runId, '--json'], { cwd: dir });
-    expect(JSON.parse(status.stdout)).toMatchObject({ run_id: runId, workflow_id: 'demo', status: 'succeeded', steps: { hello: { status: 'succeeded', attempt: 1, outputs: { exit_code: 0 } } } });
+    expect(JSON.parse(status.stdout)).toMatchObject({ run_id: runId, workflow_id: 'demo', status: 'completed_with_failures', failed_steps: 1, summary: 'completed with 1 failed step', steps: { hello: { status: 'succeeded', attempt: 1, outputs: { exit_code: 0 } } } });
     const text = await runCli(['workflow', 'status', runId], { cwd: dir });
-    expect(text.stdout.split('\n')[0]).toBe(`Run ${runId}: succeeded`);
+    expect(text.stdout.split('\n')[0]).toBe(`Run ${runId}: completed with 1 failed step`);
 
+    // Its failed step can run again; a run that succeeded cannot be resumed.
     const again = await runCli(['workflow', 'resume', runId], { cwd: dir });
-    expect(again).toMatchObject({ exitCode: 3, stderr: `error: Run ${runId} already succeeded; start a new run with "tapps-agents workflow execute --workflow ${path.join(await realpath(dir), 'wf.yaml')}"\n` });
+    expect(again.exitCode).toBe(4);
+    expect(again.stdout).toContain('step lint: failed (attempt 2) (on_error: continue): Command exited with code 3');
+    await writeFile(path.join(dir, 'ok.yaml'), 'id: ok\nsteps:\n  - { id: a, run: "true" }\n');
+    const ok = await runCli(['workflow', 'execute', '--workflow', 'ok.yaml'], { cwd: dir });
+    expect(ok.exitCode).toBe(0);
+    const okId = /Run (ok-\S+) /.exec(ok.stdout)?.[1] ?? '';
+    const done = await runCli(['workflow', 'resume', okId], { cwd: dir });
+    expect(done).toMatchObject({ exitCode: 3, stderr: `error: Run ${okId} already succeeded; start a new run with "tapps-agents workflow execute --workflow ${path.join(await realpath(dir), 'ok.yaml')}"\n` });
     const unknown = await runCli(['workflow', 'status', 'nope-1'], { cwd: dir });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toBe(`error: No run "nope-1" in ${path.join(await realpath(dir), '.tapps-agents', 'workflow-state')}; list runs with "tapps-agents workflow list"\n`);
