@@ -13,6 +13,22 @@ describe('command files', () => {
     });
   });
 
+  it('round-trips the run context (workflow, run params, files of dependencies) with run params redacted', () => {
+    const context = {
+      workflow: { name: 'Shop', description: 'plants' },
+      params: { spec: 'docs/spec.md', token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' },
+      files: [{ path: 'requirements.md', step: 'req', role: 'wrote' as const }],
+      budgetChars: 5000,
+      recordDir: '/p/.tapps-agents/workflow-state/r/steps/a',
+      overwrite: false,
+      location: 'wf.yaml:7',
+    };
+    const text = formatCommandFile({ invocation: { agent: 'architect', action: 'design-system', params: {} }, correlation, worktreePath: '/p', instructions: '', timeoutMs: 1, inputs: {}, context });
+    expect(text).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
+    expect(text).toContain('"budget_chars": 5000');
+    expect(parseCommandFile(text)).toMatchObject({ ok: true, value: { context: { ...context, params: { spec: 'docs/spec.md', token: '***REDACTED***' } } } });
+  });
+
   it("redacts secrets in the step's environment, by shape and by name, and marks the file so", () => {
     const environment = { GH: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', DB_PASSWORD: 'hunter2pass', API_TOKEN: 'abcdef123456', PLAIN: 'x' };
     const text = formatCommandFile({ invocation: { agent: 'shell', action: 'run', params: { script: 'true' } }, correlation, worktreePath: '/p', instructions: '', timeoutMs: 1, inputs: {}, environment });
