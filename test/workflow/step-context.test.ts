@@ -147,6 +147,26 @@ describe('what a model step is given', () => {
   });
 });
 
+describe('a command file run by hand', () => {
+  it('keeps prompt.md and the replaced target beside the command file', async () => {
+    const server = await startFakeOpenAiServer();
+    server.script({ text: '# Requirements v2' });
+    const dir = await testdir({
+      '.tapps-agents/config.yaml': config(server),
+      'requirements.md': '# mine\n',
+      '.cursor/.cursor-skill-command.txt': '@analyst gather-requirements --description "a plant shop"\n',
+    });
+    const result = await runCli(['workflow', 'execute-skill-command', '--command-file', '.cursor/.cursor-skill-command.txt'], { cwd: dir, env });
+    expect(result.exitCode).toBe(0);
+    expect(await readFile(path.join(dir, 'requirements.md'), 'utf8')).toBe('# Requirements v2\n');
+    expect(await readFile(path.join(dir, '.cursor/previous/attempt-1/requirements.md'), 'utf8')).toBe('# mine\n');
+    const prompt = userPrompt(server);
+    expect(prompt).toContain('Description: a plant shop\n');
+    expect(prompt).toContain('## Workflow\n\n(this step is not part of a workflow run)\n');
+    expect(await readFile(path.join(dir, '.cursor/prompt.md'), 'utf8')).toContain(`# Prompt\n\n${prompt}\n`);
+  });
+});
+
 describe('coding-agent CLIs in a workflow step', () => {
   async function cliProject(mode: string, files: Record<string, string> = {}) {
     const dir = await testdir({

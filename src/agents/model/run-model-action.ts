@@ -115,8 +115,9 @@ function outputInstructions(engine: Engine, targets: readonly string[]): string 
 
 function describeWorkflow(context: SkillContext): string {
   const run = context.run;
-  if (run === undefined) return '(this step is not part of a workflow run)';
-  const lines = [`Workflow: ${run.workflow.name === '' ? context.correlation.workflow_id : run.workflow.name}`];
+  // A command file run by hand (or the original's, which has no context) names no workflow.
+  if (run === undefined || run.workflow.name === '') return '(this step is not part of a workflow run)';
+  const lines = [`Workflow: ${run.workflow.name}`];
   if (run.workflow.description.trim() !== '') lines.push(`Description: ${run.workflow.description.trim()}`);
   lines.push(`Run parameters:${Object.keys(run.params).length === 0 ? ' (none)' : `\n${describeParams(run.params)}`}`);
   return lines.join('\n');
