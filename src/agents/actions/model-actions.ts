@@ -74,7 +74,6 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Refactor a file without changing its behaviour.',
     defaultTarget: 'refactored.md',
     params: () => ({ file: file('File to refactor.'), requirements: text('What the refactoring should achieve.') }),
-    fileParams: ['file'],
     subject: { workflow: false, what: 'the code to refactor' },
   }),
   modelAction({
@@ -83,7 +82,6 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Fix a bug in a file.',
     defaultTarget: 'fix.md',
     params: () => ({ file: file('File with the bug.'), error_message: text('The error.'), description: text('The bug.') }),
-    fileParams: ['file'],
     subject: { workflow: false, what: 'the bug to fix' },
   }),
   // tester
@@ -94,7 +92,6 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Write tests for a file or a specification.',
     defaultTarget: 'tests.md',
     params: () => ({ file: file('File under test.'), description: text('What to test.') }),
-    fileParams: ['file'],
     subject: { workflow: false, what: 'the code under test' },
   }),
   // debugger
@@ -105,7 +102,6 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Find the cause of an error and propose a fix.',
     defaultTarget: 'error-analysis.md',
     params: () => ({ error_message: text('The error message.'), stack_trace: text('The stack trace.'), file: file('A file involved.') }),
-    fileParams: ['file'],
     subject: { workflow: false, what: 'the error to analyse' },
   }),
   // documenter
@@ -116,10 +112,9 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Write documentation for code or a project.',
     defaultTarget: 'docs.md',
     params: () => ({ target: file('File to document.'), output_dir: text('The original\'s output folder (informational).'), format: text('Output format, e.g. markdown.') }),
-    fileParams: ['target'],
     subject: { params: ['target'], fallback: 'this project (the files in the current directory)', what: 'what to document' },
   }),
-  modelAction({ agent: 'documenter', name: 'update-readme', description: 'Rewrite a README from the project\'s state.', defaultTarget: 'README.md', params: () => ({ file: file('Current README.') }), fileParams: ['file'], subject: { fallback: 'this project (the files in the current directory)', what: 'the project' } }),
+  modelAction({ agent: 'documenter', name: 'update-readme', description: 'Rewrite a README from the project\'s state.', defaultTarget: 'README.md', params: () => ({ file: file('Current README.') }), subject: { fallback: 'this project (the files in the current directory)', what: 'the project' } }),
   // ops
   modelAction({
     agent: 'ops',
@@ -128,7 +123,6 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Review code or configuration for security problems.',
     defaultTarget: 'security-report.md',
     params: () => ({ target: file('File to scan.'), type: text('Kind of scan.') }),
-    fileParams: ['target'],
     subject: { params: ['target'], fallback: 'this project (the files in the current directory)', what: 'what to scan' },
   }),
   modelAction({ agent: 'ops', name: 'infrastructure-setup', aliases: ['deploy'], description: 'Describe deployment and infrastructure as code.', defaultTarget: 'infrastructure.md', params: () => ({ description: text('Target environment.') }) }),
@@ -140,7 +134,6 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     description: 'Improve a file using review feedback.',
     defaultTarget: 'improved.md',
     params: () => ({ file: file('File to improve.'), feedback: text('Review feedback to address.') }),
-    fileParams: ['file'],
     subject: { workflow: false, what: 'the code to improve' },
   }),
   // enhancer

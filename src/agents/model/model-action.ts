@@ -16,8 +16,6 @@ export interface ModelActionSpec {
   defaultTarget: string;
   /** Parameters besides the common `target_file`, `output_file` and `context` (built when the schema is first used). */
   params?: () => z.ZodRawShape;
-  /** Parameters whose value names a file to show the model (relative to the step directory or project). */
-  fileParams?: readonly string[];
   /**
    * Where the subject comes from. Defaults: every parameter of `params` (in order), then the input files, then the
    * workflow's description or name.
