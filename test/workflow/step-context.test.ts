@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../engines/fake-openai-server.js';
 import { runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
+import { autoProject, CONFIG } from '../reliability/project.js';
 
 const KEY = 'sk-test-0123456789abcdef';
 const env = { TEST_LLM_KEY: KEY };
@@ -144,6 +145,23 @@ describe('what a model step is given', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('bad.yaml:5:5: steps.0.overwrite: applies only to model-backed steps (they write a target file); builtin steps write their own reports');
     expect(bad.stderr).toContain('bad.yaml:9:16: steps.1.overwrite: expected true or false, got "no"');
+  });
+});
+
+describe('through a background agent in its own process', () => {
+  it('the context travels in the command file: the design step of a daemon-run workflow gets requirements.md', async () => {
+    const server = await startFakeOpenAiServer();
+    server.script({ text: '# Requirements\n\n- R1' }, { text: '# Design' });
+    const root = await autoProject({ '.tapps-agents/config.yaml': `${CONFIG}${config(server)}`, 'wf.yaml': await readFile(path.join(import.meta.dirname, '../../examples/my-workflow.yaml'), 'utf8') }, env);
+    expect((await runCli(['background-agent', 'start'], { cwd: root, env })).exitCode).toBe(0);
+    const result = await runCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--param', 'audience=gardeners'], { cwd: root, env, timeoutMs: 90_000 });
+    expect(result.stderr).toContain('Auto-execution: steps go to the background agent');
+    expect(result.exitCode).toBe(0);
+    const design = userPrompt(server, 1);
+    expect(design).toContain('## Workflow\n\nWorkflow: My Workflow\nRun parameters:\n- audience: gardeners\n');
+    expect(design).toContain('### requirements.md (written by step "gather-requirements")\n```md\n# Requirements\n\n- R1\n\n```');
+    const command = JSON.parse(await readFile(path.join(root, `.tapps-agents/workflow-state/${runIdIn(result.stdout)}/steps/design-system/.cursor/.cursor-skill-command.claimed`), 'utf8')) as { context: unknown };
+    expect(command.context).toMatchObject({ workflow: { name: 'My Workflow', description: '' }, params: { audience: 'gardeners' }, files: [{ path: 'requirements.md', step: 'gather-requirements', role: 'wrote' }], budget_chars: 96000, location: 'wf.yaml:13' });
   });
 });
 
