@@ -1,6 +1,7 @@
 // Compiles one validated step of either shape to the model, reporting what is wrong with it at file:line:col.
 
 import nodePath from 'node:path';
+import { idProblem } from '../ids.js';
 import { isScalar, Scalar } from 'yaml';
 import { explainUnknownAction, findAction, listAgents } from '../agents/registry.js';
 import { formatProblemsOfZod } from '../agents/params-error.js';
@@ -43,6 +44,10 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
   const id = input.id ?? (input.step === undefined ? undefined : slugify(input.step));
   if (id === undefined || id === '') {
     at([], input.step === undefined ? 'step has no id: give it "id:" (presets) or "step:" (a title)' : `step title ${JSON.stringify(input.step)} has no letters or digits to make an id from; add "id:"`);
+  } else {
+    // A step id names its directory, approval file and branch: one rule for every id (src/ids.ts).
+    const problem = idProblem('step id', id);
+    if (problem !== undefined) at([input.id === undefined ? 'step' : 'id'], input.id === undefined ? `the id made from this title: ${problem}; add a shorter "id:"` : problem);
   }
 
   let invocation: SkillInvocation | undefined;

@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { TappsError } from '../errors.js';
+import { idProblem } from '../ids.js';
 import { formatPath, formatProblem, sortProblems, type Problem } from '../config/problem.js';
 import { checkAgainstSchema } from '../config/schema-check.js';
 import { locate, problemAt, readYamlSource, type YamlSource } from '../config/yaml-source.js';
@@ -151,6 +152,9 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
   /** Also the duplicates, so their references are checked too. */
   const checked: CompiledStep[] = [];
   const firstIndex = new Map<string, number>();
+  // The workflow id starts every run id, which names the run's directory: the same rule as every id (src/ids.ts).
+  const idProblemText = body.id === '' ? undefined : idProblem('workflow id', body.id);
+  if (idProblemText !== undefined) problems.push(problemAt(source, [...base, 'id'], idProblemText));
   const inputs = body.steps.map((raw, index) => checkStep(raw, index, preset, source, problems));
   inputs.forEach((checkedStep, index) => {
     if (checkedStep === undefined) return;

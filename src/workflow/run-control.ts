@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { PROMPT_FILE_NAME } from '../agents/model/prompt-record.js';
 import { TappsError } from '../errors.js';
+import { idProblem, ownEntry } from '../ids.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
 import { checkRunId, runPaths } from './run-paths.js';
@@ -124,9 +125,12 @@ export interface ApprovalReport {
  */
 export async function decideApproval(projectRoot: string, runId: string, stepId: string, decision: 'approved' | 'rejected', comment?: string): Promise<ApprovalReport> {
   const state = await readRunState(projectRoot, checkRunId(runId));
-  const step = state.steps[stepId];
+  // An own entry only: `__proto__` or `constructor` names no step, whatever a plain object inherits.
+  const step = ownEntry(state.steps, stepId);
   if (step === undefined) {
-    throw new TappsError('USAGE', `Run ${runId} has no step "${stepId}"; its steps are: ${Object.keys(state.steps).join(', ')}`);
+    const invalid = idProblem('step id', stepId);
+    const shown = stepId.length > 60 ? `${stepId.slice(0, 60)}…` : stepId;
+    throw new TappsError('USAGE', `Run ${runId} has no step "${shown}"${invalid === undefined ? '' : ` (${invalid})`}; its steps are: ${Object.keys(state.steps).join(', ')}`);
   }
   if (step.agent !== undefined) throw new TappsError('USAGE', `Step "${stepId}" of run ${runId} is not an approval step (it runs ${step.agent} ${step.action ?? ''})`);
   const file = runPaths(projectRoot, runId).approval(stepId);

@@ -3,16 +3,21 @@
 
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { TappsError } from '../errors.js';
+import { joinInside } from '../fs/path-inside.js';
+import { checkId } from '../ids.js';
 
 /** The directory holding every run of a project. */
 export function workflowStateRoot(projectRoot: string): string {
   return path.join(projectRoot, '.tapps-agents', 'workflow-state');
 }
 
-/** The files of one run. */
+/**
+ * The files of one run. Every path built from an id goes through {@link joinInside}, so an id that slipped past
+ * validation still cannot name a place outside the run.
+ * @throws {TappsError} USAGE for an invalid run id (or step id, for `approval`).
+ */
 export function runPaths(projectRoot: string, runId: string) {
-  const dir = path.join(workflowStateRoot(projectRoot), runId);
+  const dir = joinInside(workflowStateRoot(projectRoot), checkRunId(runId));
   return {
     dir,
     state: path.join(dir, 'state.json'),
@@ -20,7 +25,7 @@ export function runPaths(projectRoot: string, runId: string) {
     /** A copy of the workflow file as it was at the start, so a resume runs the same definition. */
     workflow: path.join(dir, 'workflow.yaml'),
     approvals: path.join(dir, 'approvals'),
-    approval: (stepId: string) => path.join(dir, 'approvals', `${stepId}.json`),
+    approval: (stepId: string) => joinInside(path.join(dir, 'approvals'), `${checkStepId(stepId)}.json`),
     steps: path.join(dir, 'steps'),
   };
 }
@@ -30,7 +35,7 @@ export function runPaths(projectRoot: string, runId: string) {
  * its log, and for a transport's command and status files when the step has no worktree.
  */
 export function stepStateDir(projectRoot: string, runId: string, stepId: string): string {
-  return path.join(runPaths(projectRoot, runId).steps, stepId);
+  return joinInside(runPaths(projectRoot, runId).steps, checkStepId(stepId));
 }
 
 /** A new run id for `workflowId` at `now`. */
@@ -39,15 +44,18 @@ export function newRunId(workflowId: string, now: Date = new Date()): string {
   return `${workflowId}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 /**
- * Checks a run id given on the command line (it becomes a directory name).
- * @throws {TappsError} USAGE when it could escape the state directory.
+ * Checks a run id (given on the command line or read from a file; it becomes a directory name).
+ * @throws {TappsError} USAGE saying what a run id may be.
  */
 export function checkRunId(runId: string): string {
-  if (!RUN_ID.test(runId) || runId.includes('..')) {
-    throw new TappsError('USAGE', `Invalid run id ${JSON.stringify(runId)}: use the id printed by "workflow execute" or "workflow list"`);
-  }
-  return runId;
+  return checkId('run id', runId, 'use the id printed by "workflow execute" or "workflow list"');
+}
+
+/**
+ * Checks a step id (given on the command line or read from a file; it becomes a file or directory name).
+ * @throws {TappsError} USAGE saying what a step id may be.
+ */
+export function checkStepId(stepId: string): string {
+  return checkId('step id', stepId, 'use a step id shown by "workflow status <run>"');
 }

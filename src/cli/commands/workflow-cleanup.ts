@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { TappsError } from '../../errors.js';
+import { checkRunId } from '../../workflow/run-paths.js';
 import { cleanupWorktrees, type CleanupReport } from '../../worktree/cleanup.js';
 import { isRunActive } from '../../worktree/run-activity.js';
 import { projectRootOf } from '../context.js';
@@ -30,7 +31,7 @@ export async function workflowCleanupCommand(flags: WorkflowCleanupFlags, comman
   const report = await cleanupWorktrees({
     projectRoot,
     dryRun: flags.dryRun === true,
-    ...(flags.run === undefined ? {} : { runId: flags.run }),
+    ...(flags.run === undefined ? {} : { runId: checkRunId(flags.run) }),
     ...(olderThanMs === undefined ? {} : { olderThanMs }),
     isRunActive: (runId: string) => isRunActive(projectRoot, runId),
   });
