@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'WORKTREE_FAILED',
   'NO_RUNNER',
   'STORAGE_FAILED',
+  'OUTSIDE_PROJECT',
+  'RUN_DAMAGED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -13,6 +13,8 @@ export const EXIT = {
   CONFLICT: 3,
   /** The run completed, but some of its steps failed under `on_error: continue`. */
   COMPLETED_WITH_FAILURES: 4,
+  /** A run's files are damaged (state.json missing fields, not JSON, not a file): the run cannot be shown or resumed. */
+  RUN_DAMAGED: 65,
   /** A bug in tapps-agents (an unexpected error). */
   INTERNAL: 70,
   /** A run or wait timed out. */
@@ -39,6 +41,8 @@ const BY_ERROR_CODE: Record<ErrorCode, ExitCode> = {
   WORKTREE_FAILED: EXIT.FAILED,
   NO_RUNNER: EXIT.FAILED,
   STORAGE_FAILED: EXIT.FAILED,
+  OUTSIDE_PROJECT: EXIT.USAGE,
+  RUN_DAMAGED: EXIT.RUN_DAMAGED,
   TIMEOUT: EXIT.TIMEOUT,
   INTERRUPTED: EXIT.INTERRUPTED,
 };

@@ -5,6 +5,7 @@
 
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { checkWriteTarget } from './write-boundary.js';
 
 export interface AtomicWriteOptions {
   /** File mode of the result (the process umask applies, as for any file created). @default 0o600 */
@@ -16,14 +17,22 @@ export interface AtomicWriteOptions {
    * @default true
    */
   durable?: boolean;
+  /**
+   * The directory the file must stay inside (its directory is resolved, links followed, before anything is written).
+   * @default the project, for a file under `<project>/.tapps-agents/`; no check for other files
+   */
+  within?: string;
 }
 
 /**
  * Atomically writes `content` (text, bytes, or pieces of bytes written in order) to `file`, creating parent directories
- * when they are missing. A symbolic link at `file` is replaced, not followed.
+ * when they are missing. A symbolic link at `file` is replaced, not followed; a directory on the way that leads out of
+ * the project (see {@link AtomicWriteOptions.within}) is refused before anything is created.
+ * @throws {TappsError} OUTSIDE_PROJECT
  */
 export async function writeFileAtomically(file: string, content: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
+  await checkWriteTarget(file, options.within);
   // Unique among writers (pid, and a random part for writers in other pid namespaces); opened exclusively below. Not
   // node:crypto: loading it took ~5 ms of every short-lived process that writes a file.
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
@@ -69,7 +78,8 @@ async function writeAll(handle: FileHandle, pieces: readonly Uint8Array[]): Prom
  * Creates `file` with `content` only if nothing is there yet (checked and created in one step, so two writers never
  * both succeed). Returns false, writing nothing, when the file exists.
  */
-export async function createFileIfAbsent(file: string, content: string, mode = 0o644): Promise<boolean> {
+export async function createFileIfAbsent(file: string, content: string, mode = 0o644, within?: string): Promise<boolean> {
+  await checkWriteTarget(file, within);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
   let handle;
   try {

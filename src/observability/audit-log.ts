@@ -11,9 +11,10 @@
 // is a stat (size for rotation, and whether another process rotated the file away) and a write, instead of mkdir,
 // stat, open, write and close: the audit log was a third of a workflow step's file-system calls.
 
-import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
+import { openForAppend } from '../fs/append-file.js';
 import { newestMatching } from './jsonl-reverse.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 import { AUDIT_EVENTS, type AuditEvent, type AuditEventName } from './observer.js';
@@ -94,7 +95,7 @@ export function createAuditLog(projectRoot: string, options: AuditLogOptions = {
     }
   }
 
-  let held: { handle: FileHandle; ino: number } | undefined;
+  let held: { handle: FileHandle; ino: number; lead: string } | undefined;
   let closeTimer: NodeJS.Timeout | undefined;
   const queue: { line: string; done: (error?: Error) => void }[] = [];
   let draining = false;
@@ -111,21 +112,16 @@ export function createAuditLog(projectRoot: string, options: AuditLogOptions = {
     // Reopen when the file is gone or is not the one held open (another process rotated it).
     if (held === undefined || info === undefined || info.ino !== held.ino) {
       await closeLog();
-      held = await openForAppend();
+      held = await openLog();
     }
-    await held.handle.write(text);
+    await held.handle.write(`${held.lead}${text}`);
+    held.lead = '';
   }
 
-  async function openForAppend(): Promise<{ handle: FileHandle; ino: number }> {
-    let handle;
-    try {
-      handle = await open(file, 'a', FILE_MODE);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
-      handle = await open(file, 'a', FILE_MODE);
-    }
-    return { handle, ino: (await handle.stat()).ino };
+  /** Never through a link out of the project; a torn last line gets its newline before the next event. */
+  async function openLog(): Promise<{ handle: FileHandle; ino: number; lead: string }> {
+    const { handle, lead } = await openForAppend(file, { mode: FILE_MODE, dirMode: DIR_MODE });
+    return { handle, ino: (await handle.stat()).ino, lead };
   }
 
   async function closeLog(): Promise<void> {

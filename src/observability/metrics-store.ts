@@ -1,8 +1,9 @@
 // The metrics store: appends one JSON line per step attempt to the day's file, answers history and summary queries,
 // and prunes days older than the retention.
 
-import { appendFile, mkdir, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { appendLine } from '../fs/append-file.js';
 import type { HistoryQuery, HistoryResult } from './metrics-history.js';
 import { listMetricsFiles, metricsFileName } from './metrics-files.js';
 import type { MetricsSummary } from './metrics-summary.js';
@@ -40,7 +41,6 @@ export interface MetricsStore {
 /** The metrics store of the project at `projectRoot`. Nothing is created until the first append. */
 export function createMetricsStore(projectRoot: string): MetricsStore {
   const dir = observabilityPaths(projectRoot).metricsDir;
-  let dirReady: Promise<unknown> | undefined;
   return {
     dir,
     async append(input, now = new Date()) {
@@ -51,13 +51,8 @@ export function createMetricsStore(projectRoot: string): MetricsStore {
         command: cut(input.command, MAX_COMMAND_CHARS),
         error_message: input.error_message === null ? null : cut(input.error_message, MAX_ERROR_MESSAGE_CHARS),
       });
-      dirReady ??= mkdir(dir, { recursive: true, mode: DIR_MODE }).catch((error: unknown) => {
-        dirReady = undefined; // try again next time (the directory may have been removed or fixed)
-        throw error;
-      });
-      await dirReady;
-      // One appendFile = one write(2) on an O_APPEND descriptor: lines from concurrent processes never interleave.
-      await appendFile(path.join(dir, metricsFileName(record.completed_at)), `${JSON.stringify(record)}\n`, { mode: FILE_MODE });
+      // Never through a link out of the project, and on a fresh line after a torn one (src/fs/append-file.ts).
+      await appendLine(path.join(dir, metricsFileName(record.completed_at)), `${JSON.stringify(record)}\n`, { mode: FILE_MODE, dirMode: DIR_MODE, within: projectRoot });
       return record;
     },
     // The query code (and its worker thread) loads only when asked: most processes only append.

@@ -2,13 +2,15 @@
 // (ask, wait for the grace period, then kill), and report its status from `.tapps-agents/runner/status.json`.
 
 import { spawn } from 'node:child_process';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { CLI_ENTRY } from './command-template.js';
 import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, type RunnerCounts, type RunnerStatus } from './runner-status.js';
+import { makeDirectoryInside } from '../fs/write-boundary.js';
+import { openForAppend } from '../fs/append-file.js';
 
 /** The daemon's log file. */
 export function runnerLogFile(projectRoot: string): string {
@@ -35,9 +37,11 @@ export interface StartReport {
 export async function startDaemon(projectRoot: string, options: { timeoutMs?: number } = {}): Promise<StartReport> {
   const live = await findLiveRunner(projectRoot);
   if (live !== undefined) return { pid: live.pid, alreadyRunning: true, logFile: live.log_file ?? runnerLogFile(projectRoot), watchPaths: live.watch_paths };
-  await mkdir(runnerDir(projectRoot), { recursive: true, mode: 0o700 });
+  await makeDirectoryInside(runnerDir(projectRoot), 0o700, projectRoot);
   const logFile = runnerLogFile(projectRoot);
-  const log = await open(logFile, 'a', 0o600);
+  // Not through a link out of the project; a torn last line gets its newline first.
+  const { handle: log, lead } = await openForAppend(logFile, { mode: 0o600, dirMode: 0o700, within: projectRoot });
+  if (lead !== '') await log.write(lead);
   const child = spawn(process.execPath, [CLI_ENTRY, '-C', projectRoot, 'background-agent', 'run', '--log-file', logFile], {
     cwd: projectRoot,
     detached: true,

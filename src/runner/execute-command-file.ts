@@ -11,6 +11,7 @@ import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage, type
 import { STATUS_FILE_NAME } from '../protocol/paths.js';
 import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
 import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
+import { foreignWorktreeReason } from './worktree-path-check.js';
 
 /** What to run and how. */
 /** The abort reason a runner gives its steps when it stops: the step is handed back (retryable), not failed. */
@@ -83,6 +84,11 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
     }
   }
 
+  const foreign = await foreignWorktreeReason(options.projectRoot, command.worktreePath);
+  if (foreign !== undefined) {
+    await observer.audit({ event: 'command.refused', ...correlation, actor: writer.id, details: { command_file: options.commandFile, reason: foreign } });
+    return fail('WORKTREE_OUTSIDE_PROJECT', `Command file ${options.commandFile} refused: ${foreign}`);
+  }
   const stepDir = command.worktreePath ?? (path.basename(dir) === '.cursor' ? path.dirname(dir) : dir);
   const timeoutMs = Math.min(command.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const controller = new AbortController();

@@ -11,6 +11,7 @@ import { parseDuration } from '../config/duration.js';
 import { runProcess } from '../exec/run-process.js';
 import type { ExecutionObserver } from '../observability/observer.js';
 import { redactSecrets } from '../observability/redact.js';
+import { foreignWorktreeReason } from './worktree-path-check.js';
 import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage } from '../protocol/command-file.js';
 import { heartbeatIntervalMs } from '../protocol/liveness.js';
 import { STATUS_FILE_NAME } from '../protocol/paths.js';
@@ -72,6 +73,13 @@ export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptio
   const reporter = new StatusReporter(statusFile, correlation, parsed.ok ? parsed.value.command : '', options.writer);
   let wroteRunning = false;
   const since = Date.now();
+
+  // Only command files for this project's own step directories are served (src/runner/worktree-path-check.ts).
+  const foreign = parsed.ok ? await foreignWorktreeReason(options.projectRoot, parsed.value.worktreePath).catch((error: unknown) => String(error)) : undefined;
+  if (foreign !== undefined) {
+    await options.observer.audit({ event: 'command.refused', ...audit, details: { command_file: claim.claimedFile, reason: foreign } });
+    return finish(reporter, { status: 'failed', error: { code: 'WORKTREE_OUTSIDE_PROJECT', message: `Command file ${claim.claimedFile} refused: ${foreign}`, retryable: false } }, options, audit);
+  }
 
   // A spawned command cannot be given secrets that were redacted from the file (the builtin refuses them itself).
   const refusesEnvironment = claim.env === undefined && parsed.ok && environmentRedacted(parsed.value);

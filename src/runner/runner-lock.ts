@@ -1,13 +1,14 @@
 // One runner per project: a proper-lockfile lock in `.tapps-agents/runner/`. A lock left by a runner that was killed
 // is taken over at once when its pid is gone on this host (else after proper-lockfile's staleness period).
 
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { TappsError } from '../errors.js';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { readRunnerStatus, runnerDir } from './runner-status.js';
+import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** Releases the lock. */
 export type ReleaseLock = () => Promise<void>;
@@ -19,7 +20,7 @@ export type ReleaseLock = () => Promise<void>;
  */
 export async function acquireRunnerLock(projectRoot: string, onCompromised: (error: Error) => void): Promise<ReleaseLock> {
   const dir = runnerDir(projectRoot);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirectoryInside(dir, 0o700);
   const lockfilePath = path.join(dir, 'runner.lock');
   const options = { realpath: false, lockfilePath, stale: 5000, update: 1000, onCompromised };
   for (let attempt = 0; ; attempt++) {

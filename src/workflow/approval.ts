@@ -3,11 +3,12 @@
 // written while no executor runs is picked up by `workflow resume`.
 
 import { watch } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import type { Clock } from './clock.js';
+import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** The content of a decision file. */
 export interface ApprovalDecision {
@@ -43,7 +44,7 @@ const RESCAN_MS = 1000;
  * Waits for a decision in `file`. Resolves `undefined` when `deadline` (epoch ms) passes or `signal` aborts.
  */
 export async function waitForApproval(file: string, clock: Clock, signal: AbortSignal, deadline?: number): Promise<ApprovalDecision | undefined> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await makeDirectoryInside(path.dirname(file), 0o700);
   let wake = new AbortController();
   let watcher: ReturnType<typeof watch> | undefined;
   try {

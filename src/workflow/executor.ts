@@ -5,7 +5,7 @@
 // a crash only the steps that were running at that moment run again — and each of those once, with the same attempt
 // number (a transport can adopt a result that landed meanwhile). Between dispatches, state.json writes are coalesced.
 
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatSkillCommand } from '../agents/skill-command.js';
 import type { ContextFile, StepRunContext } from '../agents/skill.js';
@@ -24,6 +24,7 @@ import { describeRunOutcome, thisExecutor, RunStore, type RunEvent, type RunStat
 import { evaluateInRun } from './step-scope.js';
 import { TappsError } from '../errors.js';
 import { StepIsolation, type StepWorkspace } from '../worktree/step-isolation.js';
+import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** Inputs of {@link executeRun}. */
 export interface ExecuteRunOptions {
@@ -290,7 +291,7 @@ class RunDriver {
     // A step left `running` by a crash gets the same attempt again, so a transport can adopt its result.
     let attempt = stepState.interrupted_attempt ?? stepState.attempt + 1;
     delete stepState.interrupted_attempt;
-    await mkdir(stepState.step_dir, { recursive: true, mode: 0o700 });
+    await makeDirectoryInside(stepState.step_dir, 0o700, this.options.projectRoot);
     // With worktrees, earlier steps' outputs are back in the project; a kept worktree of a failed attempt is not the place.
     if (this.isolation !== undefined) stepState.work_dir = this.options.projectRoot;
     const missing: string[] = [];

@@ -3,11 +3,13 @@
 
 import { isProcessAlive } from '../exec/process-alive.js';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
+import { openForAppend } from '../fs/append-file.js';
 import { runPaths, workflowStateRoot } from './run-paths.js';
+import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** What a step came to, or where it is. */
 export type StepStatus = 'pending' | 'running' | 'waiting_approval' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -158,9 +160,12 @@ export class RunStore {
 
   /** Creates the run directory and opens the event log. */
   async open(): Promise<void> {
-    await mkdir(this.paths.dir, { recursive: true, mode: 0o700 });
-    this.events = createWriteStream(this.paths.events, { flags: 'a', mode: 0o600 });
+    await makeDirectoryInside(this.paths.dir, 0o700);
+    // Never through a link out of the project; after a torn last line (a killed executor) the next event starts afresh.
+    const { handle, lead } = await openForAppend(this.paths.events, { mode: 0o600, dirMode: 0o700 });
+    this.events = createWriteStream('', { fd: handle });
     this.events.on('error', () => undefined);
+    if (lead !== '') this.events.write(lead);
   }
 
   /**

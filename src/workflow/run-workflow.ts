@@ -1,7 +1,7 @@
 // Starting and resuming runs from a project: load the workflow, resolve the configuration (with the workflow's
 // metadata.auto_execution), pick the transport, and drive the run. The `workflow execute|resume` commands call these.
 
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -21,6 +21,7 @@ import type { Workflow } from './model.js';
 import { checkRunId, newRunId, runPaths } from './run-paths.js';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { readRunState, type RunEvent } from './run-state.js';
+import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** Options shared by execute and resume. */
 export interface RunOptions {
@@ -62,7 +63,7 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
   const runId = newRunId(workflow.id);
   return drive(options, workflow, runId, async (config, autoExecution, transport) => {
     const paths = runPaths(options.projectRoot, runId);
-    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    await makeDirectoryInside(paths.dir, 0o700, options.projectRoot);
     // The run's own copy (resume reads it), private like every file under .tapps-agents (copyFile kept the source's mode).
     await writeFileAtomically(paths.workflow, await readFile(workflow.absolutePath, 'utf8'));
     return newRunState({ projectRoot: options.projectRoot, workflow, runId, params: options.params ?? {}, autoExecution, transport: transport.kind });
@@ -154,7 +155,7 @@ async function lockRun(projectRoot: string, runId: string): Promise<() => Promis
   const dir = runPaths(projectRoot, runId).dir;
   const lockPath = path.join(dir, 'executor.lock');
   const lock = () => lockfile.lock(dir, { lockfilePath: lockPath, stale: 30_000, update: 10_000, retries: 0, realpath: false, onCompromised: () => undefined });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirectoryInside(dir, 0o700, projectRoot);
   try {
     return await lock();
   } catch (error) {

@@ -1,7 +1,7 @@
 // Creating the worktree one step attempt runs in: `.tapps-agents/worktrees/<run>/<step>-<attempt>` on branch
 // `tapps/<run>/<step>` (--no-track), from the run's base commit plus the artifacts of the steps it depends on.
 
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { createFileIfAbsent } from '../fs/atomic-write.js';
@@ -13,6 +13,7 @@ import { manifestPathOf, projectRelative, stepBranchName, stepWorktreePath, WORK
 import { gitWithLockRetry, serializeForRepo } from './repo-queue.js';
 import { runSetupCommand, type SetupCommand, type SetupReport } from './setup-command.js';
 import { listRegisteredWorktrees } from './worktree-list.js';
+import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** What the executor asks for when a step attempt starts. */
 export interface StepWorktreeRequest {
@@ -158,8 +159,8 @@ async function removeHalfCreated(isolation: GitIsolation, worktreePath: string):
 /** Creates `.tapps-agents/worktrees/` (0700) with a `.gitignore` of `*`, so the project's git never sees the worktrees. */
 async function ensureWorktreesDirectory(projectRoot: string): Promise<void> {
   const directory = path.join(projectRoot, WORKTREES_DIR);
-  await mkdir(directory, { recursive: true, mode: 0o700 });
-  await createFileIfAbsent(path.join(directory, '.gitignore'), '# Step worktrees of tapps-agents runs: never part of the project.\n*\n', 0o600);
+  await makeDirectoryInside(directory, 0o700, projectRoot);
+  await createFileIfAbsent(path.join(directory, '.gitignore'), '# Step worktrees of tapps-agents runs: never part of the project.\n*\n', 0o600, projectRoot);
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -86,7 +86,7 @@ export async function runModelAction(spec: ModelActionSpec, params: Record<strin
       if (await changedSince(file, before.get(target), started)) written.push(target);
     } else if (index === 0 && answer.text.trim() !== '') {
       // An API engine answers with text: the answer is the target's content (docs/agents.md).
-      await writeFileAtomically(file, fileContent(answer.text, target), { mode: 0o644, dirMode: 0o755 });
+      await writeFileAtomically(file, fileContent(answer.text, target), { mode: 0o644, dirMode: 0o755, within: context.stepDir });
       written.push(target);
     }
   }
