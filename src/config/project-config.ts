@@ -70,7 +70,29 @@ export const projectConfigSchema = z
       })
       .prefault({})
       .describe('Execution metrics (.tapps-agents/metrics/).'),
+    redaction: z
+      .strictObject({
+        secret_names: z
+          .array(z.string().regex(/^[A-Za-z0-9_*]+$/, 'must be a variable name, with "*" for any characters, e.g. "*_APIKEY"'))
+          .default([])
+          .describe('More environment variable names whose values are secrets (globs), added to the built-in list (docs/reliability.md).'),
+        patterns: z
+          .array(z.string().min(1).refine(isRegExp, 'must be a valid regular expression'))
+          .default([])
+          .describe('Regular expressions for secret values; every match is replaced with ***REDACTED*** in what is written.'),
+      })
+      .prefault({})
+      .describe('What counts as a secret, on top of the built-in names and shapes, for everything written to disk.'),
   })
   .describe('tapps-agents project configuration (.tapps-agents/config.yaml)');
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'g');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type ProjectConfigFile = z.output<typeof projectConfigSchema>;

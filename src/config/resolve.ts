@@ -42,6 +42,8 @@ export interface ResolvedConfig {
   /** `contextBudget`: characters of input content in a model step's prompt (resolveConfig always sets it). @default 96000 */
   agents: { defaultEngine: string; contextBudget?: number; byAgent: Record<string, { engine?: string; model?: string }> };
   engines: ProjectConfigFile['engines'];
+  /** Secret names and value patterns the project adds to the built-in redaction (`redaction:` in config.yaml). */
+  redaction?: { secretNames: string[]; patterns: string[] };
   /** The background agents file, when present and valid. */
   backgroundAgents: BackgroundAgentsConfigFile | undefined;
   /** Every resolved value with its source, in a stable order. */
@@ -142,6 +144,7 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     workflow: { concurrency: num('workflow.concurrency'), worktrees: bool('workflow.worktrees'), runner: value('workflow.runner') as ResolvedConfig['workflow']['runner'] },
     agents: { defaultEngine: String(value('agents.default_engine')), contextBudget: num('agents.context_budget'), byAgent: stripUndefined(byAgent) },
     engines: project?.engines ?? {},
+    redaction: { secretNames: project?.redaction.secret_names ?? [], patterns: project?.redaction.patterns ?? [] },
     backgroundAgents: files.backgroundAgents.value,
     settings,
     warnings: problems,

@@ -7,6 +7,7 @@ import { createDebugLogger } from './debug-logger.js';
 import { createDebugSwitch } from './debug-mode.js';
 import { createMetricsStore } from './metrics-store.js';
 import type { ExecutionObserver } from './observer.js';
+import { configureRedaction } from './redact.js';
 
 /** Options of {@link createObserver}. */
 export interface ObserverOptions {
@@ -23,7 +24,9 @@ export interface ObserverOptions {
  * const observer = createObserver(config.projectRoot, config, { actor: 'executor' });
  * await observer.audit({ event: 'execution.started', workflow_id, run_id, step_id, attempt: 1, actor: 'executor' });
  */
-export function createObserver(projectRoot: string, config: Pick<ResolvedConfig, 'autoExecution'>, options: ObserverOptions = {}): ExecutionObserver {
+export function createObserver(projectRoot: string, config: Pick<ResolvedConfig, 'autoExecution' | 'redaction'>, options: ObserverOptions = {}): ExecutionObserver {
+  // Every process that persists anything creates its observer from the configuration: the place to extend redaction.
+  if (config.redaction !== undefined) configureRedaction(config.redaction);
   const debugSwitch = createDebugSwitch(projectRoot);
   const logger = createDebugLogger(projectRoot, { debugSwitch, ...(options.actor === undefined ? {} : { actor: options.actor }) });
   const features = config.autoExecution.features;

@@ -13,9 +13,21 @@ describe('redactSecrets', () => {
     ['aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYab', 'aws_secret_access_key = ***REDACTED***'],
     ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig', 'Authorization: Bearer ***REDACTED***'],
     ['token ghp_abcdefghijklmnopqrstuvwxyz0123', 'token ***REDACTED***'],
+    ['DATABASE_URL=postgres://app:s3cr3t@db/app', 'DATABASE_URL=postgres://app:***REDACTED***@db/app'],
+    ['git clone https://bot:abcdef@github.com/o/r', 'git clone https://bot:***REDACTED***@github.com/o/r'],
+    ['PGPASSWORD=hunter22 psql', 'PGPASSWORD=***REDACTED*** psql'],
+    ['MYSQL_PWD=hunter22 mysql', 'MYSQL_PWD=***REDACTED*** mysql'],
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----***REDACTED***-----END PRIVATE KEY-----'],
   ])('redacts %j', (input, expected) => {
     expect(redactSecrets(input, [])).toBe(expected);
+  });
+
+  it.each(['PGPASSWORD', 'MYSQL_PWD', 'DB_PASSWORD', 'GITHUB_TOKEN', 'APP_SECRET', 'OPENAI_API_KEY', 'SMTP_PASS', 'GCP_CREDENTIALS'])('treats the value of %s as a secret', (name) => {
+    expect(secretValuesFromEnv({ [name]: 'whatever-it-is' })).toEqual(['whatever-it-is']);
+  });
+
+  it('treats the password of a URL in any variable as a secret', () => {
+    expect(secretValuesFromEnv({ DATABASE_URL: 'postgres://u:p%40ss-word@h/db', HOME: '/root' })).toEqual(['p@ss-word']);
   });
 
   it('leaves ordinary text alone', () => {

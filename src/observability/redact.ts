@@ -14,6 +14,8 @@ const PATTERNS: readonly [RegExp, string | ((match: string, ...groups: string[])
   // AWS access key ids and secret keys.
   [/\bAKIA[0-9A-Z]{16}\b/g, REDACTION_MASK],
   [/(aws_secret_access_key\s*[=:]\s*)["']?[A-Za-z0-9/+=]{40}["']?/gi, (_m, head: string) => `${head}${REDACTION_MASK}`],
+  // The password of a URL: postgres://user:pw@host/db (DATABASE_URL, REDIS_URL, git remotes with a token).
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)([^\s@/?#]+)@/gi, (_m, head: string) => `${head}${REDACTION_MASK}@`],
   // Bearer / Basic authorization headers.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, (_m, scheme: string) => `${scheme} ${REDACTION_MASK}`],
   // Flags: --api-key X, --api_key=X, --token X, --password X, --secret X.
@@ -25,8 +27,67 @@ const PATTERNS: readonly [RegExp, string | ((match: string, ...groups: string[])
   ],
 ];
 
-/** Names of environment variables whose values are secrets. */
-const SECRET_ENV_NAME = /(_KEY|_TOKEN|_SECRET|_PASSWORD|_PASSWD|_CREDENTIALS?|^PASSWORD|^TOKEN|^SECRET)$/i;
+/**
+ * Names of environment variables whose values are secrets, whatever they look like (`*` matches any characters,
+ * case is ignored). Documented in docs/reliability.md; `redaction.secret_names` in .tapps-agents/config.yaml adds more.
+ */
+export const SECRET_NAMES: readonly string[] = [
+  '*_KEY',
+  '*_TOKEN',
+  '*_SECRET',
+  '*PASSWORD',
+  '*_PASSWD',
+  '*_PWD',
+  '*_PASS',
+  '*_CREDENTIAL',
+  '*_CREDENTIALS',
+  'TOKEN',
+  'SECRET',
+  'PGPASSWORD',
+  'MYSQL_PWD',
+];
+
+/** What the project's configuration adds (`redaction:` in .tapps-agents/config.yaml). */
+export interface RedactionSettings {
+  /** More secret variable names, as globs like SECRET_NAMES. */
+  secretNames: readonly string[];
+  /** More value patterns (regular expressions): every match is replaced. */
+  patterns: readonly string[];
+}
+
+let secretName = namesRegExp(SECRET_NAMES);
+let extraPatterns: readonly RegExp[] = [];
+/** `NAME=value` / `NAME: value` for the configured names (the built-in ones are in PATTERNS). */
+let extraAssignment: RegExp | undefined;
+
+/** A name glob as a regular expression source: `*` is any run of name characters. */
+function globSource(glob: string): string {
+  return glob
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[A-Za-z0-9_]*');
+}
+
+function namesRegExp(globs: readonly string[]): RegExp {
+  return new RegExp(`^(?:${globs.map(globSource).join('|')})$`, 'i');
+}
+
+/**
+ * Adds the project's names and patterns to the one redaction every persisted text goes through (called once the
+ * configuration is known, see create-observer.ts). Calling it again replaces what an earlier call added.
+ */
+export function configureRedaction(settings: RedactionSettings): void {
+  secretName = namesRegExp([...SECRET_NAMES, ...settings.secretNames]);
+  extraPatterns = settings.patterns.map((pattern) => new RegExp(pattern, 'g'));
+  const names = settings.secretNames.map(globSource);
+  extraAssignment = names.length === 0 ? undefined : new RegExp(`\\b((?:${names.join('|')})["']?\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s,;"'}]+)`, 'gi');
+  processSecretValues = undefined;
+}
+
+/** True when an environment variable named `name` holds a secret. */
+export function isSecretName(name: string): boolean {
+  return secretName.test(name);
+}
 
 /**
  * This process's secret values, read once: tapps-agents never changes its own environment, and reading process.env
@@ -40,10 +101,24 @@ export function secretValuesFromEnv(env: NodeJS.ProcessEnv = process.env): reado
   return secretValuesOf(env);
 }
 
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:([^\s@/?#]+)@/gi;
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function secretValuesOf(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => SECRET_ENV_NAME.test(name) && value !== undefined && value.length >= 6)
-    .map(([, value]) => value as string)
+    .flatMap(([name, value]) => {
+      if (value === undefined) return [];
+      if (isSecretName(name)) return value.length >= 6 ? [value] : [];
+      // DATABASE_URL=postgres://user:pw@host/db: the password is a secret wherever it appears, even alone.
+      return [...value.matchAll(URL_PASSWORD)].map((match) => decodeURIComponentSafe(match[1] as string)).filter((password) => password.length >= 6);
+    })
     .sort((a, b) => b.length - a.length);
 }
 
@@ -57,6 +132,8 @@ export function redactSecrets(text: string, secretValues: readonly string[] = se
   for (const [pattern, replacement] of PATTERNS) {
     result = typeof replacement === 'string' ? result.replace(pattern, replacement) : result.replace(pattern, replacement);
   }
+  if (extraAssignment !== undefined) result = result.replace(extraAssignment, (_m, head: string) => `${head}${REDACTION_MASK}`);
+  for (const pattern of extraPatterns) result = result.replace(pattern, REDACTION_MASK);
   return result;
 }
 
@@ -65,7 +142,7 @@ export function redactSecrets(text: string, secretValues: readonly string[] = se
  * whatever it looks like, and known secret shapes in the others.
  */
 export function redactEnvironment(env: Readonly<Record<string, string>>, secretValues: readonly string[] = secretValuesFromEnv()): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, SECRET_ENV_NAME.test(name) ? REDACTION_MASK : redactSecrets(value, secretValues)]));
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, isSecretName(name) ? REDACTION_MASK : redactSecrets(value, secretValues)]));
 }
 
 /** Redacts every string inside a JSON-like value (objects and arrays are copied, not changed in place). */

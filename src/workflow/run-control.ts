@@ -6,6 +6,7 @@ import path from 'node:path';
 import { PROMPT_FILE_NAME } from '../agents/model/prompt-record.js';
 import { TappsError } from '../errors.js';
 import { idProblem, ownEntry } from '../ids.js';
+import { redactValue } from '../observability/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
 import { checkRunId, runPaths } from './run-paths.js';
@@ -106,7 +107,7 @@ export async function cancelRun(projectRoot: string, runId: string): Promise<Can
     }
   }
   Object.assign(state, { status: 'cancelled', error: 'cancelled', completed_at: now, updated_at: now });
-  await writeFileAtomically(runPaths(projectRoot, runId).state, `${JSON.stringify(state, null, 1)}\n`);
+  await writeFileAtomically(runPaths(projectRoot, runId).state, `${JSON.stringify(redactValue(state), null, 1)}\n`);
   return { run_id: runId, action: 'marked', status: 'cancelled' };
 }
 

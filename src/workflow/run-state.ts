@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { openForAppend } from '../fs/append-file.js';
+import { redactValue } from '../observability/redact.js';
 import { runPaths, workflowStateRoot } from './run-paths.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 
@@ -200,7 +201,8 @@ export class RunStore {
 
   /** Appends an event to events.jsonl and tells the listener. */
   emit(type: string, fields: Record<string, unknown> = {}): RunEvent {
-    const event: RunEvent = { schemaVersion: 1, ts: new Date().toISOString(), runId: this.state.run_id, type, ...fields };
+    // Redacted whatever the transport: a step's output or error may quote a secret (docs/reliability.md).
+    const event: RunEvent = redactValue({ schemaVersion: 1, ts: new Date().toISOString(), runId: this.state.run_id, type, ...fields });
     this.events?.write(`${JSON.stringify(event)}\n`);
     this.listener?.(event);
     return event;
@@ -244,13 +246,13 @@ export class RunStore {
    */
   private encode(): Uint8Array[] {
     const { steps, ...head } = this.state;
-    const headJson = JSON.stringify(head);
+    const headJson = JSON.stringify(redactValue(head));
     const parts: Uint8Array[] = [Buffer.from(`${headJson.slice(0, -1)}${headJson === '{}' ? '' : ','}"steps":{`)];
     let first = true;
     for (const [id, step] of Object.entries(steps)) {
       let encoded = this.encodedSteps.get(id);
       if (encoded === undefined) {
-        encoded = Buffer.from(`${JSON.stringify(id)}:${JSON.stringify(step)}`);
+        encoded = Buffer.from(`${JSON.stringify(id)}:${JSON.stringify(redactValue(step))}`);
         this.encodedSteps.set(id, encoded);
       }
       if (!first) parts.push(COMMA);
