@@ -34,6 +34,17 @@ export function procStat(pid: number): { state: string; start: string } | undefi
 }
 
 /**
+ * True when the process recorded as `pid` (with its start time `start`, when recorded) is still that process: a pid
+ * reused by a later process is not it, so it is never signalled in its place.
+ */
+export function isRecordedProcessAlive(pid: number, start: string | undefined): boolean {
+  if (!isProcessAlive(pid)) return false;
+  if (start === undefined) return true;
+  const now = procStat(pid)?.start;
+  return now === undefined || now === start;
+}
+
+/**
  * Liveness of a process recorded with its host: true or false on this host; undefined on another host, where the pid
  * cannot be checked (callers then judge by heartbeat).
  */

@@ -10,8 +10,7 @@ import { redactValue } from '../observability/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
 import { checkRunId, runPaths } from './run-paths.js';
-import { isProcessAlive } from '../exec/process-alive.js';
-import { displayedStatus, listRunStates, readRunState, type RunState, type RunStatus } from './run-state.js';
+import { displayedStatus, isExecutorAlive, listRunStates, readRunState, type DamagedRun, type RunState, type RunStatus } from './run-state.js';
 
 /** One run as `workflow list` shows it. */
 export interface RunSummary {
@@ -24,9 +23,15 @@ export interface RunSummary {
   steps: Record<string, number>;
 }
 
-/** Every run of the project, newest first. */
+/** Every run of the project, newest first (damaged runs left out: see {@link listRunsReport}). */
 export async function listRuns(projectRoot: string): Promise<RunSummary[]> {
-  return (await listRunStates(projectRoot)).map(summarise);
+  return (await listRunsReport(projectRoot)).runs;
+}
+
+/** Every run of the project, newest first, and the runs whose state.json is damaged (with its path and why). */
+export async function listRunsReport(projectRoot: string): Promise<{ runs: RunSummary[]; damaged: DamagedRun[] }> {
+  const { states, damaged } = await listRunStates(projectRoot);
+  return { runs: states.map(summarise), damaged };
 }
 
 function summarise(state: RunState): RunSummary {
@@ -95,7 +100,8 @@ export async function cancelRun(projectRoot: string, runId: string): Promise<Can
   if (state.executor.host !== hostname()) {
     throw new TappsError('CONFLICT', `Run ${runId} is executed on host ${state.executor.host}; cancel it there`);
   }
-  if (state.executor.pid !== process.pid && isProcessAlive(state.executor.pid)) {
+  // The recorded process only: a dead run's pid now used by another process is not signalled (start time compared).
+  if (state.executor.pid !== process.pid && isExecutorAlive(state)) {
     process.kill(state.executor.pid, 'SIGTERM');
     return { run_id: runId, action: 'signalled', pid: state.executor.pid, status: 'running' };
   }

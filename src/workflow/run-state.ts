@@ -1,15 +1,17 @@
 // The durable state of one run: state.json (atomically replaced, writes coalesced) and events.jsonl (append-only).
 // Other tools read state.json (`workflow status`, `auto-execution status`), so its shape is a contract.
 
-import { isProcessAlive } from '../exec/process-alive.js';
+import { isRecordedProcessAlive, procStat } from '../exec/process-alive.js';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { openForAppend } from '../fs/append-file.js';
 import { redactValue } from '../observability/redact.js';
 import { runPaths, workflowStateRoot } from './run-paths.js';
+import { runStateSchema } from './run-state-schema.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** What a step came to, or where it is. */
@@ -71,7 +73,8 @@ export interface RunState {
   /** The workflow file as given (absolute). */
   workflow_file: string;
   status: RunStatus;
-  executor: { pid: number; host: string };
+  /** `start`: the process's start time (/proc/<pid>/stat), so a later process given the same pid is never taken for it. */
+  executor: { pid: number; host: string; start?: string };
   started_at: string;
   updated_at: string;
   completed_at: string | null;
@@ -103,8 +106,14 @@ export interface RunEvent {
 const WRITE_DELAY_MS = 100;
 
 /** The executor of this process, as recorded in state.json. */
-export function thisExecutor(): { pid: number; host: string } {
-  return { pid: process.pid, host: hostname() };
+export function thisExecutor(): { pid: number; host: string; start?: string } {
+  const start = procStat(process.pid)?.start;
+  return { pid: process.pid, host: hostname(), ...(start === undefined ? {} : { start }) };
+}
+
+/** True when the executor recorded in `state` is alive on this host: same pid and, when recorded, same start time. */
+export function isExecutorAlive(state: RunState): boolean {
+  return state.executor.host === hostname() && isRecordedProcessAlive(state.executor.pid, state.executor.start);
 }
 
 /**
@@ -268,57 +277,85 @@ const COMMA = Buffer.from(',');
 const END = Buffer.from('}}\n');
 
 /**
- * Reads a run's state.json.
- * @throws {TappsError} RUN_NOT_FOUND when there is no such run; CONFLICT when the file is not a run state.
+ * Reads a run's state.json and checks it against the schema it is written with.
+ * @throws {TappsError} RUN_NOT_FOUND when there is no such run; RUN_DAMAGED (with `details.file`) when state.json is
+ *   not a file, not JSON or lacks fields; CONFLICT when it was written by another schema version.
  */
 export async function readRunState(projectRoot: string, runId: string): Promise<RunState> {
   const file = runPaths(projectRoot, runId).state;
+  const damaged = (why: string, cause?: unknown) =>
+    new TappsError('RUN_DAMAGED', `Run ${runId} is damaged: ${file} ${why}. Its other files are left as they are; remove the run directory ${path.dirname(file)} if it is of no use.`, {
+      details: { run_id: runId, file, reason: why },
+      ...(cause === undefined ? {} : { cause }),
+    });
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
       throw new TappsError('RUN_NOT_FOUND', `No run "${runId}" in ${workflowStateRoot(projectRoot)}; list runs with "tapps-agents workflow list"`);
     }
+    if (code === 'EISDIR') throw damaged('is a directory, not a file', error);
     throw error;
   }
   let state: unknown;
   try {
     state = JSON.parse(text);
   } catch {
-    throw new TappsError('CONFLICT', `Run state ${file} is not valid JSON; it was not written by tapps-agents or was edited by hand`);
+    throw damaged('is not valid JSON (it was cut short or edited by hand)');
   }
-  if (typeof state !== 'object' || state === null || (state as { schemaVersion?: unknown }).schemaVersion !== 1) {
-    throw new TappsError('CONFLICT', `Run state ${file} has an unknown schemaVersion; it was written by another version of tapps-agents`);
+  const version = typeof state === 'object' && state !== null ? (state as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (typeof version === 'number' && version !== 1) {
+    throw new TappsError('CONFLICT', `Run state ${file} has schemaVersion ${version}; it was written by another version of tapps-agents`);
   }
-  return state as RunState;
+  const checked = runStateSchema.safeParse(state);
+  if (!checked.success) {
+    const issues = checked.error.issues.slice(0, 3).map((issue) => `${issue.path.length === 0 ? '(top level)' : issue.path.join('.')}: ${issue.message}`);
+    throw damaged(`is not a valid run state (${issues.join('; ')}${checked.error.issues.length > 3 ? '; …' : ''})`);
+  }
+  return checked.data as RunState;
 }
 
 /** The status to show: a running (or waiting) run whose executor is gone from this host is `interrupted`. */
 export function displayedStatus(state: RunState): RunStatus | 'interrupted' {
-  if ((state.status === 'running' || state.status === 'waiting_approval') && state.executor.host === hostname() && !isProcessAlive(state.executor.pid)) {
+  if ((state.status === 'running' || state.status === 'waiting_approval') && state.executor.host === hostname() && !isExecutorAlive(state)) {
     return 'interrupted';
   }
   return state.status;
 }
 
-/** Every run of the project, newest first; unreadable run directories are skipped. */
-export async function listRunStates(projectRoot: string): Promise<RunState[]> {
+/** A run whose state.json cannot be used, as `workflow list` reports it. */
+export interface DamagedRun {
+  run_id: string;
+  file: string;
+  message: string;
+}
+
+/** Every run of the project, newest first, and the damaged ones (which never hide the others). */
+export async function listRunStates(projectRoot: string): Promise<{ states: RunState[]; damaged: DamagedRun[] }> {
   let names: string[];
   try {
     names = await readdir(workflowStateRoot(projectRoot));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { states: [], damaged: [] };
     throw error;
   }
-  const states = await Promise.all(
+  const states: RunState[] = [];
+  const damaged: DamagedRun[] = [];
+  await Promise.all(
     names.map(async (name) => {
       try {
-        return await readRunState(projectRoot, name);
-      } catch {
-        return undefined;
+        states.push(await readRunState(projectRoot, name));
+      } catch (error) {
+        // A stray entry that is no run (an invalid name, no state.json) is not listed; a damaged run is.
+        if (TappsError.is(error) && (error.code === 'RUN_DAMAGED' || error.code === 'CONFLICT')) {
+          damaged.push({ run_id: name, file: runPaths(projectRoot, name).state, message: error.message });
+        }
       }
     }),
   );
-  return states.filter((state): state is RunState => state !== undefined).sort((a, b) => b.started_at.localeCompare(a.started_at));
+  states.sort((a, b) => b.started_at.localeCompare(a.started_at));
+  damaged.sort((a, b) => a.run_id.localeCompare(b.run_id));
+  return { states, damaged };
 }

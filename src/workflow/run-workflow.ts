@@ -20,7 +20,7 @@ import { loadWorkflowOrThrow } from './load-workflow.js';
 import type { Workflow } from './model.js';
 import { checkRunId, newRunId, runPaths } from './run-paths.js';
 import { isProcessAlive } from '../exec/process-alive.js';
-import { readRunState, type RunEvent } from './run-state.js';
+import { isExecutorAlive, readRunState, type RunEvent } from './run-state.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** Options shared by execute and resume. */
@@ -78,7 +78,7 @@ export async function resumeWorkflow(options: RunOptions & { runId: string }): P
   const runId = checkRunId(options.runId);
   const state = await readRunState(options.projectRoot, runId);
   if (state.status === 'succeeded') throw new TappsError('CONFLICT', `Run ${runId} already succeeded; start a new run with "tapps-agents workflow execute --workflow ${state.workflow_file}"`);
-  if ((state.status === 'running' || state.status === 'waiting_approval') && state.executor.pid !== process.pid && state.executor.host === hostname() && isProcessAlive(state.executor.pid)) {
+  if ((state.status === 'running' || state.status === 'waiting_approval') && state.executor.pid !== process.pid && isExecutorAlive(state)) {
     throw new TappsError('CONFLICT', `Run ${runId} is still being executed by pid ${state.executor.pid}; wait for it, or stop it with "tapps-agents workflow cancel ${runId}"`);
   }
   // The copy taken at the start: the run continues with the definition it started with.
@@ -162,7 +162,7 @@ async function lockRun(projectRoot: string, runId: string): Promise<() => Promis
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     // The lock of an executor that was killed (kill -9) looks fresh for up to 30 s; its pid tells the truth.
     const state = await readRunState(projectRoot, runId).catch(() => undefined);
-    const holderGone = state !== undefined && state.executor.host === hostname() && (state.executor.pid === process.pid || !isProcessAlive(state.executor.pid));
+    const holderGone = state !== undefined && state.executor.host === hostname() && (state.executor.pid === process.pid || !isExecutorAlive(state));
     if (holderGone) {
       await rm(lockPath, { recursive: true, force: true });
       return lock();

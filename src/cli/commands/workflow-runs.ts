@@ -2,21 +2,23 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import { cancelRun, listRuns, runStatus, stepStatus } from '../../workflow/run-control.js';
+import { cancelRun, listRunsReport, runStatus, stepStatus } from '../../workflow/run-control.js';
 import { describeRunOutcome } from '../../workflow/run-state.js';
 import { isInStepWorktree } from '../../worktree/names.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { colour, columns, printJson, printLines } from '../output.js';
+import { colour, columns, printErrorLines, printJson, printLines } from '../output.js';
 import { formatMs } from './workflow-progress.js';
 
 export async function workflowListCommand(flags: { json?: boolean }, command: Command): Promise<number> {
-  const runs = await listRuns(projectRootOf(command));
+  const { runs, damaged } = await listRunsReport(projectRootOf(command));
   if (flags.json === true) {
-    printJson({ runs });
+    printJson({ runs, damaged });
     return EXIT.OK;
   }
-  if (runs.length === 0) {
+  // A damaged run is named with its file and why, and never hides the others (docs/reliability.md).
+  printErrorLines(...damaged.map((run) => `damaged run ${run.run_id}: ${run.message}`));
+  if (runs.length === 0 && damaged.length === 0) {
     printLines('No runs yet. Start one with: tapps-agents workflow execute --workflow FILE');
     return EXIT.OK;
   }
