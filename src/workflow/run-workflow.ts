@@ -19,7 +19,6 @@ import { executeRun, newRunState, prepareResume, type RunReport } from './execut
 import { loadWorkflowOrThrow } from './load-workflow.js';
 import type { Workflow } from './model.js';
 import { checkRunId, newRunId, runPaths } from './run-paths.js';
-import { isProcessAlive } from '../exec/process-alive.js';
 import { isExecutorAlive, readRunState, type RunEvent } from './run-state.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 
