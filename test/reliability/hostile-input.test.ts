@@ -102,7 +102,7 @@ describe('damaged run data', () => {
     const { root, runId } = await projectWithRun();
     const state = path.join(root, '.tapps-agents', 'workflow-state');
     const good = await readFile(path.join(state, runId, 'state.json'), 'utf8');
-    const damaged: Record<string, string | 'dir'> = {
+    const damaged: Record<string, string> = {
       'only-version': '{"schemaVersion":1}',
       'null-executor': good.replace(/"executor":\{[^}]*\}/, '"executor":null'),
       'no-steps': JSON.stringify({ ...(JSON.parse(good) as object), steps: undefined }),
