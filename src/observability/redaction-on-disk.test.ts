@@ -83,7 +83,8 @@ describe('one redaction for every persisted file', () => {
     configureRedaction({ secretNames: ['CORP_CRED_*'], patterns: ['CORP-[0-9a-f]{16}'] });
   });
   afterAll(async () => {
-    for (const name of [...Object.keys(ENV_SECRETS), 'DATABASE_URL']) if (saved[name] === undefined) delete process.env[name];
+    for (const name of [...Object.keys(ENV_SECRETS), 'DATABASE_URL']) Reflect.deleteProperty(process.env, name);
+    Object.assign(process.env, saved);
     const { configureRedaction } = await import('./redact.js');
     configureRedaction({ secretNames: [], patterns: [] });
   });
