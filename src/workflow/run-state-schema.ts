@@ -26,7 +26,7 @@ export const runStateSchema = z
     workflow_id: z.string(),
     workflow_name: z.string(),
     workflow_file: z.string(),
-    status: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'waiting_approval']),
+    status: z.enum(['running', 'succeeded', 'completed_with_failures', 'failed', 'cancelled', 'waiting_approval']),
     executor: z.object({ pid: z.number().int(), host: z.string(), start: z.string().optional() }).loose(),
     started_at: z.string(),
     updated_at: z.string(),

@@ -11,6 +11,7 @@ import { writeFileAtomically } from '../fs/atomic-write.js';
 import { openForAppend } from '../fs/append-file.js';
 import { redactValue } from '../observability/redact.js';
 import { runPaths, workflowStateRoot } from './run-paths.js';
+import type { z } from 'zod';
 import { runStateSchema } from './run-state-schema.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 
@@ -35,6 +36,11 @@ export function describeRunOutcome(status: RunStatus | 'interrupted', failedStep
   }
   return status.replace('_', ' ');
 }
+
+// The schema and these types must name the same statuses: a status added here and not there makes tsc fail.
+type SchemaState = z.output<typeof runStateSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _sameStatuses: [Same<SchemaState['status'], RunStatus>, Same<SchemaState['steps'][string]['status'], StepStatus>] = [true, true];
 
 /** One step in state.json. */
 export interface StepState {
@@ -255,7 +261,8 @@ export class RunStore {
    */
   private encode(): Uint8Array[] {
     const { steps, ...head } = this.state;
-    const headJson = JSON.stringify(redactValue(head));
+    // Params stay as given (a resume runs with them, like the run's copy of the workflow file); the rest is redacted.
+    const headJson = JSON.stringify({ ...redactValue(head), params: head.params });
     const parts: Uint8Array[] = [Buffer.from(`${headJson.slice(0, -1)}${headJson === '{}' ? '' : ','}"steps":{`)];
     let first = true;
     for (const [id, step] of Object.entries(steps)) {

@@ -110,7 +110,7 @@ steps:
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toBe(`error: No run "nope-1" in ${path.join(await realpath(dir), '.tapps-agents', 'workflow-state')}; list runs with "tapps-agents workflow list"\n`);
     const traversal = await runCli(['workflow', 'status', '../../etc'], { cwd: dir });
-    expect(traversal).toMatchObject({ exitCode: 2, stderr: 'error: Invalid run id "../../etc": use the id printed by "workflow execute" or "workflow list"\n' });
+    expect(traversal).toMatchObject({ exitCode: 2, stderr: 'error: Run id "../../etc" is not valid: use 1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit, without ".."; use the id printed by "workflow execute" or "workflow list"\n' });
   });
 
   it('exits 1 when the run fails and 2 with every problem when the workflow is invalid', async () => {
