@@ -96,7 +96,7 @@ describe('one redaction for every persisted file', () => {
       const { runPaths } = await import('../workflow/run-paths.js');
       const store = new RunStore(root, {
         schemaVersion: 1, run_id: 'r1', workflow_id: 'w', workflow_name: 'w', workflow_file: '/w.yaml', status: 'running', executor: { pid: 1, host: 'h' },
-        started_at: '', updated_at: '', completed_at: null, error: text, params: { p: text }, auto_execution: false, transport: 'inline', gate_iterations: {},
+        started_at: '', updated_at: '', completed_at: null, error: text, params: {}, auto_execution: false, transport: 'inline', gate_iterations: {},
         steps: { s: { name: 's', status: 'failed', attempt: 1, started_at: null, completed_at: null, step_dir: '/d', work_dir: '/d', outputs: { stdout: text }, artifacts: [], error: { message: text, code: 'X', retryable: false } } },
       });
       await store.open();
