@@ -17,6 +17,11 @@ export interface SkillContext {
   projectRoot: string;
   /** The step's working directory: relative artifact paths resolve here. */
   stepDir: string;
+  /**
+   * The directory a command file named as the step's place (`worktree_path`): builtin actions work there whatever it
+   * holds (the original executor falls back to a plain copied directory when `git worktree add` fails).
+   */
+  workDir?: string;
   correlation: Correlation;
   /** Time left for this attempt. */
   timeoutMs: number;

@@ -1,6 +1,7 @@
 // Reading one metrics line back: parse it and check it is an execution record, so a corrupt line is counted, not trusted.
 
 import type { ExecutionRecord, ExecutionStatus } from './observer.js';
+import { fromOriginalRecord } from './original-record.js';
 
 /** The status vocabulary, in the order reports list it. */
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['success', 'failed', 'timeout', 'cancelled', 'skipped'];
@@ -15,7 +16,15 @@ export function parseExecutionRecord(line: string): ExecutionRecord | undefined 
   } catch {
     return undefined;
   }
-  return isExecutionRecord(value) ? value : undefined;
+  return toExecutionRecord(value);
+}
+
+/** `value` as an execution record: one of ours, or one the original executor wrote into the same files. */
+export function toExecutionRecord(value: unknown): ExecutionRecord | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  // Ours carry schemaVersion and agent; the original's carry neither (and would pass most of our checks).
+  if ('schemaVersion' in value || 'agent' in value) return isExecutionRecord(value) ? value : undefined;
+  return fromOriginalRecord(value as Record<string, unknown>);
 }
 
 /** True when `value` has the fields queries read, with the right types. */

@@ -3,7 +3,7 @@
 // every quote is escaped). Anything unexpected falls back to JSON.parse, so odd but valid lines still count and
 // corrupt ones are still rejected. This halves the time `metrics` takes on a million records (docs/BENCHMARKS.md).
 
-import { isExecutionRecord } from './execution-record.js';
+import { toExecutionRecord } from './execution-record.js';
 import type { ExecutionStatus, Usage } from './observer.js';
 
 /** What the summary reads from one record. */
@@ -128,15 +128,16 @@ function slowRead(line: string): SummaryFields | undefined {
   } catch {
     return undefined;
   }
-  if (!isExecutionRecord(value)) return undefined;
+  const record = toExecutionRecord(value);
+  if (record === undefined) return undefined;
   return {
-    workflow_id: value.workflow_id,
-    agent: typeof value.agent === 'string' ? value.agent : '?',
-    action: typeof value.action === 'string' ? value.action : '?',
-    status: value.status,
-    duration_ms: value.duration_ms,
-    retry_count: typeof value.retry_count === 'number' ? value.retry_count : 0,
-    completed_at: value.completed_at,
-    usage: typeof value.usage === 'object' ? value.usage : null,
+    workflow_id: record.workflow_id,
+    agent: typeof record.agent === 'string' ? record.agent : '?',
+    action: typeof record.action === 'string' ? record.action : '?',
+    status: record.status,
+    duration_ms: record.duration_ms,
+    retry_count: typeof record.retry_count === 'number' ? record.retry_count : 0,
+    completed_at: record.completed_at,
+    usage: typeof record.usage === 'object' ? record.usage : null,
   };
 }

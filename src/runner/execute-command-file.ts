@@ -104,6 +104,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
     const result = await executeSkill(invocation, {
       projectRoot: options.projectRoot,
       stepDir,
+      ...(command.worktreePath === undefined ? {} : { workDir: command.worktreePath }),
       correlation: {
         workflow_id: correlation.workflow_id ?? 'unknown',
         run_id: correlation.run_id ?? correlation.workflow_id ?? 'unknown',

@@ -4,7 +4,7 @@
 
 import { utimes } from 'node:fs/promises';
 import path from 'node:path';
-import type { SkillInvocation } from '../agents/skill-command.js';
+import { normaliseAction, type SkillInvocation } from '../agents/skill-command.js';
 import { CONFIG_HANDOFF_VARIABLE, encodeConfigHandoff } from '../config/config-handoff.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { parseDuration } from '../config/duration.js';
@@ -12,7 +12,7 @@ import { runProcess } from '../exec/run-process.js';
 import type { ExecutionObserver } from '../observability/observer.js';
 import { redactSecrets } from '../observability/redact.js';
 import { foreignWorktreeReason } from './worktree-path-check.js';
-import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage } from '../protocol/command-file.js';
+import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage, type CommandFile } from '../protocol/command-file.js';
 import { heartbeatIntervalMs } from '../protocol/liveness.js';
 import { STATUS_FILE_NAME } from '../protocol/paths.js';
 import { readStatusFile, type StatusWriter } from '../protocol/status-file.js';
@@ -55,8 +55,44 @@ export interface RunClaimedOptions {
   killGraceMs?: number;
 }
 
-/** Runs `claim` to its end; resolves to the terminal status written. Never rejects. */
+/**
+ * Runs `claim` to its end; resolves to the terminal status written. Never rejects. A step from a foreign command file
+ * (the original executor's, or a plain command) gets its metrics record here: no executor of ours records it.
+ */
 export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptions): Promise<'completed' | 'failed'> {
+  const startedAt = new Date().toISOString();
+  const status = await runClaimedCommands(claim, options);
+  const parsed = parseCommandFile(claim.text);
+  if (parsed.ok && parsed.value.form !== 'v2') await recordForeignExecution(parsed.value, path.join(path.dirname(claim.claimedFile), STATUS_FILE_NAME), startedAt, status, options.observer);
+  return status;
+}
+
+async function recordForeignExecution(file: CommandFile, statusFile: string, startedAt: string, status: 'completed' | 'failed', observer: ExecutionObserver): Promise<void> {
+  const reading = await readStatusFile(statusFile);
+  const report = reading.kind === 'ok' ? reading.report : undefined;
+  const completedAt = new Date().toISOString();
+  const { workflow_id, run_id, step_id, attempt } = file.correlation;
+  const code = report?.error?.code;
+  const [agent, action] = /^\s*@([\w-]+)\s+([\w-]+)/.exec(file.command)?.slice(1) ?? ['?', '?'];
+  await observer.recordExecution({
+    execution_id: `${run_id ?? workflow_id ?? 'unknown'}/${step_id ?? 'unknown'}/${attempt ?? 1}/${Date.parse(startedAt)}`,
+    workflow_id: workflow_id ?? 'unknown',
+    run_id: run_id ?? workflow_id ?? 'unknown',
+    step_id: step_id ?? 'unknown',
+    agent: (agent as string).toLowerCase(),
+    action: normaliseAction(action as string),
+    command: redactSecrets(file.command),
+    status: status === 'completed' ? 'success' : code === 'TIMEOUT' ? 'timeout' : code === 'CANCELLED' || code === 'RUNNER_STOPPED' ? 'cancelled' : 'failed',
+    duration_ms: Math.max(0, Date.parse(completedAt) - Date.parse(startedAt)),
+    retry_count: Math.max(0, (attempt ?? 1) - 1),
+    started_at: startedAt,
+    completed_at: completedAt,
+    error_message: status === 'completed' ? null : (report?.error?.message ?? 'failed'),
+    usage: report?.usage ?? null,
+  });
+}
+
+async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOptions): Promise<'completed' | 'failed'> {
   const dir = path.dirname(claim.claimedFile);
   const statusFile = path.join(dir, STATUS_FILE_NAME);
   const parsed = parseCommandFile(claim.text);
