@@ -2,9 +2,11 @@
 
 import { closestMatches } from '../text/closest-match.js';
 import type { AnyAction } from './action.js';
+import { aggregateResults } from './actions/aggregate-results.js';
 import { auditDeps } from './actions/audit-deps.js';
 import { checkPrerequisites } from './actions/check-prerequisites.js';
 import { finalize } from './actions/finalize.js';
+import { injectContext } from './actions/inject-context.js';
 import { MODEL_ACTIONS } from './actions/model-actions.js';
 import { lintCode, reviewCode, scoreCode } from './actions/reviewer.js';
 import { runTests } from './actions/run-tests.js';
@@ -24,6 +26,8 @@ const ACTIONS: readonly AnyAction[] = [
   runTests as AnyAction,
   auditDeps as AnyAction,
   finalize as AnyAction,
+  aggregateResults as AnyAction,
+  injectContext as AnyAction,
   shellRun as AnyAction,
 ].sort((a, b) => agentRank(a.agent) - agentRank(b.agent));
 

@@ -13,6 +13,7 @@ import { locate, problemAt, type YamlSource } from '../config/yaml-source.js';
 import { ExpressionSyntaxError, parseExpression, type Expression } from './expression.js';
 import type { GraphStep } from './dependencies.js';
 import type { Gate, GateTarget, OnError, RetryOverride, Step, StepCondition } from './model.js';
+import { SCORED_METRICS, thresholdMetric } from './named-results.js';
 import type { StepInput } from './workflow-schema.js';
 
 /** A step compiled as far as one step allows; `dependsOn` is filled in once all steps are known. */
@@ -86,6 +87,7 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
   const creates = [...new Set([...list(input.creates), ...actionArtifacts])];
   const condition = compileCondition(input.condition, [...path, 'condition'], source, problems);
   const gate = compileGate(input, [...path, 'gate'], source, problems);
+  const thresholds = compileThresholds(input, path, source, problems);
 
   const onError: OnError =
     input.on_error ??
@@ -118,6 +120,7 @@ export function compileStep(input: StepInput, index: number, path: readonly Prop
     onError,
     ...(retryInput === undefined ? {} : { retry: compileRetry(retryInput) }),
     ...(gate === undefined ? {} : { gate }),
+    ...(thresholds === undefined ? {} : { thresholds }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     env: Object.fromEntries(Object.entries(input.env ?? {}).map(([key, value]) => [key, String(value)])),
     ...(input.engine === undefined ? {} : { engine: input.engine }),
@@ -188,7 +191,9 @@ function compileGate(input: StepInput, path: readonly PropertyKey[], source: Yam
   const thresholds = input.scoring?.thresholds ?? input.metadata?.scoring?.thresholds;
   const minimum = thresholds?.overall_min ?? thresholds?.overall ?? thresholds?.min_score;
   let text = gate.condition;
-  if (text === undefined && minimum !== undefined) text = `outputs.score >= ${minimum}`;
+  const others = Object.keys(thresholds ?? {}).some((key) => !['overall_min', 'overall', 'min_score'].includes(key));
+  if (text === undefined && others) text = 'scoring.passed';
+  else if (text === undefined && minimum !== undefined) text = `outputs.score >= ${minimum}`;
   if (text === undefined) {
     problems.push(problemAt(source, path, 'needs "condition:" (or scoring.thresholds.overall_min) to decide on_pass/on_fail'));
     return undefined;
@@ -202,6 +207,32 @@ function compileGate(input: StepInput, path: readonly PropertyKey[], source: Yam
     onFail: gateTarget(gate.on_fail ?? (gate.retry_on_fail === true ? 'retry' : 'fail')),
     maxIterations: gate.max_iterations ?? 3,
   };
+}
+
+/**
+ * The step's score thresholds by metric. A threshold on a metric the builtin reviewer does not measure (security,
+ * test coverage, …) is an error, never a silent pass; a value off its scale (overall 0–100, others 0–10) too.
+ */
+function compileThresholds(input: StepInput, path: readonly PropertyKey[], source: YamlSource, problems: Problem[]): Record<string, number> | undefined {
+  const where = input.scoring?.thresholds === undefined ? ['metadata', 'scoring', 'thresholds'] : ['scoring', 'thresholds'];
+  const given = input.scoring?.thresholds ?? input.metadata?.scoring?.thresholds;
+  if (given === undefined) return undefined;
+  const thresholds: Record<string, number> = {};
+  for (const [key, value] of Object.entries(given)) {
+    const metric = thresholdMetric(key);
+    if (metric === undefined) {
+      const name = key.replace(/_min$/, '');
+      problems.push(problemAt(source, [...path, ...where, key], `the builtin reviewer does not measure "${name}" (it measures ${Object.keys(SCORED_METRICS).join(', ')}); remove ${key}, or gate on another result (e.g. security_scan.passed from an ops audit-deps step)`, { atKey: true }));
+      continue;
+    }
+    const max = (SCORED_METRICS[metric] as { max: number }).max;
+    if (value < 0 || value > max) {
+      problems.push(problemAt(source, [...path, ...where, key], `${key} is on the ${metric === 'overall' ? 'overall score\'s 0–100' : '0–10'} scale, got ${value}`));
+      continue;
+    }
+    thresholds[metric] = value;
+  }
+  return thresholds;
 }
 
 function gateTarget(text: string): GateTarget {

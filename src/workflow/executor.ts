@@ -21,6 +21,7 @@ import type { GateTarget, Step, Workflow } from './model.js';
 import { retryDelayMs, retryPolicyFor, shouldRetry } from './retry-policy.js';
 import { runPaths, stepStateDir } from './run-paths.js';
 import { describeRunOutcome, thisExecutor, RunStore, type RunEvent, type RunState, type StepState, type StepStatus } from './run-state.js';
+import { namedResults } from './named-results.js';
 import { evaluateInRun } from './step-scope.js';
 import { TappsError } from '../errors.js';
 import { StepIsolation, type StepWorkspace } from '../worktree/step-isolation.js';
@@ -248,7 +249,7 @@ class RunDriver {
       }
       case 'expression':
         try {
-          return evaluateInRun(condition.expression, this.state) ? undefined : { reason: `condition is false: ${condition.text}` };
+          return evaluateInRun(condition.expression, this.state, undefined, namedResults(this.options.workflow, this.state, step)) ? undefined : { reason: `condition is false: ${condition.text}` };
         } catch (error) {
           if (!(error instanceof ExpressionEvaluationError)) throw error;
           return { reason: `condition ${JSON.stringify(condition.text)} cannot be evaluated: ${error.message} (${this.options.workflow.file}:${step.location.line})`, failed: true };
@@ -530,7 +531,7 @@ class RunDriver {
     const stepState = this.state.steps[step.id] as StepState;
     let passed: boolean;
     try {
-      passed = evaluateInRun(gate.expression, this.state, stepState.outputs);
+      passed = evaluateInRun(gate.expression, this.state, stepState.outputs, namedResults(this.options.workflow, this.state, step));
     } catch (error) {
       if (!(error instanceof ExpressionEvaluationError)) throw error;
       this.markGateFailure(step, `gate condition ${JSON.stringify(gate.text)} cannot be evaluated: ${error.message}`, 'GATE_ERROR');

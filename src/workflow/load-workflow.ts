@@ -15,6 +15,7 @@ import { compileStep, type CompiledStep } from './compile-step.js';
 import { dependencyMap, findCycles } from './dependencies.js';
 import { expressionPaths, type Expression } from './expression.js';
 import type { Step, Workflow } from './model.js';
+import { NAMED_SOURCES, sourceStep } from './named-results.js';
 import { presetWorkflowSchema, singleStepSchema, workflowBodySchema, type StepInput, type WorkflowBodyInput } from './workflow-schema.js';
 
 /** The outcome of validating a workflow file. */
@@ -199,13 +200,25 @@ function compileWorkflow(body: WorkflowBodyInput, base: string[], source: YamlSo
     (inputs[step.index]?.input.optional_steps ?? []).forEach((name, index) => {
       if (!firstIndex.has(name)) problems.push(problemAt(source, stepPath(step, 'optional_steps', index), unknownStep(name)));
     });
-    if (step.condition.kind === 'expression') checkPaths(step.condition.expression, stepPath(step, 'condition'), false);
-    if (step.gate !== undefined) checkPaths(step.gate.expression, stepPath(step, 'gate', inputs[step.index]?.input.gate?.condition === undefined ? '' : 'condition'), true);
+    if (step.condition.kind === 'expression') checkPaths(step.condition.expression, stepPath(step, 'condition'), false, step);
+    if (step.gate !== undefined) checkPaths(step.gate.expression, stepPath(step, 'gate', inputs[step.index]?.input.gate?.condition === undefined ? '' : 'condition'), true, step);
   }
 
-  function checkPaths(expression: Expression, keyPath: PropertyKey[], inGate: boolean) {
+  function checkPaths(expression: Expression, keyPath: PropertyKey[], inGate: boolean, reader: CompiledStep) {
     for (const field of expressionPaths(expression)) {
       const [root, stepId, part] = field.segments;
+      const at = keyPath.filter((key) => key !== '');
+      // The presets' named results (named-results.ts): bound to the latest source step at or before the reader.
+      const named = root === undefined ? undefined : NAMED_SOURCES[root];
+      if (named !== undefined && root !== 'steps' && root !== 'params') {
+        if (stepId === undefined || !named.keys.includes(stepId)) problems.push(problemAt(source, at, `${field.text}: expected ${root}.<${named.keys.join('|')}>`));
+        else if (sourceStep(root as string, checked as unknown as Step[], reader.index) === undefined) problems.push(problemAt(source, at, `${field.text}: no step to read it from; it needs ${named.needs} at or before step "${reader.id}"`));
+        continue;
+      }
+      if (root !== undefined && root !== 'steps' && root !== 'params' && root !== 'outputs' && firstIndex.has(root)) {
+        if (stepId !== 'status' || field.segments.length !== 2) problems.push(problemAt(source, at, `${field.text}: a step named by its id offers only ${root}.status (e.g. ${root}.status == "success"); use steps.${root}.outputs.<key> for the rest`));
+        continue;
+      }
       const roots = inGate ? '"steps", "params" or "outputs"' : '"steps" or "params"';
       if (root === 'params' && field.segments.length >= 2) continue;
       if (root === 'outputs' && inGate && field.segments.length >= 2) continue;

@@ -80,6 +80,8 @@ export interface Step {
   onError: OnError;
   retry?: RetryOverride;
   gate?: Gate;
+  /** `scoring.thresholds` (or `metadata.scoring.thresholds`) by metric: overall 0–100, the others 0–10. */
+  thresholds?: Record<string, number>;
   timeoutMs?: number;
   env: Record<string, string>;
   engine?: string;

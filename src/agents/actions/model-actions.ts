@@ -26,6 +26,8 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
   modelAction({ agent: 'analyst', name: 'estimate-effort', description: 'Estimate the effort of the requirements.', defaultTarget: 'estimate.md', params: () => ({ description: text('What to estimate.') }) }),
   modelAction({ agent: 'analyst', name: 'assess-risk', description: 'List risks with likelihood, impact and mitigation.', defaultTarget: 'risks.md', params: () => ({ description: text('What to assess.') }) }),
   modelAction({ agent: 'analyst', name: 'competitive-analysis', description: 'Compare with existing products.', defaultTarget: 'competitive-analysis.md', params: () => ({ description: text('The product.') }) }),
+  modelAction({ agent: 'analyst', name: 'analyze-requirements', description: 'Check requirements for gaps, conflicts and ambiguities.', defaultTarget: 'requirements-analysis.md', params: () => ({ description: text('The requirements, when not given as an input artifact.') }) }),
+  modelAction({ agent: 'analyst', name: 'analyze-prompt', description: 'Analyse a prompt: intent, scope, missing information, risks.', defaultTarget: 'prompt-analysis.md', params: () => ({ prompt: text('The prompt to analyse.') }) }),
   // planner
   modelAction({
     agent: 'planner',
@@ -35,6 +37,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     defaultTarget: 'stories.md',
     params: () => ({ description: text('What to plan (or the requirements text).') }),
   }),
+  modelAction({ agent: 'planner', name: 'create-tasks', description: 'Break a plan or stories into ordered implementation tasks.', defaultTarget: 'tasks.md', params: () => ({ description: text('What to break down.') }) }),
   // architect
   modelAction({
     agent: 'architect',
@@ -58,6 +61,7 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
   }),
   modelAction({ agent: 'designer', name: 'design-data-model', description: 'Design the data model.', defaultTarget: 'data-model.md', params: () => ({ description: text('Scope.') }) }),
   modelAction({ agent: 'designer', name: 'design-ui', aliases: ['create-wireframe'], description: 'Design the user interface and its flows.', defaultTarget: 'ui-design.md', params: () => ({ description: text('Scope.') }) }),
+  modelAction({ agent: 'designer', name: 'design-feature', description: 'Design one feature: behaviour, interfaces, data and edge cases.', defaultTarget: 'feature-design.md', params: () => ({ description: text('The feature.') }) }),
   // implementer
   modelAction({
     agent: 'implementer',
@@ -95,6 +99,8 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     subject: { workflow: false, what: 'the code under test' },
   }),
   // debugger
+  // reviewer (its builtin actions measure code; standards are written by a model)
+  modelAction({ agent: 'reviewer', name: 'define-standards', description: 'Write the coding standards a review checks against.', defaultTarget: 'coding-standards.md', params: () => ({ description: text('Languages, scope, existing conventions.') }) }),
   modelAction({
     agent: 'debugger',
     name: 'analyze-error',
@@ -115,6 +121,16 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
     subject: { params: ['target'], fallback: 'this project (the files in the current directory)', what: 'what to document' },
   }),
   modelAction({ agent: 'documenter', name: 'update-readme', description: 'Rewrite a README from the project\'s state.', defaultTarget: 'README.md', params: () => ({ file: file('Current README.') }), subject: { fallback: 'this project (the files in the current directory)', what: 'the project' } }),
+  modelAction({ agent: 'documenter', name: 'generate-report', description: 'Write a report of the earlier steps\' results for people.', defaultTarget: 'report.md', params: () => ({ description: text('What the report is about.') }) }),
+  modelAction({ agent: 'documenter', name: 'synthesize-prompt', description: 'Combine the earlier analyses into one prompt for an implementing agent.', defaultTarget: 'synthesized-prompt.md', params: () => ({ prompt: text('The original prompt.') }) }),
+  modelAction({
+    agent: 'documenter',
+    name: 'update-docstrings',
+    description: 'Add or update the docstrings of a file (write it back with target_file: <the file>).',
+    defaultTarget: 'docstrings.md',
+    params: () => ({ file: file('File whose docstrings to update.') }),
+    subject: { workflow: false, what: 'the file whose docstrings to update' },
+  }),
   // ops
   modelAction({
     agent: 'ops',
@@ -130,7 +146,8 @@ export const MODEL_ACTIONS: readonly AnyAction[] = [
   modelAction({
     agent: 'improver',
     name: 'improve',
-    aliases: ['improve-quality', 'optimize'],
+    // The original's improver also calls it "refactor" (reference §6.3: improve/refactor).
+    aliases: ['improve-quality', 'optimize', 'refactor'],
     description: 'Improve a file using review feedback.',
     defaultTarget: 'improved.md',
     params: () => ({ file: file('File to improve.'), feedback: text('Review feedback to address.') }),
