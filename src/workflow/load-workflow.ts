@@ -16,6 +16,7 @@ import { dependencyMap, findCycles } from './dependencies.js';
 import { expressionPaths, type Expression } from './expression.js';
 import type { Step, Workflow } from './model.js';
 import { NAMED_SOURCES, sourceStep } from './named-results.js';
+import { substituteParams } from './param-references.js';
 import { presetWorkflowSchema, singleStepSchema, workflowBodySchema, type StepInput, type WorkflowBodyInput } from './workflow-schema.js';
 
 /** The outcome of validating a workflow file. */
@@ -28,9 +29,16 @@ export interface WorkflowLoadResult {
 
 /** How a workflow is loaded. */
 export interface LoadWorkflowOptions {
-  /** The run's `--param` values: they can give a model step its subject (e.g. `--param description=…`). */
+  /**
+   * The run's `--param` values: `${params.NAME}` in steps takes them (over the workflow's `params:` defaults), and they
+   * can give a model step its subject (e.g. `--param description=…`).
+   */
   params?: Record<string, unknown>;
 }
+
+/** The original's `sequence:` shape: refused with what to change (it is not the same model: gates stand apart). */
+const SEQUENCE_SHAPE =
+  'the original\'s "sequence:" shape is not run as it is; rename "sequence:" to "steps:", each step\'s "step:" to "id:", "parameters:" to "params:", "output:" to "creates:", list earlier steps in "needs:" instead of "requires:", and move each top-level "gates:" entry into the step it checks as "gate:" (see docs/workflows.md, "The original sequence shape")';
 
 /** Reads and validates a workflow file. Never throws for bad input: problems are in the result. */
 export async function loadWorkflow(file: string, options: LoadWorkflowOptions = {}): Promise<WorkflowLoadResult> {
@@ -40,13 +48,16 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
     return { workflow: undefined, problems: [{ severity: 'error', file: read.file, path: '', message: 'workflow file not found; check the path given to --workflow' }] };
   }
   if (read.kind === 'invalid') return { workflow: undefined, problems: read.problems };
-  const { source } = read;
-  const data = source.data;
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { workflow: undefined, problems: [problemAt(source, [], 'expected a mapping with "id" and "steps" (or a "workflow:" mapping)')] };
+  const raw = read.source.data;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { workflow: undefined, problems: [problemAt(read.source, [], 'expected a mapping with "id" and "steps" (or a "workflow:" mapping)')] };
   }
-  const preset = 'workflow' in data;
+  const preset = 'workflow' in raw;
   const problems = [...read.problems];
+  const sequenceAt = 'sequence' in raw && !('steps' in raw) ? ['sequence'] : preset && isMapping(raw.workflow) && 'sequence' in raw.workflow && !('steps' in raw.workflow) ? ['workflow', 'sequence'] : undefined;
+  if (sequenceAt !== undefined) return { workflow: undefined, problems: [...problems, problemAt(read.source, sequenceAt, SEQUENCE_SHAPE, { atKey: true })] };
+  const source: YamlSource = { ...read.source, data: substituteParams(read.source, preset, options.params ?? {}, problems) };
+  const data = source.data as Record<string, unknown>;
   let body: WorkflowBodyInput | undefined;
   let metadataAuto: boolean | undefined;
   if (preset) {
@@ -61,7 +72,7 @@ export async function loadWorkflow(file: string, options: LoadWorkflowOptions = 
   }
   // A bad top-level field (a missing id, a bad concurrency) must not hide the problems of the steps: they are checked
   // too, and the workflow is not returned because of the error already reported.
-  body ??= stepsToCheck(preset ? (data as Record<string, unknown>).workflow : data);
+  body ??= stepsToCheck(preset ? (data).workflow : data);
   if (body === undefined) return { workflow: undefined, problems: sortProblems(problems) };
   const base = preset ? ['workflow'] : [];
   const workflow = compileWorkflow(body, base, source, problems, preset, metadataAuto);

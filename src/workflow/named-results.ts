@@ -88,7 +88,7 @@ export function namedResults(workflow: Workflow, state: RunState, reader: Step):
 
 /** The reviewer's outputs on the original's scales, and whether every threshold is met. */
 function scoringOf(outputs: Record<string, unknown>, thresholds: Thresholds | undefined): Record<string, unknown> {
-  const score = (key: string) => (typeof outputs[key] === 'number' ? (outputs[key] as number) : null);
+  const score = (key: string) => (typeof outputs[key] === 'number' ? (outputs[key]) : null);
   const tenth = (value: number | null) => (value === null ? null : Math.round(value) / 10);
   const values: Record<string, number | null> = {
     overall: score('score'),
