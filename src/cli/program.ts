@@ -79,6 +79,7 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .command('execute')
     .description('run a workflow file (exit 0 succeeded, 1 failed, 2 invalid, 130 interrupted)')
     .option('--workflow <file>', 'the workflow YAML file')
+    .option('--preset <name>', 'run a preset shipped with tapps-agents instead of a file (see: workflow presets)')
     .addOption(new Option('--auto', 'turn auto-execution on for this run (overrides the workflow and config files)'))
     .addOption(new Option('--no-auto', 'turn auto-execution off for this run'))
     .option('--manual', 'write each step\'s command file and instructions, and wait for anyone to write its status file')
@@ -120,6 +121,15 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .option('--comment <text>', 'a note kept with the decision')
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/workflow-approve.js')).workflowRejectCommand));
+  const presets = workflow
+    .command('presets')
+    .description('list the workflow presets shipped with tapps-agents, with the params each takes')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-presets.js')).workflowPresetsCommand));
+  presets
+    .command('show <name>')
+    .description("print a preset's YAML, to copy and edit (tapps-agents workflow presets show quick-fix > my-fix.yaml)")
+    .action(run(async () => (await import('./commands/workflow-presets.js')).workflowPresetShowCommand));
   workflow
     .command('validate <file>')
     .description('check a workflow file; exit 0 when valid, 2 with every problem as file:line:col')

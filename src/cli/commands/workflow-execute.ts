@@ -15,6 +15,7 @@ import { formatProblem } from '../../config/problem.js';
 
 export interface WorkflowExecuteFlags {
   workflow?: string;
+  preset?: string;
   auto?: boolean;
   manual?: boolean;
   param?: string[];
@@ -37,10 +38,13 @@ export function parseParams(values: readonly string[]): Record<string, unknown> 
 }
 
 export async function workflowExecuteCommand(flags: WorkflowExecuteFlags, command: Command): Promise<number> {
-  if (flags.workflow === undefined) throw new TappsError('USAGE', 'Missing --workflow FILE, e.g. tapps-agents workflow execute --workflow examples/offline-demo.yaml');
+  if (flags.workflow !== undefined && flags.preset !== undefined) throw new TappsError('USAGE', 'Give --workflow FILE or --preset NAME, not both');
+  if (flags.workflow === undefined && flags.preset === undefined) {
+    throw new TappsError('USAGE', 'Missing --workflow FILE (or --preset NAME), e.g. tapps-agents workflow execute --workflow examples/offline-demo.yaml');
+  }
   const params = parseParams(flags.param ?? []);
   const projectRoot = projectRootOf(command);
-  const file = path.resolve(flags.workflow);
+  const file = flags.preset === undefined ? path.resolve(flags.workflow as string) : await (await import('../../workflow/presets.js')).presetFile(flags.preset);
   return runWithView(flags, projectRoot, (options) => executeWorkflow({ ...options, file, params }));
 }
 
