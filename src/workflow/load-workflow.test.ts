@@ -202,3 +202,16 @@ steps:
     expect(result.problems.map(formatProblem)).toEqual(['/nonexistent/wf.yaml: workflow file not found; check the path given to --workflow']);
   });
 });
+
+describe("the original's sequence: shape", () => {
+  it.each([
+    ['top level', 'id: discovery\nname: D\nsequence:\n  - step: scan\n    agent: analyst\n    action: analyze\n', 'wf.yaml:3:1'],
+    ['under workflow:', 'workflow:\n  id: discovery\n  name: D\n  sequence:\n    - step: scan\n', 'wf.yaml:4:3'],
+  ])('is refused at the key (%s) with the renames to make', async (_where, yaml, at) => {
+    const problems = await problemsOf(yaml);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toBe(
+      `${at}: ${yaml.startsWith('workflow') ? 'workflow.' : ''}sequence: the original's "sequence:" shape is not run as it is; rename "sequence:" to "steps:", each step's "step:" to "id:", "parameters:" to "params:", "output:" to "creates:", list earlier steps in "needs:" instead of "requires:", and move each top-level "gates:" entry into the step it checks as "gate:" (see docs/workflows.md, "The original's vocabulary")`,
+    );
+  });
+});

@@ -38,7 +38,7 @@ export interface LoadWorkflowOptions {
 
 /** The original's `sequence:` shape: refused with what to change (it is not the same model: gates stand apart). */
 const SEQUENCE_SHAPE =
-  'the original\'s "sequence:" shape is not run as it is; rename "sequence:" to "steps:", each step\'s "step:" to "id:", "parameters:" to "params:", "output:" to "creates:", list earlier steps in "needs:" instead of "requires:", and move each top-level "gates:" entry into the step it checks as "gate:" (see docs/workflows.md, "The original sequence shape")';
+  'the original\'s "sequence:" shape is not run as it is; rename "sequence:" to "steps:", each step\'s "step:" to "id:", "parameters:" to "params:", "output:" to "creates:", list earlier steps in "needs:" instead of "requires:", and move each top-level "gates:" entry into the step it checks as "gate:" (see docs/workflows.md, "The original\'s vocabulary")';
 
 /** Reads and validates a workflow file. Never throws for bad input: problems are in the result. */
 export async function loadWorkflow(file: string, options: LoadWorkflowOptions = {}): Promise<WorkflowLoadResult> {
