@@ -67,6 +67,8 @@ export interface StepRunContext {
   overwrite?: boolean;
   /** The step in its workflow file ("my-workflow.yaml:12"), for messages. */
   location?: string;
+  /** The run so far, for orchestrator steps (finalize, aggregate-results), whichever transport carries the step. */
+  summary?: RunSummary;
 }
 
 /** One file a step is given from a step it depends on. */

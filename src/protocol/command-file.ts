@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { formatSkillCommand, type SkillInvocation } from '../agents/skill-command.js';
-import type { StepRunContext } from '../agents/skill.js';
+import type { RunSummary, StepRunContext } from '../agents/skill.js';
 import { REDACTION_MASK, redactEnvironment, redactSecrets, redactValue } from '../observability/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 
@@ -18,6 +18,27 @@ const correlationSchema = z.object({
   attempt: z.int().min(1).optional(),
   created_at: z.string().optional(),
   expected_artifacts: z.array(z.string()).default([]),
+});
+
+/** The run so far, handed to orchestrator steps (RunSummary of src/agents/skill.ts). */
+const runSummarySchema = z.object({
+  workflow_id: z.string(),
+  run_id: z.string(),
+  workflow_name: z.string().optional(),
+  started_at: z.string().optional(),
+  steps: z.array(
+    z.looseObject({
+      step_id: z.string(),
+      agent: z.string(),
+      action: z.string(),
+      status: z.enum(['pending', 'running', 'success', 'failed', 'timeout', 'cancelled', 'skipped']),
+      attempts: z.number().optional(),
+      duration_ms: z.number().optional(),
+      artifacts: z.array(z.string()).optional(),
+      outputs: z.record(z.string(), z.unknown()).optional(),
+      error_message: z.string().optional(),
+    }),
+  ),
 });
 
 const commandFileSchema = z.looseObject({
@@ -43,6 +64,7 @@ const commandFileSchema = z.looseObject({
       record_dir: z.string().optional(),
       overwrite: z.boolean().optional(),
       location: z.string().optional(),
+      summary: runSummarySchema.optional(),
     })
     .optional(),
 });
@@ -170,6 +192,7 @@ function formatContext(context: StepRunContext): Record<string, unknown> {
     ...(context.recordDir === undefined ? {} : { record_dir: context.recordDir }),
     ...(context.overwrite === undefined ? {} : { overwrite: context.overwrite }),
     ...(context.location === undefined ? {} : { location: context.location }),
+    ...(context.summary === undefined ? {} : { summary: redactValue(context.summary) }),
   };
 }
 
@@ -182,6 +205,8 @@ function parseContext(context: NonNullable<z.output<typeof commandFileSchema>['c
     ...(context.record_dir === undefined ? {} : { recordDir: context.record_dir }),
     ...(context.overwrite === undefined ? {} : { overwrite: context.overwrite }),
     ...(context.location === undefined ? {} : { location: context.location }),
+    // Validated above; the cast only drops zod's `| undefined` on optional keys (exactOptionalPropertyTypes).
+    ...(context.summary === undefined ? {} : { summary: context.summary as RunSummary }),
   };
 }
 

@@ -120,6 +120,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
       ...(options.config === undefined ? {} : { config: options.config }),
       logger: observer.logger,
       onProgress: (progress) => reporter.setProgress(progress),
+      ...(command.context?.summary === undefined ? {} : { runSummary: command.context.summary }),
       // A command file run by hand keeps its records (prompt.md, replaced files) beside it.
       run: { workflow: { name: '', description: '' }, params: {}, files: [], ...command.context, recordDir: command.context?.recordDir ?? dir },
     });

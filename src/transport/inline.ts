@@ -7,7 +7,6 @@ import { executeSkill } from '../agents/execute-skill.js';
 import type { SkillResult } from '../agents/skill.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../observability/observer.js';
-import { readRunSummary } from '../workflow/run-summary.js';
 import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
 
 export interface InlineTransportOptions {
@@ -38,8 +37,6 @@ async function runInline(attempt: StepAttempt, signal: AbortSignal, options: Inl
     timedOut = true;
     controller.abort(new Error('timeout'));
   }, attempt.timeoutMs);
-  // orchestrator steps (finalize) report on the run so far.
-  const runSummary = attempt.invocation.agent === 'orchestrator' ? await readRunSummary(options.projectRoot, attempt.correlation.run_id) : undefined;
   let result: SkillResult;
   try {
     result = await executeSkill(attempt.invocation, {
@@ -54,7 +51,7 @@ async function runInline(attempt: StepAttempt, signal: AbortSignal, options: Inl
       ...(attempt.engine === undefined ? {} : { engine: attempt.engine }),
       ...(options.config === undefined ? {} : { config: options.config }),
       logger: options.logger,
-      ...(runSummary === undefined ? {} : { runSummary }),
+      ...(attempt.run?.summary === undefined ? {} : { runSummary: attempt.run.summary }),
       ...(attempt.run === undefined ? {} : { run: attempt.run }),
     });
   } finally {

@@ -22,6 +22,7 @@ import { retryDelayMs, retryPolicyFor, shouldRetry } from './retry-policy.js';
 import { runPaths, stepStateDir } from './run-paths.js';
 import { describeRunOutcome, thisExecutor, RunStore, type RunEvent, type RunState, type StepState, type StepStatus } from './run-state.js';
 import { namedResults } from './named-results.js';
+import { runSummaryOf } from './run-summary.js';
 import { evaluateInRun } from './step-scope.js';
 import { TappsError } from '../errors.js';
 import { StepIsolation, type StepWorkspace } from '../worktree/step-isolation.js';
@@ -418,6 +419,8 @@ class RunDriver {
       recordDir: stepState.step_dir,
       ...(step.overwrite === undefined ? {} : { overwrite: step.overwrite }),
       location: `${this.options.workflow.file}:${step.location.line}`,
+      // Orchestrator steps report on the run: the executor hands them its state (written before this dispatch).
+      ...(step.invocation?.agent === 'orchestrator' ? { summary: runSummaryOf(this.state) } : {}),
     };
   }
 

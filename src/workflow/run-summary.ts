@@ -1,7 +1,8 @@
-// A run's state as orchestrator `finalize` reads it (the RunSummary of src/agents/skill.ts), from state.json.
+// A run's state as orchestrator steps (finalize, aggregate-results) read it: the RunSummary of src/agents/skill.ts,
+// handed to them by the executor in the step's run context (it travels in the command file).
 
 import type { RunSummary, RunSummaryStep } from '../agents/skill.js';
-import { readRunState, type RunState, type StepState } from './run-state.js';
+import type { RunState, StepState } from './run-state.js';
 
 const STATUS: Record<StepState['status'], RunSummaryStep['status']> = {
   pending: 'pending',
@@ -32,16 +33,4 @@ export function runSummaryOf(state: RunState): RunSummary {
       ...(step.error === null ? {} : { error_message: step.error.message }),
     })),
   };
-}
-
-/**
- * The summary of run `runId` as last written (the executor writes every completion before it dispatches the next
- * step, so the file is current for the step being dispatched). Undefined when the run has no state yet.
- */
-export async function readRunSummary(projectRoot: string, runId: string): Promise<RunSummary | undefined> {
-  try {
-    return runSummaryOf(await readRunState(projectRoot, runId));
-  } catch {
-    return undefined;
-  }
 }

@@ -90,4 +90,21 @@ describe('workflow presets', () => {
     expect(fixes).toHaveLength(2);
     expect(await readFile(path.join(dir, 'src/index.ts'), 'utf8')).toBe(CLEAN);
   });
+
+  it('quality through the file transport (auto-execution, embedded runner): aggregate-results merges the earlier steps\' reports', { timeout: 180_000 }, async () => {
+    const server = await startFakeOpenAiServer();
+    server.script(...Array.from({ length: 5 }, () => ({ text: CLEAN })));
+    const dir = await project(server);
+    const result = await runCli(['workflow', 'execute', '--preset', 'quality', '--param', 'target=src/index.ts', '--json'], { cwd: dir, env, timeoutMs: 170_000 });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const runId = (JSON.parse(result.stdout.split('\n')[0] as string) as { runId: string }).runId;
+    const status = JSON.parse((await runCli(['workflow', 'status', runId, '--json'], { cwd: dir })).stdout) as { steps: Record<string, { artifacts: string[]; step_dir: string }> };
+    const step = status.steps.report;
+    const artifact = step?.artifacts.find((file) => file.endsWith('quality-report.md'));
+    expect(artifact).toBeDefined();
+    const report = await readFile(path.resolve(dir, artifact as string), 'utf8');
+    expect(report).toContain('## review (reviewer review-code)');
+    expect(report).toContain('## test (tester run-tests)');
+    expect(report).not.toContain("0 steps' reports merged");
+  });
 });
