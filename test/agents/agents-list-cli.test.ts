@@ -10,7 +10,8 @@ describe('tapps-agents agents list', () => {
     const result = await runCli(['agents', 'list'], { cwd: dir, env: { PATH: '/usr/bin:/bin' } });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^analyst {7}gather-requirements {3}model {4}requirements, gather /m);
-    expect(result.stdout).toMatch(/^reviewer {6}review-code {11}builtin {2}review /m);
+    expect(result.stdout).toMatch(/^reviewer {6}define-standards {6}model /m);
+    expect(result.stdout).toMatch(/^ {14}review-code {11}builtin {2}review /m);
     expect(result.stdout).toMatch(/^analyst {6}ollama \(agent-config\)$/m);
     expect(result.stdout).toMatch(/^planner {6}manual \(default-engine\)$/m);
   });
@@ -24,6 +25,8 @@ describe('tapps-agents agents list', () => {
     expect(review?.kind).toBe('builtin');
     expect(review?.params.find((param) => param.name === 'min_score')).toEqual({ name: 'min_score', type: 'number', required: false, default: 70, description: '`outputs.passed` is true when the overall score reaches this.' });
     expect(agents[0]?.engine?.problem).toMatch(/^no engine is available for the model-backed agent "analyst"/);
-    expect(agents.find((agent) => agent.agent === 'reviewer')?.engine).toBeUndefined();
+    // Agents with builtin actions only need no engine.
+    expect(agents.find((agent) => agent.agent === 'orchestrator')?.engine).toBeUndefined();
+    expect(agents.find((agent) => agent.agent === 'reviewer')?.engine?.problem).toMatch(/^no engine is available for the model-backed agent "reviewer"/);
   });
 });

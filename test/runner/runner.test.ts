@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_HANDOFF_VARIABLE, encodeConfigHandoff } from '../../src/config/config-handoff.js';
 import { resolveConfig } from '../../src/config/resolve.js';
+import { formatCommandFile, type CommandFileInput } from '../../src/protocol/command-file.js';
 import { protocolPaths } from '../../src/protocol/paths.js';
 import { FileTransport } from '../../src/transport/file.js';
 import { runCli } from '../helpers/cli.js';
@@ -144,7 +145,11 @@ describe('runner commands', () => {
     await symlink(outside, path.join(root, '.tapps-agents', 'workflow-state', 'escape'));
     const runner = await startRunnerProcess(root);
     const legit = stepDirOf(root, 'run-1', 'ok');
-    await writeAttempt(path.join(root, '.tapps-agents', 'workflow-state', 'escape', 'steps', 'x'), { runId: 'escape', stepId: 'x' }, { agent: 'shell', action: 'run', params: { script: 'touch pwned' } });
+    // Written by hand: tapps-agents itself refuses to write through the link (the write boundary), a hostile repo need not.
+    const hostile = path.join(outside, 'steps', 'x', '.cursor');
+    await mkdir(hostile, { recursive: true });
+    const command = { invocation: { agent: 'shell', action: 'run', params: { script: 'touch pwned' } }, correlation: { workflow_id: 'wf', run_id: 'escape', step_id: 'x', attempt: 1, created_at: new Date().toISOString(), expected_artifacts: [] }, worktreePath: path.dirname(hostile), instructions: 'test', timeoutMs: 60_000, inputs: {} } satisfies CommandFileInput;
+    await writeFile(path.join(hostile, '.cursor-skill-command.txt'), formatCommandFile(command));
     await writeAttempt(legit, { runId: 'run-1', stepId: 'ok' }, { agent: 'shell', action: 'run', params: { script: 'true' } });
     await waitFor(() => terminalStatus(legit), 30_000, 'legit status');
     runner.child.kill('SIGTERM');
