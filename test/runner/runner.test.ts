@@ -154,7 +154,8 @@ describe('runner commands', () => {
     await waitFor(() => terminalStatus(legit), 30_000, 'legit status');
     runner.child.kill('SIGTERM');
     await waitFor(() => Promise.resolve(runner.output().includes('stopped') ? true : undefined), 10_000, 'stopped');
-    expect(runner.output()).toContain('"refused":1');
+    // Refused (counted once per sighting: a watch event and a rescan may both see it), and never executed.
+    expect(runner.output()).toMatch(/"refused":[1-9]/);
     await expect(access(path.join(outside, 'steps', 'x', '.cursor', '.cursor-skill-command.txt'))).resolves.toBeUndefined();
     await expect(access(path.join(outside, 'steps', 'x', 'pwned'))).rejects.toThrow();
   });
