@@ -13,12 +13,12 @@ const marks = {};
 const observer = { recordExecution: () => Promise.resolve(), audit: (e) => { (marks[e.event] ??= []).push(performance.now()); return Promise.resolve(); }, logger: { debug() {}, info() {}, warn() {}, error() {} } };
 const runner = new Runner({ projectRoot: root, config, embedded: true, observer });
 await runner.start();
-const t = new FileTransport({ projectRoot: root, config, embeddedRunner: runner, observer });
+const t = new FileTransport({ projectRoot: root, config, localRunner: () => Promise.resolve(runner), observer });
 const starts = [], ends = [];
 for (let i = 0; i < 60; i++) {
   const stepDir = path.join(root, 's', `${i}`); await mkdir(stepDir, { recursive: true });
   starts.push(performance.now());
-  await t.run({ correlation: { workflow_id: 'w', run_id: 'r', step_id: `s${i}`, attempt: 1, created_at: new Date().toISOString() }, invocation: { agent: 'shell', action: 'run', params: { argv: ['true'] } }, stepDir, expectedArtifacts: [], inputs: {}, timeoutMs: 60000, env: process.env }, new AbortController().signal);
+  await t.run({ correlation: { workflow_id: 'w', run_id: 'r', step_id: `s${i}`, attempt: 1, created_at: new Date().toISOString() }, invocation: { agent: 'shell', action: 'run', params: { argv: ['true'] } }, stepDir, protocolDir: stepDir, expectedArtifacts: [], inputs: {}, timeoutMs: 60000, env: process.env }, new AbortController().signal);
   ends.push(performance.now());
 }
 const med = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)].toFixed(2);

@@ -45,6 +45,7 @@ const attemptOf = (root, index, invocation = { agent: 'shell', action: 'run', pa
   correlation: { workflow_id: 'bench', run_id: 'bench-run', step_id: `s${index}`, attempt: 1, created_at: new Date().toISOString() },
   invocation,
   stepDir: path.join(root, '.tapps-agents', 'workflow-state', 'bench-run', 'steps', `s${index}`),
+  protocolDir: path.join(root, '.tapps-agents', 'workflow-state', 'bench-run', 'steps', `s${index}`),
   expectedArtifacts: [],
   inputs: {},
   timeoutMs: 60_000,
@@ -129,7 +130,7 @@ async function noOpStep(kind, invocation, steps) {
       : await (async () => {
           const runner = new Runner({ projectRoot: root, config, embedded: true });
           await runner.start();
-          return new FileTransport({ projectRoot: root, config, embeddedRunner: runner });
+          return new FileTransport({ projectRoot: root, config, localRunner: () => Promise.resolve(runner) });
         })();
   const samples = [];
   const cpuBefore = process.cpuUsage();

@@ -11,13 +11,12 @@ export {
   type ResolveOptions,
   type SettingSource,
 } from './config/resolve.js';
+export { validateBackgroundAgentsConfig, type ValidateResult } from './runner/validate-agents-config.js';
 export { initProject, type InitOptions, type InitResult } from './config/init-project.js';
 export {
   generateBackgroundAgentsConfig,
-  validateBackgroundAgentsConfig,
   type GenerateOptions,
   type GenerateResult,
-  type ValidateResult,
 } from './config/generate.js';
 export { formatProblem, type Problem } from './config/problem.js';
 export { parseDuration, formatDuration, type DurationInput } from './config/duration.js';
@@ -33,17 +32,17 @@ export { runPaths, stepStateDir, newRunId, workflowStateRoot } from './workflow/
 export { parseExpression, evaluateExpression, ExpressionSyntaxError, ExpressionEvaluationError, type Expression } from './workflow/expression.js';
 export { systemClock, type Clock } from './workflow/clock.js';
 export { createInlineTransport, type InlineTransportOptions } from './transport/inline.js';
-export { selectTransport, type SelectTransportOptions } from './transport/select.js';
+export { selectTransport, type SelectTransportOptions } from './workflow/select-transport.js';
 export { FileTransport, type FileTransportOptions, type CommandWritten } from './transport/file.js';
 export { Runner, type RunnerOptions } from './runner/runner.js';
 export { startDaemon, stopDaemon, runnerStatusReport, type RunnerStatusReport } from './runner/daemon.js';
-export { findLiveRunner, readRunnerStatus, type RunnerStatus } from './runner/runner-status.js';
+export { findLiveRunner, readRunnerStatus, type RunnerStatus } from './protocol/runner-status.js';
 export { executeCommandFile, type ExecuteCommandFileOptions, type ExecuteCommandFileResult } from './runner/execute-command-file.js';
 export { parseCommandFile, formatCommandFile, type CommandFile } from './protocol/command-file.js';
 export { parseStatus as parseStatusFile, formatStatus, readStatusFile, type StatusReport as StatusFileReport, type StatusReading } from './protocol/status-file.js';
 export { protocolPaths, COMMAND_FILE_NAME, CLAIMED_FILE_NAME, STATUS_FILE_NAME } from './protocol/paths.js';
 export { executeSkill } from './agents/execute-skill.js';
-export { parseSkillCommand, formatSkillCommand, type SkillInvocation } from './agents/skill-command.js';
+export { parseSkillCommand, formatSkillCommand, type SkillInvocation } from './protocol/skill-command.js';
 export type { SkillContext, SkillResult, Correlation, RunSummary, RunSummaryStep } from './agents/skill.js';
 export type { ActionDefinition, AnyAction } from './agents/action.js';
 export { findAction, listActions, listAgents, explainUnknownAction } from './agents/registry.js';
@@ -63,7 +62,7 @@ export {
   type Logger,
   type Usage,
 } from './observability/observer.js';
-export { redactSecrets, redactValue } from './observability/redact.js';
+export { redactSecrets, redactValue } from './redaction/redact.js';
 export { createObserver, type ObserverOptions } from './observability/create-observer.js';
 export { createMetricsStore, type MetricsStore, type PruneResult } from './observability/metrics-store.js';
 export type { HistoryQuery, HistoryResult } from './observability/metrics-history.js';
@@ -72,7 +71,7 @@ export { createAuditLog, type AuditLog, type AuditLogOptions, type AuditQuery, t
 export { executionHistory, executionMetrics, type HistoryOptions, type MetricsOptions, type MetricsReport } from './observability/execution-queries.js';
 export { autoExecutionStatus, type StatusOptions, type StatusReport } from './observability/execution-status.js';
 export { fileStatusSources, type StatusSources, type ActiveRun, type RunningStep, type RunnerInfo } from './observability/status-sources.js';
-export { runHealthChecks, healthExitCode, type HealthReport, type HealthCheck, type HealthStatus, type HealthOptions } from './observability/health.js';
+export { runHealthChecks, healthExitCode, type HealthReport, type HealthCheck, type HealthStatus, type HealthOptions } from './health/health.js';
 export { debugStatus, setDebugMode, type DebugReport } from './observability/debug-mode.js';
 export { parseSince, parseStatus, type RecordFilter } from './observability/record-filter.js';
 export { StepIsolation, type StepIsolationOptions, type StepWorkspace, type LeaveReport } from './worktree/step-isolation.js';
@@ -82,7 +81,7 @@ export { finishStepWorktree, type FinishReport, type FinishStepOptions } from '.
 export { cleanupWorktrees, type CleanupOptions, type CleanupReport, type CleanedWorktree } from './worktree/cleanup.js';
 export { findWorktreeOrphans, readWorktreeInventory, type WorktreeOrphan, type WorktreeInventory } from './worktree/inventory.js';
 export { checkWorktrees, type WorktreeHealthCheck } from './worktree/worktree-health.js';
-export { isRunActive } from './worktree/run-activity.js';
+export { isRunActive } from './workflow/run-activity.js';
 export { compileWorktreeSettings, type WorktreeSettings } from './worktree/worktree-settings.js';
 export type { ReturnMode, ReturnReport, OutputConflict } from './worktree/return-outputs.js';
 export type { SetupCommand, SetupReport } from './worktree/setup-command.js';

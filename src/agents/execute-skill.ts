@@ -5,7 +5,7 @@ import { TappsError } from '../errors.js';
 import { formatProblemsOfZod } from './params-error.js';
 import { explainUnknownAction, findAction } from './registry.js';
 import type { SkillContext, SkillResult } from './skill.js';
-import type { SkillInvocation } from './skill-command.js';
+import type { SkillInvocation } from '../protocol/skill-command.js';
 
 /** Runs `invocation` in `context`. Failures (unknown action, bad params, a crash inside the action) are results. */
 export async function executeSkill(invocation: SkillInvocation, context: SkillContext): Promise<SkillResult> {

@@ -11,7 +11,7 @@ import { MODEL_ACTIONS } from './actions/model-actions.js';
 import { lintCode, reviewCode, scoreCode } from './actions/reviewer.js';
 import { runTests } from './actions/run-tests.js';
 import { shellRun } from './actions/shell.js';
-import { normaliseAction } from './skill-command.js';
+import { normaliseAction } from '../protocol/skill-command.js';
 
 /** The agents, in the order PRODUCT.md §5 lists them. */
 export const AGENT_ORDER = ['analyst', 'planner', 'architect', 'designer', 'implementer', 'reviewer', 'tester', 'debugger', 'documenter', 'ops', 'improver', 'enhancer', 'orchestrator', 'shell'] as const;

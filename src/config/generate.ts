@@ -1,12 +1,8 @@
-// `background-agent-config generate|validate`: write the default background agent file, or check one.
+// `background-agent-config generate`: write the default background agent file (runner/validate-agents-config.ts checks one).
 
 import path from 'node:path';
 import { TappsError } from '../errors.js';
-import { checkCommandPrograms } from '../runner/command-programs.js';
 import { createFileIfAbsent, writeFileAtomically } from '../fs/atomic-write.js';
-import { backgroundAgentsConfigRules, backgroundAgentsConfigSchema, type BackgroundAgentsConfigFile } from './background-agents-config.js';
-import { loadConfigFile } from './config-file.js';
-import type { Problem } from './problem.js';
 import { configPaths } from './project-root.js';
 import { readTemplate } from './templates.js';
 import { displayPath } from '../text/display-path.js';
@@ -42,31 +38,4 @@ export async function generateBackgroundAgentsConfig(options: GenerateOptions): 
   }
   await writeFileAtomically(target, content, { mode: 0o644, dirMode: 0o755 });
   return { path: shown, replaced: true };
-}
-
-export interface ValidateResult {
-  valid: boolean;
-  /** The file as shown to people. */
-  configPath: string;
-  errors: Problem[];
-  warnings: Problem[];
-  /** The validated configuration, when valid. */
-  config: BackgroundAgentsConfigFile | undefined;
-}
-
-/** Validates a background agent configuration file (and that its commands' programs exist here); a missing file is invalid. */
-export async function validateBackgroundAgentsConfig(options: { projectRoot: string; configPath?: string }): Promise<ValidateResult> {
-  const target = options.configPath === undefined ? configPaths(options.projectRoot).backgroundAgents : path.resolve(options.configPath);
-  const loaded = await loadConfigFile(target, backgroundAgentsConfigSchema, backgroundAgentsConfigRules);
-  const problems: Problem[] = loaded.exists
-    ? [...loaded.problems, ...(loaded.source === undefined ? [] : checkCommandPrograms(loaded.source, options.projectRoot))]
-    : [{ severity: 'error', file: loaded.file, path: '', message: 'not found; create it with "tapps-agents background-agent-config generate"' }];
-  const errors = problems.filter((problem) => problem.severity === 'error');
-  return {
-    valid: errors.length === 0,
-    configPath: loaded.file,
-    errors,
-    warnings: problems.filter((problem) => problem.severity === 'warning'),
-    config: errors.length === 0 ? loaded.value : undefined,
-  };
 }

@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { writeFileAtomically } from '../fs/atomic-write.js';
-import { redactSecrets, secretValuesFromEnv } from '../observability/redact.js';
+import { redactSecrets, secretValuesFromEnv } from '../redaction/redact.js';
 import type { Engine } from './engine.js';
 
 /** Where the instructions go, relative to the step directory (beside the command and status files). */

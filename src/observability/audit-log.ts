@@ -18,7 +18,7 @@ import { openForAppend } from '../fs/append-file.js';
 import { newestMatching } from './jsonl-reverse.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 import { AUDIT_EVENTS, type AuditEvent, type AuditEventName } from './observer.js';
-import { redactValue } from './redact.js';
+import { redactValue } from '../redaction/redact.js';
 
 /** Rotate when the log would grow past this many bytes. @default 10 MiB */
 export const AUDIT_MAX_BYTES = 10 * 1024 * 1024;

@@ -7,7 +7,7 @@ import { createDebugLogger } from './debug-logger.js';
 import { createDebugSwitch } from './debug-mode.js';
 import { createMetricsStore } from './metrics-store.js';
 import type { ExecutionObserver } from './observer.js';
-import { configureRedaction } from './redact.js';
+import { configureRedaction } from '../redaction/redact.js';
 
 /** Options of {@link createObserver}. */
 export interface ObserverOptions {

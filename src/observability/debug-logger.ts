@@ -8,7 +8,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { createDebugSwitch, type DebugSwitch } from './debug-mode.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 import type { Logger } from './observer.js';
-import { redactValue } from './redact.js';
+import { redactValue } from '../redaction/redact.js';
 
 /** Options of {@link createDebugLogger}. */
 export interface DebugLoggerOptions {

@@ -10,7 +10,7 @@ import type { MetricsSummary } from './metrics-summary.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 import type { ExecutionRecord } from './observer.js';
 import type { RecordFilter } from './record-filter.js';
-import { redactValue } from './redact.js';
+import { redactValue } from '../redaction/redact.js';
 
 /** Longest error message kept in a record; longer ones are cut so every line stays one small write. */
 export const MAX_ERROR_MESSAGE_CHARS = 4000;

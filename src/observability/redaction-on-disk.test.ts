@@ -79,13 +79,13 @@ describe('one redaction for every persisted file', () => {
   const saved = { ...process.env };
   beforeAll(async () => {
     Object.assign(process.env, ENV_SECRETS, { DATABASE_URL: 'postgres://app:url-pass-66@db.local:5432/app' });
-    const { configureRedaction } = await import('./redact.js');
+    const { configureRedaction } = await import('../redaction/redact.js');
     configureRedaction({ secretNames: ['CORP_CRED_*'], patterns: ['CORP-[0-9a-f]{16}'] });
   });
   afterAll(async () => {
     for (const name of [...Object.keys(ENV_SECRETS), 'DATABASE_URL']) Reflect.deleteProperty(process.env, name);
     Object.assign(process.env, saved);
-    const { configureRedaction } = await import('./redact.js');
+    const { configureRedaction } = await import('../redaction/redact.js');
     configureRedaction({ secretNames: [], patterns: [] });
   });
 

@@ -5,8 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { observabilityPaths } from './layout.js';
 import { processLiveness } from '../exec/process-alive.js';
-import { readEmbeddedRunnerStatuses } from '../runner/embedded-runner-status.js';
-import { runnerIsAlive, type RunnerStatus } from '../runner/runner-status.js';
+import { readEmbeddedRunnerStatuses } from '../protocol/embedded-runner-status.js';
+import { runnerIsAlive, type RunnerStatus } from '../protocol/runner-status.js';
 
 /** A heartbeat older than this means a runner on another host is gone. */
 export const RUNNER_STALE_MS = 60_000;

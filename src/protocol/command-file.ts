@@ -3,9 +3,9 @@
 
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { formatSkillCommand, type SkillInvocation } from '../agents/skill-command.js';
+import { formatSkillCommand, type SkillInvocation } from './skill-command.js';
 import type { RunSummary, StepRunContext } from '../agents/skill.js';
-import { REDACTION_MASK, redactEnvironment, redactSecrets, redactValue } from '../observability/redact.js';
+import { REDACTION_MASK, redactEnvironment, redactSecrets, redactValue } from '../redaction/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 
 /** The version this release writes. */

@@ -1,7 +1,7 @@
 // The instructions file written by `workflow execute --manual`: what to run, and what status file to write.
 
-import { formatSkillCommand } from '../agents/skill-command.js';
-import { redactSecrets } from '../observability/redact.js';
+import { formatSkillCommand } from './skill-command.js';
+import { redactSecrets } from '../redaction/redact.js';
 import type { CommandFileInput } from './command-file.js';
 import type { ProtocolPaths } from './paths.js';
 

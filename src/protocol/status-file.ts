@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { Usage } from '../observability/observer.js';
-import { redactValue } from '../observability/redact.js';
+import { redactValue } from '../redaction/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 
 /** The status values of the v1.0 schema. */

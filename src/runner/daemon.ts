@@ -8,7 +8,7 @@ import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { CLI_ENTRY } from './command-template.js';
-import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, type RunnerCounts, type RunnerStatus } from './runner-status.js';
+import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 import { openForAppend } from '../fs/append-file.js';
 

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { executeSkill } from '../agents/execute-skill.js';
-import { parseSkillCommand, type SkillInvocation } from '../agents/skill-command.js';
+import { parseSkillCommand, type SkillInvocation } from '../protocol/skill-command.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';

@@ -4,13 +4,13 @@
 
 import { utimes } from 'node:fs/promises';
 import path from 'node:path';
-import { normaliseAction, type SkillInvocation } from '../agents/skill-command.js';
+import { normaliseAction, type SkillInvocation } from '../protocol/skill-command.js';
 import { CONFIG_HANDOFF_VARIABLE, encodeConfigHandoff } from '../config/config-handoff.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { parseDuration } from '../config/duration.js';
 import { runProcess } from '../exec/run-process.js';
 import type { ExecutionObserver } from '../observability/observer.js';
-import { redactSecrets } from '../observability/redact.js';
+import { redactSecrets } from '../redaction/redact.js';
 import { foreignWorktreeReason } from './worktree-path-check.js';
 import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage, type CommandFile } from '../protocol/command-file.js';
 import { heartbeatIntervalMs } from '../protocol/liveness.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { TappsError } from '../errors.js';
 import { isProcessAlive } from '../exec/process-alive.js';
-import { readRunnerStatus, runnerDir } from './runner-status.js';
+import { readRunnerStatus, runnerDir } from '../protocol/runner-status.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** Releases the lock. */

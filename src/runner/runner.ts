@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { access, realpath, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import type { SkillInvocation } from '../agents/skill-command.js';
+import type { SkillInvocation } from '../protocol/skill-command.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { configPaths } from '../config/project-root.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
@@ -20,8 +20,8 @@ import { CANCEL_FILE_NAME } from '../protocol/paths.js';
 import { currentWriter, type StatusWriter } from '../protocol/status-file.js';
 import { watchDirectory, type DirectoryWatch } from '../protocol/watch.js';
 import { acquireRunnerLock, type ReleaseLock } from './runner-lock.js';
-import { RUNNER_HEARTBEAT_MS, writeRunnerStatus, type RunnerCounts, type RunnerStatus } from './runner-status.js';
-import { pruneGoneEmbeddedRunners, removeEmbeddedRunnerStatus, writeEmbeddedRunnerStatus } from './embedded-runner-status.js';
+import { RUNNER_HEARTBEAT_MS, writeRunnerStatus, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
+import { pruneGoneEmbeddedRunners, removeEmbeddedRunnerStatus, writeEmbeddedRunnerStatus } from '../protocol/embedded-runner-status.js';
 import { agentTimeoutMs, runClaimed, type AgentCommands } from './run-claimed.js';
 import { compileWatchPaths, type WatchPlan } from './watch-paths.js';
 import { watchTree, type TreeWatch } from './tree-watch.js';
@@ -134,11 +134,15 @@ export class Runner {
     await this.observer.audit({ event: 'runner.started', actor: this.id, details: { pid: process.pid, embedded, watch_paths: this.watchPaths } });
   }
 
-  /** Hands a command file to this runner (the embedded runner's only input; a daemon's watcher uses it too). */
-  offer(commandFile: string, extras: OfferExtras = {}): void {
-    if (this.state !== 'running') return;
+  /**
+   * Hands a command file to this runner (the embedded runner's only input; a daemon's watcher uses it too). Returns
+   * false, taking nothing, once the runner is stopping: the file stays where it is for another runner.
+   */
+  offer(commandFile: string, extras: OfferExtras = {}): boolean {
+    if (this.state !== 'running') return false;
     this.pending.set(commandFile, extras);
     this.pump();
+    return true;
   }
 
   /** Cancels the step of `commandFile` if this runner is running it (its process groups are killed). */
@@ -203,7 +207,7 @@ export class Runner {
   private startWatching(): void {
     for (const watch of this.watches) watch.close();
     const rescanMs = this.config?.autoExecution.polling.intervalMs ?? 5000;
-    this.watches = this.agents.map((agent) => watchTree(this.projectRoot, agent.plan, (file) => this.offer(file), { rescanMs: Math.max(rescanMs, 50) }));
+    this.watches = this.agents.map((agent) => watchTree(this.projectRoot, agent.plan, (file) => void this.offer(file), { rescanMs: Math.max(rescanMs, 50) }));
   }
 
   /** Reloads `.cursor/background-agents.yaml` when it changes; a broken file keeps the previous configuration. */

@@ -18,9 +18,8 @@ import { protocolPaths, STATUS_FILE_NAME, type ProtocolPaths } from '../protocol
 import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
 import { watchDirectory } from '../protocol/watch.js';
 import { formatInstructions } from '../protocol/instructions.js';
-import type { Runner } from '../runner/runner.js';
-import { stepStateDir } from '../workflow/run-paths.js';
-import { findLiveRunner } from '../runner/runner-status.js';
+import { findLiveRunner } from '../protocol/runner-status.js';
+import type { SkillInvocation } from '../protocol/skill-command.js';
 import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
 
 /** Where an attempt's files went (for `workflow execute --manual` and logs). */
@@ -38,17 +37,25 @@ export interface FileTransportOptions {
   projectRoot: string;
   config: ResolvedConfig;
   observer?: ExecutionObserver;
-  /** An in-process runner the command files are handed to directly (the embedded runner); closed by `close`. */
-  embeddedRunner?: Runner;
   /**
-   * Starts a runner in this process when the shared background agent is found gone at dispatch (workflow.runner: auto),
-   * so a daemon that died mid-run does not fail the remaining steps.
+   * Asked at each dispatch: the runner in this process to hand the command to, if any (whoever chose the transport
+   * decides when one runs here, e.g. once the shared background agent is gone). Every runner it returns is stopped by
+   * `close`.
    */
-  startEmbeddedRunner?: () => Promise<Runner>;
+  localRunner?: () => Promise<LocalRunner | undefined>;
   /** Manual mode: also write instructions for a person, expect no runner, and wait for anyone to write the status. */
   manual?: boolean;
   /** Called once the command file is in place. */
   onCommandWritten?: (written: CommandWritten) => void;
+}
+
+/** The side of a runner in this process that the transport talks to: hand over, take back, stop. */
+export interface LocalRunner {
+  /** Hands over a command file already written; false when the runner is stopping (the file stays for another). */
+  offer(commandFile: string, extras: { invocation?: SkillInvocation; env?: NodeJS.ProcessEnv }): boolean;
+  /** Takes back a command not yet started, or stops the step running it. */
+  cancel(commandFile: string): void;
+  stop(options: { graceMs?: number }): Promise<void>;
 }
 
 /** How long an unclaimed command file may wait with no live runner before the attempt fails (retryable). */
@@ -59,19 +66,17 @@ export class FileTransport implements Transport {
   readonly kind = 'file';
   private readonly options: FileTransportOptions;
   private readonly observer: ExecutionObserver;
-  /** The in-process runner, given at construction or started when the shared one was found gone. */
-  private embeddedRunner: Runner | undefined;
-  private startingRunner: Promise<Runner> | undefined;
+  /** The in-process runner, once `localRunner` gave one. */
+  private embeddedRunner: LocalRunner | undefined;
 
   constructor(options: FileTransportOptions) {
     this.options = options;
     this.observer = options.observer ?? silentObserver;
-    this.embeddedRunner = options.embeddedRunner;
   }
 
   async run(attempt: StepAttempt, signal: AbortSignal): Promise<AttemptOutcome> {
     await this.ensureRunner();
-    const paths = protocolPaths(protocolDirOf(this.options.projectRoot, attempt));
+    const paths = protocolPaths(attempt.protocolDir);
     const dispatched = await this.dispatch(attempt, paths);
     return this.await(attempt, paths, dispatched.startMs, signal);
   }
@@ -80,15 +85,9 @@ export class FileTransport implements Transport {
     await this.embeddedRunner?.stop({ graceMs: 0 });
   }
 
-  /** With no runner in this process and the shared one gone, starts one here (once, even for parallel steps). */
+  /** Asks once per dispatch for a runner in this process, until there is one (then it serves the rest of the run). */
   private async ensureRunner(): Promise<void> {
-    const start = this.options.startEmbeddedRunner;
-    if (this.embeddedRunner !== undefined || start === undefined) return;
-    if (this.startingRunner === undefined) {
-      if ((await findLiveRunner(this.options.projectRoot)) !== undefined) return;
-      this.startingRunner = start();
-    }
-    this.embeddedRunner = await this.startingRunner;
+    if (this.embeddedRunner === undefined) this.embeddedRunner = await this.options.localRunner?.();
   }
 
   /** Writes the command file, or adopts what a previous executor left for this same attempt. */
@@ -155,7 +154,9 @@ export class FileTransport implements Transport {
   }
 
   private offer(paths: ProtocolPaths, attempt: StepAttempt): void {
-    this.embeddedRunner?.offer(paths.commandFile, { invocation: attempt.invocation, env: attempt.env });
+    if (this.embeddedRunner?.offer(paths.commandFile, { invocation: attempt.invocation, env: attempt.env }) === false) {
+      this.observer.logger.warn('the runner in this process is stopping; the command file waits for another background agent', { command_file: paths.commandFile });
+    }
   }
 
   /** Waits for this attempt's terminal status (or the deadline, a dead runner, or cancellation). */
@@ -309,15 +310,6 @@ export class FileTransport implements Transport {
     }
     return { ...base, status: 'success', artifacts: report.artifacts.length > 0 ? report.artifacts : attempt.expectedArtifacts };
   }
-}
-
-/**
- * Where an attempt's protocol files go (PRODUCT.md §3): the step's worktree when it has one, else its directory
- * under the run, so steps running in the project root never share a command file.
- */
-export function protocolDirOf(projectRoot: string, attempt: StepAttempt): string {
-  if (path.resolve(attempt.stepDir) !== path.resolve(projectRoot)) return attempt.stepDir;
-  return stepStateDir(projectRoot, attempt.correlation.run_id, attempt.correlation.step_id);
 }
 
 /** Expected artifacts (relative to `stepDir`) that do not exist or were not modified since `startMs`. */

@@ -10,6 +10,7 @@ function attempt(dir: string, script: string, extra: Partial<StepAttempt> = {}):
     correlation: { workflow_id: 'wf', run_id: 'wf-run', step_id: 'a', attempt: 1, created_at: new Date().toISOString() },
     invocation: { agent: 'shell', action: 'run', params: { script } },
     stepDir: dir,
+    protocolDir: dir,
     expectedArtifacts: [],
     inputs: {},
     timeoutMs: 60_000,

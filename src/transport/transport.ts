@@ -1,7 +1,7 @@
 // How the executor hands a step attempt to whoever runs it, and learns how it ended.
 // `inline` runs it in the executor's process; `file` writes a command file for a background agent (the runner).
 
-import type { SkillInvocation } from '../agents/skill-command.js';
+import type { SkillInvocation } from '../protocol/skill-command.js';
 import type { Correlation, SkillResult, StepRunContext } from '../agents/skill.js';
 
 /** One try of one step, as handed to a transport. */
@@ -10,6 +10,11 @@ export interface StepAttempt {
   invocation: SkillInvocation;
   /** The step's working directory (its worktree when isolation is on). */
   stepDir: string;
+  /**
+   * Where a transport puts the attempt's protocol files (PRODUCT.md §3): the step's worktree when it has one, else its
+   * directory under the run, so steps running in the project root never share a command file. Chosen by the executor.
+   */
+  protocolDir: string;
   /** Paths relative to stepDir that must all exist, newer than the attempt's start, for success. */
   expectedArtifacts: string[];
   /** Required artifacts of earlier steps: path → absolute path. */

@@ -7,10 +7,10 @@
 
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { formatSkillCommand } from '../agents/skill-command.js';
+import { formatSkillCommand } from '../protocol/skill-command.js';
 import type { ContextFile, StepRunContext } from '../agents/skill.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { redactSecrets } from '../observability/redact.js';
+import { redactSecrets } from '../redaction/redact.js';
 import { silentObserver, type ExecutionObserver, type ExecutionStatus } from '../observability/observer.js';
 import type { AttemptOutcome, Transport } from '../transport/transport.js';
 import { waitForApproval } from './approval.js';
@@ -328,6 +328,7 @@ class RunDriver {
           correlation: { ...correlation, created_at: createdAt },
           invocation,
           stepDir: stepState.work_dir,
+          protocolDir: path.resolve(stepState.work_dir) === path.resolve(this.options.projectRoot) ? stepState.step_dir : stepState.work_dir,
           expectedArtifacts: step.creates,
           inputs: Object.fromEntries(step.requires.map((file) => [file, path.resolve(stepState.work_dir, file)])),
           timeoutMs: step.timeoutMs ?? this.options.config.autoExecution.polling.timeoutMs,

@@ -1,6 +1,6 @@
 // The one workflow model both YAML shapes compile to: what the executor schedules and the validator checks.
 
-import type { SkillInvocation } from '../agents/skill-command.js';
+import type { SkillInvocation } from '../protocol/skill-command.js';
 import type { ReturnMode } from '../worktree/return-outputs.js';
 import type { WorktreeSettings } from '../worktree/worktree-settings.js';
 import type { Expression } from './expression.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PROMPT_FILE_NAME } from '../agents/model/prompt-record.js';
 import { TappsError } from '../errors.js';
 import { idProblem, ownEntry } from '../ids.js';
-import { redactValue } from '../observability/redact.js';
+import { redactValue } from '../redaction/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
 import { checkRunId, runPaths } from './run-paths.js';

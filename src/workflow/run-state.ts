@@ -9,7 +9,7 @@ import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { openForAppend } from '../fs/append-file.js';
-import { redactValue } from '../observability/redact.js';
+import { redactValue } from '../redaction/redact.js';
 import { runPaths, workflowStateRoot } from './run-paths.js';
 import type { z } from 'zod';
 import { runStateSchema } from './run-state-schema.js';

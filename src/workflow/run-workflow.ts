@@ -10,7 +10,7 @@ import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
-import { selectTransport } from '../transport/select.js';
+import { selectTransport } from './select-transport.js';
 import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
 import type { CommandWritten } from '../transport/file.js';
 import type { Transport } from '../transport/transport.js';

@@ -33,10 +33,12 @@ async function setup(intervalMs = 100, options: { manual?: boolean } = {}) {
 }
 
 function attemptIn(root: string, overrides: Partial<StepAttempt> = {}, attempt = 1): StepAttempt {
+  const stepDir = overrides.stepDir ?? path.join(root, '.tapps-agents', 'workflow-state', 'wf-run', 'steps', 'build');
   return {
     correlation: { workflow_id: 'wf', run_id: 'wf-run', step_id: 'build', attempt, created_at: new Date().toISOString() },
     invocation: { agent: 'shell', action: 'run', params: { script: 'true' } },
-    stepDir: path.join(root, '.tapps-agents', 'workflow-state', 'wf-run', 'steps', 'build'),
+    stepDir,
+    protocolDir: stepDir,
     expectedArtifacts: [],
     inputs: {},
     timeoutMs: 30_000,

@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
-import type { SkillInvocation } from '../../src/agents/skill-command.js';
+import type { SkillInvocation } from '../../src/protocol/skill-command.js';
 import { writeCommandFile } from '../../src/protocol/command-file.js';
 import { protocolPaths } from '../../src/protocol/paths.js';
 import { readStatusFile, type StatusReport } from '../../src/protocol/status-file.js';

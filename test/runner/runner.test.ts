@@ -175,6 +175,7 @@ describe('cancellation', () => {
         correlation: { workflow_id: 'wf', run_id: 'run-1', step_id: 'long', attempt: 1, created_at: new Date().toISOString() },
         invocation: { agent: 'shell', action: 'run', params: { script: 'echo $$ > pid; sleep 300' } },
         stepDir,
+        protocolDir: stepDir,
         expectedArtifacts: [],
         inputs: {},
         timeoutMs: 60_000,

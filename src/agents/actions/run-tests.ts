@@ -4,7 +4,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { z } from 'zod';
 import { runProcess } from '../../exec/run-process.js';
-import { redactSecrets, secretValuesFromEnv } from '../../observability/redact.js';
+import { redactSecrets, secretValuesFromEnv } from '../../redaction/redact.js';
 import type { ActionDefinition } from '../action.js';
 import { detectTestCommand } from '../builtin/detect-test-command.js';
 import { parseTestOutput } from '../builtin/parse-test-output.js';

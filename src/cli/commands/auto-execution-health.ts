@@ -1,7 +1,7 @@
 // `tapps-agents auto-execution health [--json]`: exit 0 healthy, 1 degraded, 2 unhealthy.
 
 import type { Command } from 'commander';
-import { healthExitCode, runHealthChecks, type HealthStatus } from '../../observability/health.js';
+import { healthExitCode, runHealthChecks, type HealthStatus } from '../../health/health.js';
 import { projectRootOf } from '../context.js';
 import { colour, columns, printJson, printLines } from '../output.js';
 

@@ -1,7 +1,8 @@
 // `tapps-agents background-agent-config generate|validate`
 
 import type { Command } from 'commander';
-import { generateBackgroundAgentsConfig, validateBackgroundAgentsConfig } from '../../config/generate.js';
+import { generateBackgroundAgentsConfig } from '../../config/generate.js';
+import { validateBackgroundAgentsConfig } from '../../runner/validate-agents-config.js';
 import { formatProblem } from '../../config/problem.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';

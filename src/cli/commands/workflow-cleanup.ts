@@ -7,7 +7,7 @@ import { parseDuration } from '../../config/duration.js';
 import { TappsError } from '../../errors.js';
 import { checkRunId } from '../../workflow/run-paths.js';
 import { cleanupWorktrees, type CleanupReport } from '../../worktree/cleanup.js';
-import { isRunActive } from '../../worktree/run-activity.js';
+import { isRunActive } from '../../workflow/run-activity.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { colour, columns, printJson, printLines } from '../output.js';

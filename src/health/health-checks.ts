@@ -6,16 +6,16 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/defaults.js';
 import { formatDuration } from '../config/duration.js';
-import { validateBackgroundAgentsConfig } from '../config/generate.js';
+import { validateBackgroundAgentsConfig } from '../runner/validate-agents-config.js';
 import { formatProblem, type Problem } from '../config/problem.js';
 import { configPaths } from '../config/project-root.js';
 import { loadConfigFiles, resolveConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import type { FreeSpace, HealthCheck } from './health.js';
-import { observabilityPaths } from './layout.js';
+import { observabilityPaths } from '../observability/layout.js';
 import { processLiveness } from '../exec/process-alive.js';
-import { COMMAND_FILE_NAME, findProtocolFiles, STATUS_FILE_NAME } from './protocol-files.js';
-import { readJson, RUNNER_STALE_MS } from './status-sources.js';
+import { COMMAND_FILE_NAME, findProtocolFiles, STATUS_FILE_NAME } from '../observability/protocol-files.js';
+import { readJson, RUNNER_STALE_MS } from '../observability/status-sources.js';
 
 /** What every check needs. */
 export interface HealthContext {

@@ -7,10 +7,10 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import type { ExecutionObserver } from '../observability/observer.js';
 import { Runner } from '../runner/runner.js';
-import { findLiveRunner } from '../runner/runner-status.js';
-import { FileTransport, type CommandWritten } from './file.js';
-import { createInlineTransport } from './inline.js';
-import type { Transport } from './transport.js';
+import { findLiveRunner } from '../protocol/runner-status.js';
+import { FileTransport, type CommandWritten } from '../transport/file.js';
+import { createInlineTransport } from '../transport/inline.js';
+import type { Transport } from '../transport/transport.js';
 
 export interface SelectTransportOptions {
   projectRoot: string;
@@ -56,11 +56,18 @@ export async function selectTransport(options: SelectTransportOptions): Promise<
   if (live !== undefined) {
     options.onNotice?.(`Auto-execution: steps go to the background agent (pid ${live.pid}).`);
     if (mode === 'external') return new FileTransport({ projectRoot, config, observer, ...written });
-    const fallback = async () => {
-      options.onNotice?.(`Auto-execution: the background agent (pid ${live.pid}) is gone; the remaining steps run on one inside this process.`);
-      return startEmbedded();
+    // workflow.runner: auto — should the shared agent be gone at a later dispatch, one starts here (once, even for
+    // parallel steps), so a daemon that died mid-run does not fail the remaining steps.
+    let fallback: Promise<Runner> | undefined;
+    const localRunner = async () => {
+      if (fallback === undefined) {
+        if ((await findLiveRunner(projectRoot)) !== undefined) return undefined;
+        options.onNotice?.(`Auto-execution: the background agent (pid ${live.pid}) is gone; the remaining steps run on one inside this process.`);
+        fallback = startEmbedded();
+      }
+      return fallback;
     };
-    return new FileTransport({ projectRoot, config, observer, startEmbeddedRunner: fallback, ...written });
+    return new FileTransport({ projectRoot, config, observer, localRunner, ...written });
   }
   if (mode === 'external') throw new TappsError('NO_RUNNER', NO_EXTERNAL_RUNNER_MESSAGE);
   const runner = await startEmbedded();
@@ -69,5 +76,5 @@ export async function selectTransport(options: SelectTransportOptions): Promise<
       ? 'Auto-execution: running the background agent inside this process for this run (workflow.runner: embedded).'
       : 'Auto-execution: no background agent is running, so one runs inside this process for this run (start a shared one with "tapps-agents background-agent start").',
   );
-  return new FileTransport({ projectRoot, config, observer, embeddedRunner: runner, ...written });
+  return new FileTransport({ projectRoot, config, observer, localRunner: () => Promise.resolve(runner), ...written });
 }

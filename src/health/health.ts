@@ -11,7 +11,7 @@ import {
   checkStatusFiles,
   type HealthContext,
 } from './health-checks.js';
-import { isRunActive } from '../worktree/run-activity.js';
+import { isRunActive } from '../workflow/run-activity.js';
 import { checkWorktrees } from '../worktree/worktree-health.js';
 
 /** Health of one check or of the whole. */

@@ -2,7 +2,7 @@
 // calls a worktree of any other run that is still marked active "abandoned".
 
 import { TappsError } from '../errors.js';
-import { runStatus } from '../workflow/run-control.js';
+import { runStatus } from './run-control.js';
 
 /** True while a run is running or waiting for an approval, or when its state cannot be read (to be safe). */
 export async function isRunActive(projectRoot: string, runId: string): Promise<boolean> {
