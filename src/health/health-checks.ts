@@ -11,7 +11,7 @@ import { formatProblem, type Problem } from '../config/problem.js';
 import { configPaths } from '../config/project-root.js';
 import { loadConfigFiles, resolveConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
-import type { FreeSpace, HealthCheck } from './health.js';
+import type { FreeSpace, HealthCheck } from './health-check.js';
 import { observabilityPaths } from '../observability/layout.js';
 import { processLiveness } from '../exec/process-alive.js';
 import { COMMAND_FILE_NAME, findProtocolFiles, STATUS_FILE_NAME } from '../observability/protocol-files.js';

@@ -13,30 +13,14 @@ import {
 } from './health-checks.js';
 import { isRunActive } from '../workflow/run-activity.js';
 import { checkWorktrees } from '../worktree/worktree-health.js';
+import type { FreeSpace, HealthCheck, HealthStatus } from './health-check.js';
 
-/** Health of one check or of the whole. */
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
-
-/** One check's result. */
-export interface HealthCheck {
-  name: string;
-  status: HealthStatus;
-  message: string;
-  /** What to do about it, when not healthy. */
-  fix?: string;
-  details: Record<string, unknown>;
-}
+export type { FreeSpace, HealthCheck, HealthStatus } from './health-check.js';
 
 /** What `auto-execution health` reports. */
 export interface HealthReport {
   overall: HealthStatus;
   checks: HealthCheck[];
-}
-
-/** Free disk space as statfs reports it. */
-export interface FreeSpace {
-  bavail: number;
-  bsize: number;
 }
 
 /** Options of {@link runHealthChecks}; tests inject the clock and free space. */

@@ -6,58 +6,11 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { HISTOGRAM_RELATIVE_ERROR } from './duration-histogram.js';
 import { metricsFilesSince } from './metrics-files.js';
-import type { UnreadableLines } from './metrics-history.js';
-import type { ExecutionStatus } from './observer.js';
 import type { RecordFilter } from './record-filter.js';
+import type { MetricsSummary } from './metrics-summary-result.js';
 import { SummaryAccumulator, type AccumulatorSnapshot } from './summary-accumulator.js';
 
-/** Counts per status; every status is present. */
-export type StatusCounts = Record<ExecutionStatus, number>;
-
-/** One agent/action pair. */
-export interface AgentActionSummary {
-  agent: string;
-  action: string;
-  total: number;
-  by_status: StatusCounts;
-  /** See {@link MetricsSummary.success_rate}. */
-  success_rate: number | null;
-  average_duration_ms: number | null;
-}
-
-/** Token use and cost summed over records that reported them. */
-export interface UsageSummary {
-  executions_with_usage: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-}
-
-/** What `auto-execution metrics` shows. */
-export interface MetricsSummary {
-  total_executions: number;
-  /**
-   * success / (total − skipped), from 0 to 1; null when nothing ran. Skipped steps were never attempted, so they
-   * neither help nor hurt; failed, timeout and cancelled attempts count against it.
-   */
-  success_rate: number | null;
-  /** Over attempts that ran (skipped excluded). */
-  average_duration_ms: number | null;
-  /** Estimated from a log histogram: within {@link HISTOGRAM_RELATIVE_ERROR} (1 %) of the exact value. */
-  p50_duration_ms: number | null;
-  p95_duration_ms: number | null;
-  /** Sum of retry_count: how many attempts were retries. */
-  total_retries: number;
-  by_status: StatusCounts;
-  by_agent_action: AgentActionSummary[];
-  usage: UsageSummary;
-  /** Completion time of the oldest and newest record counted. */
-  first_completed_at: string | null;
-  last_completed_at: string | null;
-  files_read: number;
-  /** Corrupt or torn lines skipped, by file name. */
-  unreadable: UnreadableLines;
-}
+export type { AgentActionSummary, MetricsSummary, StatusCounts, UsageSummary } from './metrics-summary-result.js';
 
 /** Accuracy of the duration percentiles, as a fraction. */
 export const PERCENTILE_RELATIVE_ERROR = HISTOGRAM_RELATIVE_ERROR;

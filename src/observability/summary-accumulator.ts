@@ -3,7 +3,7 @@
 import { DurationHistogram, type HistogramSnapshot } from './duration-histogram.js';
 import { EXECUTION_STATUSES } from './execution-record.js';
 import { LineBlockReader } from './jsonl-forward.js';
-import type { AgentActionSummary, MetricsSummary, StatusCounts, UsageSummary } from './metrics-summary.js';
+import type { AgentActionSummary, MetricsSummary, StatusCounts, UsageSummary } from './metrics-summary-result.js';
 import { matchesFilter, type RecordFilter } from './record-filter.js';
 import { readSummaryFields, type SummaryFields } from './summary-fields.js';
 import path from 'node:path';

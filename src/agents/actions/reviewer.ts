@@ -2,25 +2,10 @@
 // per-function complexity, maintainability and size from the TypeScript syntax tree, plus the project's own ESLint.
 // `outputs.score` (0–100) and per-metric scores feed gates and presets' `scoring.thresholds` (e.g. overall_min).
 
-import { z } from 'zod';
 import type { ActionDefinition } from '../action.js';
-import { relativePath } from '../model/project-path.js';
+import { paramsSchema, type ReviewMode, type ReviewParams } from '../review/review-params.js';
 
-const paramsSchema = z.strictObject({
-  target_file: relativePath('File or directory to review, relative to the project (default: src, else the project).').optional(),
-  file: relativePath('The original\'s name for target_file.').optional(),
-  min_score: z.number().min(0).max(100).default(70).describe('`outputs.passed` is true when the overall score reaches this.'),
-  complexity_threshold: z.int().min(1).default(10).describe('Functions above this complexity are listed as findings.'),
-  eslint: z.boolean().default(true).describe("Run the project's own ESLint when it has one."),
-  fail_below_min: z.boolean().default(false).describe('Fail the step when the score is below min_score (gates usually decide instead).'),
-  max_files: z.int().min(1).default(5000).describe('Most files analysed.'),
-  report_file: relativePath('Report base name (".json" and ".md" are written).').optional(),
-});
-
-/** The reviewer's parameters, validated. */
-export type ReviewParams = z.output<typeof paramsSchema>;
-/** What a reviewer action does with the same analysis. */
-export type ReviewMode = 'review' | 'score' | 'lint';
+export type { ReviewMode, ReviewParams } from '../review/review-params.js';
 
 function reviewerAction(name: string, aliases: string[], mode: ReviewMode, description: string): ActionDefinition<ReviewParams> {
   const base = (params: ReviewParams) => params.report_file ?? `${mode === 'lint' ? 'lint' : mode === 'score' ? 'score' : 'review'}-report`;

@@ -4,24 +4,10 @@
 import { z } from 'zod';
 import type { ActionDefinition, AnyAction } from '../action.js';
 import { relativePath } from './project-path.js';
+import { subjectOf, type ModelActionSpec } from './model-action-spec.js';
 import type { SubjectSpec } from './subject.js';
 
-/** Declares one model-backed action. */
-export interface ModelActionSpec {
-  agent: string;
-  name: string;
-  aliases?: readonly string[];
-  description: string;
-  /** The artifact written when neither `target_file` nor `output_file` is given. */
-  defaultTarget: string;
-  /** Parameters besides the common `target_file`, `output_file` and `context` (built when the schema is first used). */
-  params?: () => z.ZodRawShape;
-  /**
-   * Where the subject comes from. Defaults: every parameter of `params` (in order), then the input files, then the
-   * workflow's description or name.
-   */
-  subject?: Partial<SubjectSpec>;
-}
+export type { ModelActionSpec } from './model-action-spec.js';
 
 /** Builds the registry entry for a model-backed action. */
 export function modelAction(spec: ModelActionSpec): AnyAction {
@@ -48,17 +34,6 @@ export function modelAction(spec: ModelActionSpec): AnyAction {
     run: async (params, context) => (await import('./run-model-action.js')).runModelAction(spec, params, [targetOf(params)], context),
   };
   return action;
-}
-
-/** The action's subject rule with its defaults filled in. */
-export function subjectOf(spec: ModelActionSpec): SubjectSpec {
-  return {
-    params: spec.subject?.params ?? Object.keys(spec.params?.() ?? {}),
-    inputs: spec.subject?.inputs ?? true,
-    workflow: spec.subject?.workflow ?? true,
-    ...(spec.subject?.fallback === undefined ? {} : { fallback: spec.subject.fallback }),
-    what: spec.subject?.what ?? 'what it is about',
-  };
 }
 
 function paramsSchema(spec: ModelActionSpec) {

@@ -10,7 +10,7 @@ import { createEngine } from '../../engines/create-engine.js';
 import type { Engine } from '../../engines/engine.js';
 import { selectEngine } from '../../engines/select-engine.js';
 import type { SkillContext, SkillResult } from '../skill.js';
-import { subjectOf, type ModelActionSpec } from './model-action.js';
+import { subjectOf, type ModelActionSpec } from './model-action-spec.js';
 import { gatherPromptInputs, nameInputs, pasteInputs } from './prompt-inputs.js';
 import { PROMPT_FILE_NAME, savePrompt } from './prompt-record.js';
 import { describeParams, loadPromptTemplate, renderPrompt } from './prompt-template.js';

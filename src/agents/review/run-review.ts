@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReviewMode, ReviewParams } from '../actions/reviewer.js';
+import type { ReviewMode, ReviewParams } from './review-params.js';
 import { writeReports } from '../builtin/report-files.js';
 import { projectDirOf } from '../builtin/work-dir.js';
 import type { SkillContext, SkillResult } from '../skill.js';
