@@ -2,6 +2,8 @@
 // if this process exits first, so a crash or Ctrl-C of the executor or runner never leaves steps running unowned.
 // A SIGKILL runs no exit hook: for that, the live groups are also written to a ledger (see orphan-groups.ts).
 
+import { onExit } from 'signal-exit';
+
 /** Sends a signal to a whole process group; a group that is already gone is fine. */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -47,9 +49,13 @@ export function killLiveGroups(): void {
   onChange?.(liveGroups);
 }
 
-/** Installs an exit hook that kills live groups; the CLI calls this once at start. */
+/**
+ * Installs an exit hook that kills live groups, once per process: the CLI at start, `executeWorkflow` and
+ * `resumeWorkflow` for an embedding program. signal-exit also runs it when the process dies of SIGINT, SIGTERM or
+ * SIGHUP with no handler of its own for that signal (a plain `exit` listener would not run then).
+ */
 export function killLiveGroupsOnExit(): void {
   if (installed) return;
   installed = true;
-  process.on('exit', killLiveGroups);
+  onExit(() => killLiveGroups());
 }

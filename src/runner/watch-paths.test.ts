@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileWatchPaths, globToRegExp } from './watch-paths.js';
+import { compileGlob, compileWatchPaths } from './watch-paths.js';
 
 describe('watch paths', () => {
   it('matches a bare file name in every step area, and nowhere else', () => {
@@ -20,10 +20,20 @@ describe('watch paths', () => {
     expect(plan.roots[0]).toEqual({ dir: '/p/.tapps-agents/workflow-state', maxDepth: 8 });
   });
 
-  it('compiles globs', () => {
-    expect(globToRegExp('a/**/b*.txt').test('a/x/y/bc.txt')).toBe(true);
-    expect(globToRegExp('a/**/b*.txt').test('a/bc.txt')).toBe(true);
-    expect(globToRegExp('a/*.txt').test('a/x/b.txt')).toBe(false);
-    expect(globToRegExp('[!x]?.md').test('ab.md')).toBe(true);
+  it('compiles globs, braces and classes included', () => {
+    expect(compileGlob('a/**/b*.txt')('a/x/y/bc.txt')).toBe(true);
+    expect(compileGlob('a/**/b*.txt')('a/bc.txt')).toBe(true);
+    expect(compileGlob('a/*.txt')('a/x/b.txt')).toBe(false);
+    expect(compileGlob('[!x]?.md')('ab.md')).toBe(true);
+    expect(compileGlob('[!x]?.md')('xb.md')).toBe(false);
+    expect(compileGlob('.cursor/*.{txt,json}')('.cursor/.cursor-skill-command.json')).toBe(true);
+    expect(compileGlob('.cursor/*.{txt,json}')('.cursor/x.yaml')).toBe(false);
+  });
+
+  it('watches the fixed directories before the first glob of a braced pattern', () => {
+    const plan = compileWatchPaths('/p', ['.tapps-agents/{workflow-state,worktrees}/**/.cursor-skill-command.txt']);
+    expect(plan.roots).toEqual([{ dir: '/p/.tapps-agents', maxDepth: 8 }]);
+    expect(plan.matches('/p/.tapps-agents/worktrees/r/a-1/.cursor/.cursor-skill-command.txt')).toBe(true);
+    expect(plan.matches('/p/.tapps-agents/audit/.cursor-skill-command.txt')).toBe(false);
   });
 });

@@ -1,9 +1,11 @@
 // Which files a runner treats as command files: `watch_paths` compiled into the directories to watch and a matcher.
 // gitignore-like (PRODUCT.md §3): a pattern without "/" matches that file name in every directory where command files
 // appear (.tapps-agents/workflow-state/**, .tapps-agents/worktrees/**, .cursor/); a pattern with "/" is relative to the
-// project root. node_modules/ and .git/ are never watched, so a large repository stays cheap.
+// project root. node_modules/ and .git/ are never watched, so a large repository stays cheap. Globs are picomatch's
+// (`*`, `?`, `**`, classes, braces, negated classes), matching dot files as the command file names are.
 
 import path from 'node:path';
+import picomatch from 'picomatch';
 
 /** A directory watched with its sub-directories down to `maxDepth` levels. */
 export interface WatchRoot {
@@ -31,8 +33,6 @@ const STEP_AREAS: readonly { dir: string; maxDepth: number }[] = [
   { dir: '.cursor', maxDepth: 0 },
 ];
 
-const GLOB_CHARS = /[*?[]/;
-
 /** Compiles `patterns` for the project at `projectRoot`. */
 export function compileWatchPaths(projectRoot: string, patterns: readonly string[]): WatchPlan {
   const roots = new Map<string, number>();
@@ -41,22 +41,22 @@ export function compileWatchPaths(projectRoot: string, patterns: readonly string
   for (const raw of patterns) {
     const pattern = raw.replace(/^\.\//, '').replace(/^(\*\*\/)+/, '');
     if (!pattern.includes('/')) {
-      const name = globToRegExp(pattern);
+      const name = compileGlob(pattern);
       for (const area of STEP_AREAS) addRoot(path.join(projectRoot, area.dir), area.maxDepth);
       matchers.push((relative) => {
-        if (!name.test(path.posix.basename(relative))) return false;
+        if (!name(path.posix.basename(relative))) return false;
         const dir = path.posix.dirname(relative);
         return STEP_AREAS.some((area) => dir === area.dir || (area.maxDepth > 0 && dir.startsWith(`${area.dir}/`) && dir.split('/').length - area.dir.split('/').length <= area.maxDepth));
       });
       continue;
     }
     const segments = pattern.split('/');
-    const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
-    const fixed = firstGlob === -1 ? segments.slice(0, -1) : segments.slice(0, firstGlob);
+    const { base, isGlob } = picomatch.scan(pattern);
+    // The fixed directories before the first glob segment (for a plain path, its directory) are watched.
+    const fixed = isGlob ? base.split('/').filter((segment) => segment !== '') : segments.slice(0, -1);
     const rest = segments.length - fixed.length;
     addRoot(path.join(projectRoot, ...fixed), segments.includes('**') ? 8 : Math.max(rest - 1, 0));
-    const regex = globToRegExp(pattern);
-    matchers.push((relative) => regex.test(relative));
+    matchers.push(compileGlob(pattern));
   }
   return {
     patterns,
@@ -70,25 +70,8 @@ export function compileWatchPaths(projectRoot: string, patterns: readonly string
   };
 }
 
-/** Turns a glob (`*`, `?`, `**`, `[…]`) over "/"-separated paths into an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let index = 0; index < glob.length; index++) {
-    const char = glob[index] as string;
-    if (char === '*' && glob[index + 1] === '*') {
-      const slash = glob[index + 2] === '/';
-      source += slash ? '(?:[^/]+/)*' : '.*';
-      index += slash ? 2 : 1;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else if (char === '[') {
-      const end = glob.indexOf(']', index + 1);
-      if (end === -1) source += '\\[';
-      else {
-        source += `[${glob.slice(index + 1, end).replace(/^!/, '^').replaceAll('\\', '\\\\')}]`;
-        index = end;
-      }
-    } else source += char.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
+/** A matcher for a glob over "/"-separated paths relative to the project root. */
+export function compileGlob(glob: string): (relative: string) => boolean {
+  // gitignore writes a negated class "[!…]"; picomatch reads "!" there literally and negates with "[^…]".
+  return picomatch(glob.replaceAll('[!', '[^'), { dot: true });
 }

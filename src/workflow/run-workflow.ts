@@ -9,7 +9,9 @@ import { preflightEngines } from '../agents/preflight-engines.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
-import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
+import { createObserver } from '../observability/create-observer.js';
+import type { ExecutionObserver } from '../observability/observer.js';
+import { killLiveGroupsOnExit } from '../exec/process-group.js';
 import { selectTransport } from './select-transport.js';
 import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
 import type { CommandWritten } from '../transport/file.js';
@@ -27,7 +29,7 @@ export interface RunOptions {
   projectRoot: string;
   /** `--auto` / `--no-auto`. */
   autoFlag?: boolean;
-  /** Metrics, audit and logs. @default silentObserver */
+  /** Metrics, audit and logs. @default an observer built from the project's configuration, as the CLI's (`createObserver`) */
   observer?: ExecutionObserver;
   /** Builds the observer once the configuration is resolved (its feature flags decide what is recorded); used when `observer` is not given. */
   observerFor?: (config: ResolvedConfig) => ExecutionObserver;
@@ -101,7 +103,9 @@ async function drive(
     ...(options.autoFlag === undefined ? {} : { autoFlag: options.autoFlag }),
     ...(workflow.autoExecution === undefined ? {} : { workflowAutoExecution: { ...workflow.autoExecution, file: workflow.file } }),
   });
-  const observer = options.observer ?? options.observerFor?.(config) ?? silentObserver;
+  // As the CLI does: metrics, audit and the debug log as the configuration says, and no step left running on exit.
+  const observer = options.observer ?? options.observerFor?.(config) ?? createObserver(options.projectRoot, config, { actor: 'executor' });
+  killLiveGroupsOnExit();
   const autoExecution = config.autoExecution.enabled;
   // Steps an executor killed earlier left running (inline or embedded runner) must not overlap with their re-run.
   await takeOverOrphanedGroups(options.projectRoot, observer, 'executor');
