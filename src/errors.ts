@@ -1,29 +1,33 @@
 // The one error type the library throws: a stable code, structured details, and a message that says what to do.
 
-/** Every error code the library can throw. The CLI maps each to an exit code (docs/cli.md). */
-export const ERROR_CODES = [
-  'USAGE',
-  'CONFIG_INVALID',
-  'CONFIG_NOT_FOUND',
-  'FILE_EXISTS',
-  'FILE_UNREADABLE',
-  'WORKFLOW_INVALID',
-  'SKILL_COMMAND_INVALID',
-  'WORKFLOW_FAILED',
-  'RUN_NOT_FOUND',
-  'LOCK_HELD',
-  'CONFLICT',
-  'TIMEOUT',
-  'INTERRUPTED',
-  'OPTIONAL_DEPENDENCY_MISSING',
-  'WORKTREE_FAILED',
-  'NO_RUNNER',
-  'STORAGE_FAILED',
-  'OUTSIDE_PROJECT',
-  'RUN_DAMAGED',
-] as const;
+/**
+ * Every error code the library throws, with when it happens. The CLI maps each to an exit code (src/cli/exit-codes.ts,
+ * docs/cli.md). Outcomes of steps are not thrown: they carry a step error code (./step-errors.ts).
+ */
+export const ERRORS = {
+  USAGE: 'Bad flags or arguments, an invalid id, a run or step that is not in the state asked for.',
+  CONFIG_INVALID: 'A configuration file breaks its schema or rules (each problem with file:line:col), or no engine can run a model-backed step.',
+  FILE_EXISTS: 'A file to be written exists and --overwrite (or --force) was not given.',
+  FILE_UNREADABLE: 'A file given or needed cannot be read (missing, a FIFO or device, no permission).',
+  WORKFLOW_INVALID: 'A workflow file breaks its schema or rules (each problem with file:line:col).',
+  SKILL_COMMAND_INVALID: 'A skill command ("@agent *action --param value") cannot be parsed.',
+  RUN_NOT_FOUND: 'No run of that id in this project.',
+  LOCK_HELD: 'Another process holds the lock (a run executed twice, a second background agent).',
+  CONFLICT: 'The request conflicts with existing state (a run already succeeded or is still executing, a branch in use).',
+  TIMEOUT: 'A wait for a run, an approval or a setup command passed its deadline.',
+  INTERRUPTED: 'A process was stopped (SIGINT/SIGTERM) or could not start.',
+  OPTIONAL_DEPENDENCY_MISSING: "A module an engine needs cannot be loaded.",
+  WORKTREE_FAILED: 'A git worktree could not be created, merged back or removed.',
+  NO_RUNNER: 'workflow.runner is "external" and no background agent is running.',
+  STORAGE_FAILED: "The run's state could not be saved (e.g. disk full); what was saved before is intact.",
+  OUTSIDE_PROJECT: 'A write was refused because its path (through a symbolic link, or an id) leads out of the project.',
+  RUN_DAMAGED: "A run's state.json is not a file, not JSON, lacks fields or does not match the run's workflow copy.",
+} as const satisfies Record<string, string>;
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** The codes of {@link ERRORS}, in order. */
+export const ERROR_CODES = Object.keys(ERRORS) as (keyof typeof ERRORS)[];
+
+export type ErrorCode = keyof typeof ERRORS;
 
 const brand = Symbol.for('tapps-agents.TappsError');
 

@@ -1,6 +1,7 @@
 // The public library API of tapps-agents: explicit named exports only.
 
-export { TappsError, ERROR_CODES, type ErrorCode } from './errors.js';
+export { TappsError, ERRORS, ERROR_CODES, type ErrorCode } from './errors.js';
+export { STEP_ERRORS, stepError, isStepErrorCode, type StepError, type StepErrorCode } from './step-errors.js';
 export { findProjectRoot, configPaths } from './config/project-root.js';
 export {
   resolveConfig,

@@ -1,6 +1,7 @@
 // The one entry point that runs a skill: look up the action, validate its params, run it, and never throw.
 // The inline transport, the runner and `workflow execute-skill-command` all come through here.
 
+import { isStepErrorCode, stepError, type StepErrorCode } from '../step-errors.js';
 import { TappsError } from '../errors.js';
 import { formatProblemsOfZod } from './params-error.js';
 import { explainUnknownAction, findAction } from './registry.js';
@@ -22,13 +23,13 @@ export async function executeSkill(invocation: SkillInvocation, context: SkillCo
     return await action.run(params.data, context);
   } catch (error) {
     // An expected failure (e.g. an optional dependency is missing): its message already says what to do.
-    if (TappsError.is(error)) return failed(error.code, error.message, false);
+    if (TappsError.is(error)) return failed(isStepErrorCode(error.code) ? error.code : 'SKILL_FAILED', error.message, false);
     context.logger.error('skill crashed', { agent: invocation.agent, action: action.name, error: String(error) });
     const message = error instanceof Error ? error.message : String(error);
     return failed('SKILL_CRASHED', `${invocation.agent} ${action.name} failed unexpectedly: ${message}`, true);
   }
 }
 
-function failed(code: string, message: string, retryable: boolean): SkillResult {
-  return { status: 'failed', outputs: {}, artifacts: [], error: { message, code, retryable } };
+function failed(code: StepErrorCode, message: string, retryable: boolean): SkillResult {
+  return { status: 'failed', outputs: {}, artifacts: [], error: stepError(code, message, retryable) };
 }

@@ -1,6 +1,7 @@
 // What a skill (one agent action) receives and returns. The executor's inline transport, the runner and
 // `workflow execute-skill-command` all run skills through `executeSkill` with these types.
 
+import type { StepError } from '../step-errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger, Usage } from '../observability/observer.js';
 
@@ -90,7 +91,7 @@ export interface SkillResult {
   artifacts: string[];
   /** A short human-readable summary. */
   output?: string;
-  error?: { message: string; code: string; retryable: boolean };
+  error?: StepError;
   usage?: Usage;
 }
 

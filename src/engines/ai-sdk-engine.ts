@@ -2,6 +2,7 @@
 // Providers are optional peer dependencies loaded on first use. The SDK's own retries are off: the workflow's retry
 // policy is the one retry layer (the original stacked three), so a retryable provider error comes back as retryable.
 
+import { timeoutError } from '../step-errors.js';
 import type { LanguageModel } from 'ai';
 import type { Usage } from '../observability/observer.js';
 import type { Engine, EngineRequest, EngineResult } from './engine.js';
@@ -53,7 +54,7 @@ function describeFailure(
   apiError: { statusCode?: number; isRetryable: boolean; message: string } | undefined,
 ): Extract<EngineResult, { ok: false }>['error'] {
   if (request.signal.aborted) return { code: 'CANCELLED', message: `The call to engine "${spec.name}" was cancelled`, retryable: false };
-  if (isAbort(error)) return { code: 'TIMEOUT', message: `Engine "${spec.name}" did not answer within ${timeoutMs} ms`, retryable: true };
+  if (isAbort(error)) return timeoutError(`The call to engine "${spec.name}"`, timeoutMs, 'no answer came');
   if (apiError !== undefined) {
     const status = apiError.statusCode === undefined ? '' : ` (HTTP ${apiError.statusCode})`;
     return { code: 'PROVIDER_ERROR', message: `Engine "${spec.name}" failed${status}: ${firstLine(apiError.message)}`, retryable: apiError.isRetryable };

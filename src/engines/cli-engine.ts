@@ -1,6 +1,7 @@
 // Coding-agent CLI engines (claude, codex, cursor-agent, aider, gemini): run headless in the step directory, in their
 // own process group under the step timeout, with the prompt as one argv element. They edit files themselves.
 
+import { timeoutError } from '../step-errors.js';
 import { runProcess } from '../exec/run-process.js';
 import { cliArguments, parseCliOutput, type CliProvider } from './cli-invocations.js';
 import type { Engine } from './engine.js';
@@ -32,7 +33,7 @@ export function createCliEngine(spec: EngineSpec & { provider: CliProvider }): E
       if (result.spawnError !== undefined) {
         return { ok: false, error: { code: 'SPAWN_FAILED', message: `Cannot run ${JSON.stringify(command)}: ${result.spawnError.code ?? result.spawnError.message}`, retryable: false }, usage };
       }
-      if (result.timedOut) return { ok: false, error: { code: 'TIMEOUT', message: `${command} timed out after ${timeoutMs} ms (process group killed)`, retryable: true }, usage };
+      if (result.timedOut) return { ok: false, error: timeoutError(command, timeoutMs), usage };
       if (result.cancelled) return { ok: false, error: { code: 'CANCELLED', message: `${command} was cancelled`, retryable: false }, usage };
       if (result.exitCode !== 0 || answer.failed !== undefined) {
         const reason = result.exitCode === 0 ? 'reported an error' : result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;

@@ -1,5 +1,6 @@
 // What every engine (AI SDK provider, coding-agent CLI, manual) offers to a model-backed action: one call, one result.
 
+import type { StepError } from '../step-errors.js';
 import type { Usage } from '../observability/observer.js';
 
 /** One request to an engine: a rendered prompt, run for one step attempt. */
@@ -20,7 +21,7 @@ export interface EngineRequest {
 /** What an engine came to. Engines never throw for expected failures. */
 export type EngineResult =
   | { ok: true; text: string; usage: Usage }
-  | { ok: false; error: { code: string; message: string; retryable: boolean }; usage?: Usage };
+  | { ok: false; error: StepError; usage?: Usage };
 
 /** A ready-to-call engine. */
 export interface Engine {

@@ -97,7 +97,7 @@ describe('one redaction for every persisted file', () => {
       const store = new RunStore(root, {
         schemaVersion: 1, run_id: 'r1', workflow_id: 'w', workflow_name: 'w', workflow_file: '/w.yaml', status: 'running', executor: { pid: 1, host: 'h' },
         started_at: '', updated_at: '', completed_at: null, error: text, params: {}, auto_execution: false, transport: 'inline', gate_iterations: {},
-        steps: { s: { name: 's', status: 'failed', attempt: 1, started_at: null, completed_at: null, step_dir: '/d', work_dir: '/d', outputs: { stdout: text }, artifacts: [], error: { message: text, code: 'X', retryable: false } } },
+        steps: { s: { name: 's', status: 'failed', attempt: 1, started_at: null, completed_at: null, step_dir: '/d', work_dir: '/d', outputs: { stdout: text }, artifacts: [], error: { message: text, code: 'FAILED', retryable: false } } },
       });
       await store.open();
       store.emit('step.failed', { stepId: 's', error: text, outputs: { stdout: text } });
@@ -108,7 +108,7 @@ describe('one redaction for every persisted file', () => {
     'status file': async (root, text) => {
       const { writeStatusFile } = await import('../protocol/status-file.js');
       const file = path.join(root, '.tapps-agents', 'status.json');
-      await writeStatusFile(file, { status: 'failed', correlation: {}, command: text, startedAt: '', runner: { id: 'x', pid: 1, host: 'h' }, error: { message: text, code: 'X', retryable: false }, output: text });
+      await writeStatusFile(file, { status: 'failed', correlation: {}, command: text, startedAt: '', runner: { id: 'x', pid: 1, host: 'h' }, error: { message: text, code: 'FAILED', retryable: false }, output: text });
       return [await readFile(file, 'utf8')];
     },
     'metrics and audit': async (root, text) => {

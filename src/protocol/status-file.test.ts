@@ -35,7 +35,7 @@ describe('status files', () => {
     );
     expect(parsed).toMatchObject({
       ok: true,
-      report: { shape: 'v1.0', terminal: true, error: { message: 'boom', code: 'E1', retryable: true }, artifacts: ['a.md'], output: 'partial', correlation: { workflow_id: 'rapid-dev-20251228-101500', step_id: 'enhance' } },
+      report: { shape: 'v1.0', terminal: true, error: { message: 'boom (reported code E1)', code: 'FAILED', retryable: true }, artifacts: ['a.md'], output: 'partial', correlation: { workflow_id: 'rapid-dev-20251228-101500', step_id: 'enhance' } },
     });
   });
 
@@ -63,7 +63,7 @@ describe('status files', () => {
   });
 
   it('redacts secrets in what it writes', () => {
-    const text = formatStatus({ status: 'failed', correlation: {}, command: '@x y --api-key sk-abcdefghijklmnop', startedAt: 'now', runner: { id: 'r', pid: 1, host: 'h' }, error: { message: 'token=abcdefghijkl', code: 'E', retryable: false } });
+    const text = formatStatus({ status: 'failed', correlation: {}, command: '@x y --api-key sk-abcdefghijklmnop', startedAt: 'now', runner: { id: 'r', pid: 1, host: 'h' }, error: { message: 'token=abcdefghijkl', code: 'FAILED', retryable: false } });
     expect(text).not.toContain('sk-abcdefghijklmnop');
     expect(text).not.toContain('abcdefghijkl"');
   });

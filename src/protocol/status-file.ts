@@ -2,6 +2,8 @@
 // Written in the original's v1.0 shape plus correlation, runner, heartbeat and exit code; the original's legacy
 // shape is read too. A torn or corrupt file is reported as such so the reader can tolerate it until its deadline.
 
+import { isStepErrorCode } from '../step-errors.js';
+import type { StepError } from '../step-errors.js';
 import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { z } from 'zod';
@@ -84,7 +86,7 @@ export interface StatusReport {
   terminal: boolean;
   /** Ids the file names, if any (from `correlation`, `metadata` or the legacy top level). */
   correlation: { workflow_id?: string; run_id?: string; step_id?: string; attempt?: number };
-  error?: { message: string; code: string; retryable: boolean };
+  error?: StepError;
   artifacts: string[];
   output?: string;
   outputs: Record<string, unknown>;
@@ -186,7 +188,7 @@ export interface StatusInput {
   heartbeatAt?: string;
   runner: StatusWriter;
   progress?: { percentage: number; message: string };
-  error?: { message: string; code: string; retryable: boolean };
+  error?: StepError;
   artifacts?: string[];
   output?: string;
   outputs?: Record<string, unknown>;
@@ -237,7 +239,10 @@ function isTerminal(status: string): boolean {
 function optionalError(error: z.output<typeof errorSchema> | null | undefined, status: string): { error?: NonNullable<StatusReport['error']> } {
   if (error == null) return status === 'failed' ? { error: { message: 'Unknown error', code: 'FAILED', retryable: false } } : {};
   if (typeof error === 'string') return { error: { message: error, code: 'FAILED', retryable: false } };
-  return { error: { message: error.message, code: error.code ?? 'FAILED', retryable: error.retryable ?? false } };
+  // A code of another tool's (or an older version's) is kept, in words, under FAILED.
+  const code = error.code === undefined ? 'FAILED' : isStepErrorCode(error.code) ? error.code : undefined;
+  if (code !== undefined) return { error: { message: error.message, code, retryable: error.retryable ?? false } };
+  return { error: { message: `${error.message} (reported code ${error.code})`, code: 'FAILED', retryable: error.retryable ?? false } };
 }
 
 /** Drops undefined values so optional properties stay absent (exactOptionalPropertyTypes). */

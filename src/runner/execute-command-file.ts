@@ -1,6 +1,8 @@
 // Runs the skill a command file asks for and writes its status file (running, heartbeats, terminal) beside it.
 // This is `workflow execute-skill-command --command-file` and the runner's in-process fast path.
 
+import { stepError, type StepErrorCode, timeoutError } from '../step-errors.js';
+import type { StepError } from '../step-errors.js';
 import path from 'node:path';
 import { executeSkill } from '../agents/execute-skill.js';
 import { parseSkillCommand, type SkillInvocation } from '../protocol/skill-command.js';
@@ -40,7 +42,7 @@ export interface ExecuteCommandFileOptions {
 export interface ExecuteCommandFileResult {
   status: 'completed' | 'failed';
   statusFile: string;
-  error?: { message: string; code: string; retryable: boolean };
+  error?: StepError;
   /** 0 for completed, 1 for failed (the exit code of `execute-skill-command`). */
   exitCode: 0 | 1;
 }
@@ -59,8 +61,8 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
   const reporter = new StatusReporter(statusFile, correlation, file?.command ?? '', writer, () => {
     void observer.audit({ event: 'execution.heartbeat', ...correlation, actor: writer.id });
   });
-  const fail = async (code: string, message: string, retryable = false): Promise<ExecuteCommandFileResult> => {
-    const error = { code, message, retryable };
+  const fail = async (code: StepErrorCode, message: string, retryable = false): Promise<ExecuteCommandFileResult> => {
+    const error = stepError(code, message, retryable);
     await reporter.finish({ status: 'failed', error, exitCode: 1 });
     return { status: 'failed', statusFile, error, exitCode: 1 };
   };
@@ -92,7 +94,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
   const stepDir = command.worktreePath ?? (path.basename(dir) === '.cursor' ? path.dirname(dir) : dir);
   const timeoutMs = Math.min(command.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new TappsError('TIMEOUT', `Step timed out after ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(() => controller.abort(new TappsError('TIMEOUT', timeoutError('Step', timeoutMs).message)), timeoutMs);
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -135,7 +137,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
             exitCode: 1,
             ...optional(result),
             error: timedOut
-              ? { code: 'TIMEOUT', message: `Step did not finish within ${timeoutMs} ms`, retryable: true }
+              ? timeoutError('Step', timeoutMs)
               : options.signal?.reason === RUNNER_STOPPING
                 ? { code: 'RUNNER_STOPPED', message: 'The background agent stopped while this step was running; the step can run again', retryable: true }
                 : (result.error ?? { code: 'FAILED', message: 'The skill failed without saying why', retryable: false }),

@@ -2,6 +2,7 @@
 // with the agent's timeout, environment and working directory; the built-in execute-skill-command may run in-process.
 // Ends with a terminal status beside the command file (the command's own, when it wrote one, else the runner's).
 
+import { timeoutError } from '../step-errors.js';
 import { utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { normaliseAction, type SkillInvocation } from '../protocol/skill-command.js';
@@ -169,8 +170,7 @@ async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOpti
     clearInterval(touch);
     const label = `Command ${index + 1} of ${options.agent.commands.length} (${redactSecrets(template)})`;
     if (result.timedOut) {
-      const seconds = options.agent.timeoutMs / 1000;
-      return finish(reporter, { status: 'failed', exitCode: 124, error: { code: 'TIMEOUT', message: `${label} did not finish within ${seconds}s; its process group was killed`, retryable: true } }, options, audit, 'execution.timeout');
+      return finish(reporter, { status: 'failed', exitCode: 124, error: timeoutError(label, options.agent.timeoutMs) }, options, audit, 'execution.timeout');
     }
     if (result.cancelled) {
       return finish(reporter, { status: 'failed', error: { code: 'CANCELLED', message: `${label} was stopped (the runner is stopping or the step was cancelled)`, retryable: true } }, options, audit);

@@ -3,11 +3,11 @@
 // from another attempt is ignored and audited; expected artifacts must all exist and be newer than the attempt; a
 // final check runs at the deadline; a runner that died mid-step makes the attempt fail as retryable.
 
-import { stat, unlink } from 'node:fs/promises';
+import { artifactsMissingError, missingArtifacts } from './expected-artifacts.js';
+import { stepError, type StepErrorCode, timeoutError } from '../step-errors.js';
+import { unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { formatDuration } from '../config/duration.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { withdrawCommandFile } from '../protocol/claim.js';
@@ -202,7 +202,7 @@ export class FileTransport implements Transport {
                 await this.observer.audit({ event: 'status.rejected', ...ids(attempt), actor: 'executor', details: { status_file: paths.statusFile, reason: verdict, found: reading.report.correlation } });
               }
             } else if (reading.report.terminal) {
-              end(await this.outcomeOf(reading.report, attempt, startMs, paths));
+              end(await this.outcomeOf(reading.report, attempt, startMs));
               return;
             } else if (mode !== 'event' && writerIsDead(reading.report, reading.mtimeMs)) {
               const writer = reading.report.runner;
@@ -226,7 +226,6 @@ export class FileTransport implements Transport {
             }
           }
           if (mode === 'final') {
-            const seconds = formatDuration(attempt.timeoutMs);
             const why =
               lastCorrupt !== undefined
                 ? `its status file ${paths.statusFile} was still unreadable at the deadline (${lastCorrupt})`
@@ -235,7 +234,8 @@ export class FileTransport implements Transport {
                   : `nobody picked up ${paths.commandFile} (is a background agent running? "tapps-agents background-agent status")`;
             await withdrawCommandFile(paths.commandFile).catch(() => false);
             await this.observer.audit({ event: 'execution.timeout', ...ids(attempt), actor: 'executor', details: { status_file: paths.statusFile, reason: why } });
-            end({ status: 'timeout', outputs: {}, artifacts: [], error: { code: lastCorrupt === undefined ? 'TIMEOUT' : 'STATUS_CORRUPT', message: `Step did not complete within ${seconds}: ${why}`, retryable: true } });
+            const timedOut = timeoutError('Step', attempt.timeoutMs, why);
+            end({ status: 'timeout', outputs: {}, artifacts: [], error: lastCorrupt === undefined ? timedOut : stepError('STATUS_CORRUPT', timedOut.message) });
           }
         } finally {
           checking = false;
@@ -283,7 +283,7 @@ export class FileTransport implements Transport {
   }
 
   /** The outcome of a terminal status, with the expected-artifact check when artifact detection is on. */
-  private async outcomeOf(report: StatusReport, attempt: StepAttempt, startMs: number, paths: ProtocolPaths): Promise<Omit<AttemptOutcome, 'completedAt'>> {
+  private async outcomeOf(report: StatusReport, attempt: StepAttempt, startMs: number): Promise<Omit<AttemptOutcome, 'completedAt'>> {
     const base = {
       outputs: report.outputs,
       artifacts: report.artifacts,
@@ -297,31 +297,11 @@ export class FileTransport implements Transport {
     if (this.options.config.autoExecution.features.artifact_detection && attempt.expectedArtifacts.length > 0) {
       const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startMs);
       if (missing.length > 0) {
-        return {
-          ...base,
-          status: 'failed',
-          error: {
-            code: 'ARTIFACTS_MISSING',
-            message: `The step reported completion in ${paths.statusFile}, but these expected artifacts are missing or older than the attempt: ${missing.join(', ')}`,
-            retryable: false,
-          },
-        };
+        return { ...base, status: 'failed', error: artifactsMissingError(missing, attempt.stepDir) };
       }
     }
     return { ...base, status: 'success', artifacts: report.artifacts.length > 0 ? report.artifacts : attempt.expectedArtifacts };
   }
-}
-
-/** Expected artifacts (relative to `stepDir`) that do not exist or were not modified since `startMs`. */
-export async function missingArtifacts(stepDir: string, expected: readonly string[], startMs: number): Promise<string[]> {
-  const results = await Promise.all(
-    expected.map(async (artifact) => {
-      const info = await stat(path.resolve(stepDir, artifact)).catch(() => undefined);
-      // 1 ms of slack: some file systems round modification times.
-      return info !== undefined && info.mtimeMs + 1 >= startMs ? undefined : artifact;
-    }),
-  );
-  return results.filter((artifact): artifact is string => artifact !== undefined);
 }
 
 /**
@@ -349,8 +329,8 @@ function commandMatches(command: CommandFile, attempt: StepAttempt): boolean {
   return found.workflow_id === want.workflow_id && found.run_id === want.run_id && found.step_id === want.step_id && found.attempt === want.attempt;
 }
 
-function failure(code: string, message: string, retryable: boolean): Omit<AttemptOutcome, 'startedAt' | 'completedAt'> {
-  return { status: 'failed', outputs: {}, artifacts: [], error: { code, message, retryable } };
+function failure(code: StepErrorCode, message: string, retryable: boolean): Omit<AttemptOutcome, 'startedAt' | 'completedAt'> {
+  return { status: 'failed', outputs: {}, artifacts: [], error: stepError(code, message, retryable) };
 }
 
 function ids(attempt: StepAttempt) {

@@ -27,13 +27,13 @@ describe('inline transport', () => {
     const ok = await transport.run(attempt(dir, 'echo hi > out.txt', { expectedArtifacts: ['out.txt'] }), new AbortController().signal);
     expect(ok).toMatchObject({ status: 'success', artifacts: ['out.txt'], outputs: { exit_code: 0 } });
     const missing = await transport.run(attempt(dir, 'true', { expectedArtifacts: ['nope.txt'] }), new AbortController().signal);
-    expect(missing).toMatchObject({ status: 'failed', error: { code: 'ARTIFACTS_MISSING', message: `Step finished but did not create "nope.txt" (expected in ${dir})`, retryable: true } });
+    expect(missing).toMatchObject({ status: 'failed', error: { code: 'ARTIFACT_MISSING', message: `Step finished but did not create "nope.txt" (expected in ${dir}, written during the attempt)`, retryable: true } });
   });
 
   it('reports a timeout as timeout and an abort as cancelled', async () => {
     const dir = await testdir();
     const slow = await transport.run(attempt(dir, 'sleep 30', { timeoutMs: 200 }), new AbortController().signal);
-    expect(slow).toMatchObject({ status: 'timeout', error: { code: 'TIMEOUT', message: 'Step timed out after 200 ms', retryable: true } });
+    expect(slow).toMatchObject({ status: 'timeout', error: { code: 'TIMEOUT', message: 'Step did not finish within 200ms; its process group was killed', retryable: true } });
     const controller = new AbortController();
     const pending = transport.run(attempt(dir, 'sleep 30'), controller.signal);
     controller.abort();

@@ -1,12 +1,12 @@
 // The `inline` transport: runs a step attempt in the executor's own process through executeSkill (no background
 // agent). Shell steps still get their own process group, so a timeout or cancel kills everything they started.
 
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
+import { timeoutError } from '../step-errors.js';
 import { executeSkill } from '../agents/execute-skill.js';
 import type { SkillResult } from '../agents/skill.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../observability/observer.js';
+import { artifactsMissingError, missingArtifacts } from './expected-artifacts.js';
 import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
 
 export interface InlineTransportOptions {
@@ -66,32 +66,15 @@ async function runInline(attempt: StepAttempt, signal: AbortSignal, options: Inl
     completedAt: new Date().toISOString(),
   });
   if (timedOut || result.error?.code === 'TIMEOUT') {
-    return done('timeout', { error: { message: `Step timed out after ${attempt.timeoutMs} ms`, code: 'TIMEOUT', retryable: true } });
+    return done('timeout', { error: timeoutError('Step', attempt.timeoutMs) });
   }
   if (signal.aborted) return done('cancelled', { error: { message: 'Step was cancelled', code: 'CANCELLED', retryable: false } });
   if (result.status === 'success' && options.artifactDetection !== false && attempt.expectedArtifacts.length > 0) {
     const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startedAt.getTime());
     if (missing.length > 0) {
-      return done('failed', {
-        error: { message: `Step finished but did not create ${missing.map((file) => JSON.stringify(file)).join(', ')} (expected in ${attempt.stepDir})`, code: 'ARTIFACTS_MISSING', retryable: true },
-      });
+      return done('failed', { error: artifactsMissingError(missing, attempt.stepDir) });
     }
     return done('success', { artifacts: [...new Set([...result.artifacts, ...attempt.expectedArtifacts])] });
   }
   return done(result.status);
-}
-
-/** Expected artifacts that do not exist, or were not written during this attempt. */
-export async function missingArtifacts(workDir: string, expected: readonly string[], sinceMs: number): Promise<string[]> {
-  const missing: string[] = [];
-  for (const file of expected) {
-    try {
-      const info = await stat(path.resolve(workDir, file));
-      // File systems with coarse timestamps round down; allow one second.
-      if (info.mtimeMs < sinceMs - 1000) missing.push(file);
-    } catch {
-      missing.push(file);
-    }
-  }
-  return missing;
 }

@@ -5,6 +5,7 @@
 // a crash only the steps that were running at that moment run again — and each of those once, with the same attempt
 // number (a transport can adopt a result that landed meanwhile). Between dispatches, state.json writes are coalesced.
 
+import { stepError } from '../step-errors.js';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatSkillCommand } from '../protocol/skill-command.js';
@@ -464,7 +465,8 @@ class RunDriver {
         status: error.code === 'TIMEOUT' ? 'timeout' : 'failed',
         outputs: {},
         artifacts: [],
-        error: { message: error.message, code: error.code, retryable: error.code !== 'CONFLICT' },
+        // A setup command past its deadline is a timeout; anything else the worktree did is WORKTREE_FAILED.
+        error: stepError(error.code === 'TIMEOUT' ? 'TIMEOUT' : 'WORKTREE_FAILED', error.message, error.code !== 'CONFLICT'),
         startedAt,
         completedAt: new Date().toISOString(),
       };

@@ -190,7 +190,7 @@ describe('condition: required | optional | conditional', () => {
     - { id: c, agent: analyst, action: analyze, condition: conditional, needs: [a] }
 `;
   it('optional goes on after its failure; conditional is skipped when a prerequisite failed; required runs', async () => {
-    const { state } = await run(yaml, { a: [{ status: 'failed', error: { message: 'boom', code: 'X', retryable: false } }] });
+    const { state } = await run(yaml, { a: [{ status: 'failed', error: { message: 'boom', code: 'FAILED', retryable: false } }] });
     expect(state.steps.a?.status).toBe('failed');
     expect(state.steps.b?.status).toBe('succeeded');
     expect(state.steps.c?.status).toBe('skipped');

@@ -73,7 +73,7 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
 
 /**
  * Continues a run with the same run id: finished steps never run again; a step that was running runs once more.
- * @throws {TappsError} RUN_NOT_FOUND; CONFLICT when the run succeeded or its executor is still alive.
+ * @throws {TappsError} RUN_NOT_FOUND; RUN_DAMAGED when its state.json cannot be used; CONFLICT when the run succeeded or its executor is still alive.
  */
 export async function resumeWorkflow(options: RunOptions & { runId: string }): Promise<RunReport> {
   const runId = checkRunId(options.runId);
@@ -85,7 +85,7 @@ export async function resumeWorkflow(options: RunOptions & { runId: string }): P
   // The copy taken at the start: the run continues with the definition it started with.
   const { workflow } = await loadWorkflowOrThrow(runPaths(options.projectRoot, runId).workflow, { params: state.params });
   const missing = workflow.steps.filter((step) => state.steps[step.id] === undefined);
-  if (missing.length > 0) throw new TappsError('CONFLICT', `Run ${runId} does not match its workflow copy (steps ${missing.map((step) => step.id).join(', ')} are missing from state.json)`);
+  if (missing.length > 0) throw new TappsError('RUN_DAMAGED', `Run ${runId} is damaged: its state.json does not match its workflow copy (steps ${missing.map((step) => step.id).join(', ')} are missing from it). Start a new run with "tapps-agents workflow execute --workflow ${state.workflow_file}".`);
   workflow.file = state.workflow_file;
   prepareResume(state);
   const autoFlag = options.autoFlag ?? state.auto_execution;

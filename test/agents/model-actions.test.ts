@@ -107,7 +107,7 @@ describe('model-backed actions through an OpenAI-compatible endpoint', () => {
     server.script({ text: 'late', delayMs: 5_000 });
     const context = await modelContext(server);
     const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } }, { ...context, timeoutMs: 300 });
-    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'Engine "local" did not answer within 300 ms', retryable: true });
+    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'The call to engine "local" did not finish within 300ms; no answer came', retryable: true });
   });
 
   it('stops when the step is cancelled', async () => {

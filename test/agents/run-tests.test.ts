@@ -29,7 +29,7 @@ describe('tester run-tests (builtin)', () => {
   it('kills the tests at the step timeout', async () => {
     const context = await skillContext({ 'package.json': JSON.stringify({ scripts: { test: 'node -e "setInterval(() => {}, 1000)"' } }) });
     const result = await executeSkill({ agent: 'tester', action: 'run-tests', params: {} }, { ...context, timeoutMs: 1_000 });
-    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'Tests timed out after 1000 ms: npm test', retryable: true });
+    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'Tests (npm test) did not finish within 1s; its process group was killed', retryable: true });
   });
 
   it('says what it looked for when there is no test command', async () => {

@@ -67,7 +67,7 @@ describe('the claude CLI engine', () => {
   it('kills claude and its children at the step timeout', async () => {
     const context = await claudeContext('hang');
     const result = await executeSkill({ agent: 'analyst', action: 'gather-requirements', params: { description: 'a todo app' } }, { ...context, timeoutMs: 1_500 });
-    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'claude timed out after 1500 ms (process group killed)', retryable: true });
+    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'claude did not finish within 1.5s; its process group was killed', retryable: true });
     const grandchild = Number((await readFile(path.join(context.projectRoot, 'pids'), 'utf8')).trim());
     await vi.waitFor(() => expect(isProcessAlive(grandchild)).toBe(false), { timeout: 10_000 });
   });

@@ -116,7 +116,7 @@ describe('file transport', () => {
     expect(result.status).toBe('timeout');
     expect(result.error).toEqual({
       code: 'STATUS_CORRUPT',
-      message: `Step did not complete within 1.5s: its status file ${paths.statusFile} was still unreadable at the deadline (not valid JSON (Unterminated string in JSON at position 35))`,
+      message: `Step did not finish within 1.5s; its status file ${paths.statusFile} was still unreadable at the deadline (not valid JSON (Unterminated string in JSON at position 35))`,
       retryable: true,
     });
   });
@@ -132,9 +132,9 @@ describe('file transport', () => {
     await writeFile(path.join(attempt.stepDir, 'fresh.md'), 'new');
     await writeFile(paths.statusFile, statusText('completed', 1));
     expect((await outcome).error).toEqual({
-      code: 'ARTIFACTS_MISSING',
-      message: `The step reported completion in ${paths.statusFile}, but these expected artifacts are missing or older than the attempt: old.md, missing.md`,
-      retryable: false,
+      code: 'ARTIFACT_MISSING',
+      message: `Step finished but did not create "old.md", "missing.md" (expected in ${attempt.stepDir}, written during the attempt)`,
+      retryable: true,
     });
   });
 

@@ -10,9 +10,12 @@ import { testdir } from '../helpers/testdir.js';
 
 const SHELL_WORKFLOW = 'id: demo\nsteps:\n  - id: hello\n    run: echo "key=$DEMO_API_KEY pg=$PGPASSWORD url=$DATABASE_URL"\n';
 
-/** A project with one finished run (inline, auto-execution off); returns its root and run id. */
+/**
+ * A project with one finished run (inline, auto-execution off); returns its root and run id. The project sits alone in
+ * a directory of its own, so "nothing written beside it" is not disturbed by other tests' temporary directories.
+ */
 async function projectWithRun(env: Record<string, string> = {}): Promise<{ root: string; runId: string }> {
-  const root = await testdir({ 'wf/w.yaml': SHELL_WORKFLOW });
+  const root = path.join(await testdir({ 'project/wf/w.yaml': SHELL_WORKFLOW }), 'project');
   const result = await runCli(['workflow', 'execute', '--workflow', 'wf/w.yaml', '--no-auto'], { cwd: root, env });
   expect(result.exitCode, result.stderr).toBe(0);
   const [runId] = await readdir(path.join(root, '.tapps-agents', 'workflow-state'));
@@ -41,7 +44,7 @@ describe('ids are never paths (every CLI entry that takes an id)', () => {
         expect(result.stderr).not.toMatch(/ENAMETOOLONG|TypeError|^\s+at /m);
       }
     }
-    expect((await readdir(path.dirname(root))).filter((name) => !outsideBefore.includes(name) && !name.startsWith('tapps-test-'))).toEqual([]);
+    expect((await readdir(path.dirname(root))).filter((name) => !outsideBefore.includes(name))).toEqual([]);
   });
 
   it('workflow approve <run> __proto__ says the step does not exist', { timeout: 60_000 }, async () => {

@@ -1,6 +1,7 @@
 // tester `run-tests`: detects the project's test command (or takes one), runs it in its own process group under the
 // step timeout, and reports pass/fail/skip counts as outputs and a JSON + Markdown report.
 
+import { timeoutError } from '../../step-errors.js';
 import { stripVTControlCharacters } from 'node:util';
 import { z } from 'zod';
 import { runProcess } from '../../exec/run-process.js';
@@ -57,7 +58,7 @@ export const runTests: ActionDefinition<Params> = {
     const tail = redactSecrets(stripVTControlCharacters(`${result.stdout}\n${result.stderr}`).trim().split('\n').slice(-60).join('\n'), secretValuesFromEnv(context.env));
     const artifacts = await writeReports(context.stepDir, params.report_file, { ...outputs, reason: detected.reason, counts_format: counts.format ?? null, output_tail: tail }, markdownOf(outputs, detected.reason, tail));
     if (result.spawnError !== undefined) return { status: 'failed', outputs, artifacts, error: { code: 'SPAWN_FAILED', message: `Cannot run ${JSON.stringify(file)}: ${result.spawnError.code ?? result.spawnError.message}`, retryable: false } };
-    if (result.timedOut) return { status: 'failed', outputs, artifacts, error: { code: 'TIMEOUT', message: `Tests timed out after ${context.timeoutMs} ms: ${commandText}`, retryable: true } };
+    if (result.timedOut) return { status: 'failed', outputs, artifacts, error: timeoutError(`Tests (${commandText})`, context.timeoutMs) };
     if (result.cancelled) return { status: 'failed', outputs, artifacts, error: { code: 'CANCELLED', message: 'Tests were cancelled', retryable: false } };
     const countsText = counts.passed === undefined ? '' : ` (${outputs.passed} passed, ${outputs.failed} failed, ${outputs.skipped} skipped)`;
     if (result.exitCode !== 0) {

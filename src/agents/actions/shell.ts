@@ -2,6 +2,7 @@
 // `argv` runs a program directly; `script` runs text with /bin/sh — it comes from the workflow file (`run:` steps),
 // which the project trusts like a Makefile.
 
+import { timeoutError } from '../../step-errors.js';
 import { z } from 'zod';
 import { runProcess } from '../../exec/run-process.js';
 import type { ActionDefinition } from '../action.js';
@@ -42,7 +43,7 @@ export const shellRun: ActionDefinition<z.output<typeof paramsSchema>> = {
     if (result.spawnError !== undefined) {
       return { status: 'failed', outputs, artifacts: [], error: { message: `Cannot run ${JSON.stringify(file)}: ${result.spawnError.code ?? result.spawnError.message}`, code: 'SPAWN_FAILED', retryable: false } };
     }
-    if (result.timedOut) return { status: 'failed', outputs, artifacts: [], error: { message: `Command timed out after ${context.timeoutMs} ms`, code: 'TIMEOUT', retryable: true } };
+    if (result.timedOut) return { status: 'failed', outputs, artifacts: [], error: timeoutError('Command', context.timeoutMs) };
     if (result.cancelled) return { status: 'failed', outputs, artifacts: [], error: { message: 'Command was cancelled', code: 'CANCELLED', retryable: false } };
     if (result.exitCode !== 0) {
       const reason = result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;

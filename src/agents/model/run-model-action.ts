@@ -2,6 +2,7 @@
 // check it has a subject, keep what its target replaces, render and save the prompt (prompt.md), call the selected
 // engine, and check the target was really written (docs/agents.md "Model-backed actions").
 
+import { stepError, type StepErrorCode } from '../../step-errors.js';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../../errors.js';
@@ -161,6 +162,6 @@ function fileContent(text: string, target: string): string {
   return `${body}\n`;
 }
 
-function failed(code: string, message: string, retryable: boolean): SkillResult {
-  return { status: 'failed', outputs: {}, artifacts: [], error: { code, message, retryable } };
+function failed(code: StepErrorCode, message: string, retryable: boolean): SkillResult {
+  return { status: 'failed', outputs: {}, artifacts: [], error: stepError(code, message, retryable) };
 }

@@ -1,6 +1,7 @@
 // Runs a reviewer action (review-code, score, lint): collect the TS/JS and Python files, measure each, run the
 // project's own ESLint, score, and write the JSON and Markdown reports.
 
+import { stepError, type StepErrorCode } from '../../step-errors.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -110,6 +111,6 @@ function sum(files: readonly { errors: number; warnings: number }[], key: 'error
   return files.reduce((total, file) => total + file[key], 0);
 }
 
-function failed(code: string, message: string): SkillResult {
-  return { status: 'failed', outputs: {}, artifacts: [], error: { code, message, retryable: false } };
+function failed(code: StepErrorCode, message: string): SkillResult {
+  return { status: 'failed', outputs: {}, artifacts: [], error: stepError(code, message, false) };
 }

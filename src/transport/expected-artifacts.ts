@@ -1,0 +1,30 @@
+// The expected-artifact check, the same on every transport: a step that says it succeeded must have written each of
+// its expected artifacts (`creates:`, a model action's target) during the attempt. docs/decisions.md says why the
+// slack is one second and why a miss is retryable.
+
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { stepError, type StepError } from '../step-errors.js';
+
+/**
+ * How much older than the attempt's start a file may look and still count as written by it: a file system's clock for
+ * timestamps is coarser than Date.now() (Linux stamps files from a clock that lags by up to a tick; HFS+ and FAT keep
+ * whole or even seconds).
+ */
+export const ARTIFACT_MTIME_SLACK_MS = 1000;
+
+/** Expected artifacts (relative to `workDir`) that do not exist, or were not written during the attempt. */
+export async function missingArtifacts(workDir: string, expected: readonly string[], sinceMs: number): Promise<string[]> {
+  const found = await Promise.all(
+    expected.map(async (file) => {
+      const info = await stat(path.resolve(workDir, file)).catch(() => undefined);
+      return info !== undefined && info.mtimeMs >= sinceMs - ARTIFACT_MTIME_SLACK_MS;
+    }),
+  );
+  return expected.filter((_, index) => found[index] !== true);
+}
+
+/** The step error for `missing` artifacts, expected in `workDir`. */
+export function artifactsMissingError(missing: readonly string[], workDir: string): StepError {
+  return stepError('ARTIFACT_MISSING', `Step finished but did not create ${missing.map((file) => JSON.stringify(file)).join(', ')} (expected in ${workDir}, written during the attempt)`);
+}
