@@ -17,7 +17,7 @@ export interface StatusOptions {
 }
 
 /** What `auto-execution status` shows. */
-export interface StatusReport {
+export interface AutoExecutionStatusReport {
   active_runs: ActiveRun[];
   runners: RunnerInfo[];
   recent_executions: ExecutionRecord[];
@@ -25,7 +25,7 @@ export interface StatusReport {
 }
 
 /** Collects active runs, runners and recent executions. */
-export async function autoExecutionStatus(options: StatusOptions): Promise<StatusReport> {
+export async function autoExecutionStatus(options: StatusOptions): Promise<AutoExecutionStatusReport> {
   const sources = options.sources ?? fileStatusSources(options.projectRoot);
   const filter = options.workflowId === undefined ? {} : { workflowId: options.workflowId };
   const [runs, runners, history] = await Promise.all([

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { testdir } from '../../test/helpers/testdir.js';
 import { createMetricsStore } from './metrics-store.js';
 import type { ExecutionRecord, ExecutionStatus } from './observer.js';
-import { parseSince, parseStatus } from './record-filter.js';
+import { parseSince, parseStatusFilter } from './record-filter.js';
 import { summarizeMetrics } from './metrics-summary.js';
 
 type Input = Omit<ExecutionRecord, 'schemaVersion' | 'ts'>;
@@ -179,7 +179,7 @@ describe('filters', () => {
   });
 
   it('checks --status against the vocabulary', () => {
-    expect(parseStatus('timeout')).toBe('timeout');
-    expect(() => parseStatus('completed')).toThrow('--status expects one of success, failed, timeout, cancelled, skipped, got "completed"');
+    expect(parseStatusFilter('timeout')).toBe('timeout');
+    expect(() => parseStatusFilter('completed')).toThrow('--status expects one of success, failed, timeout, cancelled, skipped, got "completed"');
   });
 });

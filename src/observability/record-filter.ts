@@ -32,7 +32,7 @@ export function parseSince(text: string, now: Date = new Date()): Date {
  * Checks `--status` text against the status vocabulary.
  * @throws {TappsError} USAGE when it is not one of success, failed, timeout, cancelled, skipped.
  */
-export function parseStatus(text: string): ExecutionStatus {
+export function parseStatusFilter(text: string): ExecutionStatus {
   if ((EXECUTION_STATUSES as readonly string[]).includes(text)) return text as ExecutionStatus;
   throw new TappsError('USAGE', `--status expects one of ${EXECUTION_STATUSES.join(', ')}, got "${text}"`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatus, parseStatus } from './status-file.js';
+import { formatStatus, parseStatusFile } from './status-file.js';
 
 describe('status files', () => {
   it('reads what this release writes, correlation and runner included', () => {
@@ -14,7 +14,7 @@ describe('status files', () => {
       outputs: { score: 80 },
       exitCode: 0,
     });
-    const parsed = parseStatus(text);
+    const parsed = parseStatusFile(text);
     expect(parsed).toMatchObject({
       ok: true,
       report: { shape: 'v1.0', status: 'completed', terminal: true, correlation: { workflow_id: 'wf', run_id: 'run-1', step_id: 'a', attempt: 2 }, artifacts: ['out.md'], outputs: { score: 80 }, runner: { pid: 42 }, exitCode: 0 },
@@ -22,7 +22,7 @@ describe('status files', () => {
   });
 
   it("understands the original's v1.0 shape (error object, partial results, metadata ids)", () => {
-    const parsed = parseStatus(
+    const parsed = parseStatusFile(
       JSON.stringify({
         version: '1.0',
         status: 'failed',
@@ -40,26 +40,26 @@ describe('status files', () => {
   });
 
   it('understands the legacy shape, with a string error and the ignored success flag', () => {
-    expect(parseStatus(JSON.stringify({ workflow_id: 'w', step_id: 's', status: 'failed', success: false, artifacts: [], error: 'it broke' }))).toMatchObject({
+    expect(parseStatusFile(JSON.stringify({ workflow_id: 'w', step_id: 's', status: 'failed', success: false, artifacts: [], error: 'it broke' }))).toMatchObject({
       ok: true,
       report: { shape: 'legacy', status: 'failed', terminal: true, error: { message: 'it broke', code: 'FAILED', retryable: false }, correlation: { workflow_id: 'w', step_id: 's' } },
     });
-    expect(parseStatus(JSON.stringify({ workflow_id: 'w', step_id: 's', status: 'completed', success: true, artifacts: ['r.md'] }))).toMatchObject({
+    expect(parseStatusFile(JSON.stringify({ workflow_id: 'w', step_id: 's', status: 'completed', success: true, artifacts: ['r.md'] }))).toMatchObject({
       ok: true,
       report: { shape: 'legacy', terminal: true, artifacts: ['r.md'] },
     });
-    expect(parseStatus(JSON.stringify({ status: 'running' }))).toMatchObject({ ok: true, report: { terminal: false } });
+    expect(parseStatusFile(JSON.stringify({ status: 'running' }))).toMatchObject({ ok: true, report: { terminal: false } });
   });
 
   it('reports torn and malformed files instead of throwing', () => {
-    expect(parseStatus('{"version": "1.0", "stat')).toMatchObject({ ok: false });
-    expect(parseStatus('[1, 2]')).toMatchObject({ ok: false });
-    expect(parseStatus(JSON.stringify({ version: '1.0', status: 7 }))).toMatchObject({ ok: false });
+    expect(parseStatusFile('{"version": "1.0", "stat')).toMatchObject({ ok: false });
+    expect(parseStatusFile('[1, 2]')).toMatchObject({ ok: false });
+    expect(parseStatusFile(JSON.stringify({ version: '1.0', status: 7 }))).toMatchObject({ ok: false });
   });
 
   it('rejects a status value it does not know, naming it, instead of waiting on it forever', () => {
-    expect(parseStatus('{"version":"1.0","status":"complete"}')).toEqual({ ok: false, reason: '✖ status "complete" is not one of pending, running, completed, failed\n  → at status'.replaceAll('\n', '; ') });
-    expect(parseStatus('{"status":"done"}')).toMatchObject({ ok: false });
+    expect(parseStatusFile('{"version":"1.0","status":"complete"}')).toEqual({ ok: false, reason: '✖ status "complete" is not one of pending, running, completed, failed\n  → at status'.replaceAll('\n', '; ') });
+    expect(parseStatusFile('{"status":"done"}')).toMatchObject({ ok: false });
   });
 
   it('redacts secrets in what it writes', () => {

@@ -106,7 +106,7 @@ export type StatusReading =
   | { kind: 'ok'; report: StatusReport; mtimeMs: number };
 
 /** Parses status-file text in the v1.0 or the legacy shape. */
-export function parseStatus(text: string): { ok: true; report: StatusReport } | { ok: false; reason: string } {
+export function parseStatusFile(text: string): { ok: true; report: StatusReport } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -173,7 +173,7 @@ export async function readStatusFile(file: string): Promise<StatusReading> {
     if (code === 'ENOENT') return { kind: 'missing' };
     return { kind: 'corrupt', reason: `cannot read it: ${(error as Error).message}`, mtimeMs: Date.now() };
   }
-  const parsed = parseStatus(text);
+  const parsed = parseStatusFile(text);
   return parsed.ok ? { kind: 'ok', report: parsed.report, mtimeMs } : { kind: 'corrupt', reason: parsed.reason, mtimeMs };
 }
 

@@ -13,7 +13,7 @@ import { checkRunId, runPaths } from './run-paths.js';
 import { displayedStatus, isExecutorAlive, listRunStates, readRunState, type DamagedRun, type RunState, type RunStatus } from './run-state.js';
 
 /** One run as `workflow list` shows it. */
-export interface RunSummary {
+export interface RunListEntry {
   run_id: string;
   workflow_id: string;
   workflow_name: string;
@@ -24,17 +24,17 @@ export interface RunSummary {
 }
 
 /** Every run of the project, newest first (damaged runs left out: see {@link listRunsReport}). */
-export async function listRuns(projectRoot: string): Promise<RunSummary[]> {
+export async function listRuns(projectRoot: string): Promise<RunListEntry[]> {
   return (await listRunsReport(projectRoot)).runs;
 }
 
 /** Every run of the project, newest first, and the runs whose state.json is damaged (with its path and why). */
-export async function listRunsReport(projectRoot: string): Promise<{ runs: RunSummary[]; damaged: DamagedRun[] }> {
+export async function listRunsReport(projectRoot: string): Promise<{ runs: RunListEntry[]; damaged: DamagedRun[] }> {
   const { states, damaged } = await listRunStates(projectRoot);
   return { runs: states.map(summarise), damaged };
 }
 
-function summarise(state: RunState): RunSummary {
+function summarise(state: RunState): RunListEntry {
   const steps: Record<string, number> = {};
   for (const step of Object.values(state.steps)) steps[step.status] = (steps[step.status] ?? 0) + 1;
   return { run_id: state.run_id, workflow_id: state.workflow_id, workflow_name: state.workflow_name, status: displayedStatus(state), started_at: state.started_at, completed_at: state.completed_at, steps };

@@ -56,8 +56,12 @@ export interface ExecuteWorkflowOptions extends RunOptions {
 }
 
 /**
- * Runs a workflow file as a new run.
- * @throws {TappsError} WORKFLOW_INVALID (every problem as file:line:col), CONFIG_INVALID.
+ * Runs a workflow file as a new run. A run whose steps fail is not thrown: `state.status` says how it ended
+ * (`failed`, `completed_with_failures`, `cancelled`) and each step's `error.code` why (STEP_ERRORS).
+ * @throws {TappsError} WORKFLOW_INVALID (every problem as file:line:col); FILE_UNREADABLE (the workflow file); CONFIG_INVALID
+ *   (a configuration file, or no engine for a model-backed step); NO_RUNNER (`workflow.runner: external` and no
+ *   background agent); LOCK_HELD (the run is being executed elsewhere); OUTSIDE_PROJECT (a write through a link out of
+ *   the project); STORAGE_FAILED (the run's state could not be saved, e.g. disk full); USAGE (a bad id).
  */
 export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<RunReport> {
   const { workflow } = await loadWorkflowOrThrow(options.file, { params: options.params ?? {} });

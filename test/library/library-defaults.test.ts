@@ -9,9 +9,10 @@ import { isProcessAlive } from '../../src/exec/process-alive.js';
 import { testdir } from '../helpers/testdir.js';
 
 const PROGRAM = path.resolve(import.meta.dirname, 'fixtures', 'embedding-program.mjs');
+const SERIAL = path.resolve(import.meta.dirname, 'fixtures', 'serial-transport.mjs');
 
-function runProgram(root: string, file: string) {
-  const child = spawn(process.execPath, [PROGRAM, root, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+function runProgram(root: string, file: string, program = PROGRAM) {
+  const child = spawn(process.execPath, [program, root, file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -46,5 +47,20 @@ describe('library defaults match the CLI', () => {
     await vi.waitFor(() => {
       if (isProcessAlive(pid)) throw new Error(`step process ${pid} still alive`);
     }, { timeout: 10_000, interval: 50 });
+  });
+});
+
+describe('docs/library.md', () => {
+  it('its Transport example is the program the test runs, and it runs the parallel steps one at a time', { timeout: 60_000 }, async () => {
+    const docs = await readFile(path.resolve(import.meta.dirname, '..', '..', 'docs', 'library.md'), 'utf8');
+    expect(docs).toContain(await readFile(SERIAL, 'utf8'));
+    const step = (id: string) => `  - id: ${id}\n    needs: []\n    run: date +%s%N > ${id}.start; sleep 0.3; date +%s%N > ${id}.end\n`;
+    const root = await testdir({ '.tapps-agents/.keep': '', 'wf.yaml': `id: par\nname: Par\nsteps:\n${step('a')}${step('b')}` });
+    const program = runProgram(root, path.join(root, 'wf.yaml'), SERIAL);
+    expect(await program.exited, program.output()).toEqual({ code: 0, signal: null });
+    expect(JSON.parse(program.output())).toEqual({ status: 'succeeded', transport: 'serial' });
+    const time = async (file: string) => BigInt((await readFile(path.join(root, file), 'utf8')).trim());
+    const [aStart, aEnd, bStart, bEnd] = await Promise.all(['a.start', 'a.end', 'b.start', 'b.end'].map(time));
+    expect((aEnd as bigint) <= (bStart as bigint) || (bEnd as bigint) <= (aStart as bigint)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { executionHistory } from '../../observability/execution-queries.js';
-import { parseSince, parseStatus } from '../../observability/record-filter.js';
+import { parseSince, parseStatusFilter } from '../../observability/record-filter.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, printLines } from '../output.js';
@@ -22,7 +22,7 @@ export async function historyCommand(options: HistoryCommandOptions, command: Co
     projectRoot,
     limit: options.limit,
     ...(options.workflowId === undefined ? {} : { workflowId: options.workflowId }),
-    ...(options.status === undefined ? {} : { status: parseStatus(options.status) }),
+    ...(options.status === undefined ? {} : { status: parseStatusFilter(options.status) }),
     ...(options.since === undefined ? {} : { since: parseSince(options.since) }),
   });
   if (options.json === true) {

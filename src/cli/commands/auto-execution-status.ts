@@ -1,7 +1,7 @@
 // `tapps-agents auto-execution status [--workflow-id ID] [--json]`
 
 import type { Command } from 'commander';
-import { autoExecutionStatus, type StatusReport } from '../../observability/execution-status.js';
+import { autoExecutionStatus, type AutoExecutionStatusReport } from '../../observability/execution-status.js';
 import type { RunnerInfo } from '../../observability/status-sources.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -20,7 +20,7 @@ export async function statusCommand(options: { workflowId?: string; json?: boole
   return EXIT.OK;
 }
 
-function runLines({ active_runs: runs }: StatusReport): string[] {
+function runLines({ active_runs: runs }: AutoExecutionStatusReport): string[] {
   if (runs.length === 0) return ['Active runs: none'];
   const lines = [colour.bold(`Active runs (${runs.length})`)];
   for (const run of runs) {
@@ -42,7 +42,7 @@ function runLines({ active_runs: runs }: StatusReport): string[] {
   return lines;
 }
 
-function runnerLines({ runners }: StatusReport): string[] {
+function runnerLines({ runners }: AutoExecutionStatusReport): string[] {
   if (runners.length === 0) return ['Background agents: none running (an embedded runner starts with each workflow execute unless workflow.runner is "external")'];
   const rows = runners.map((runner) => [runnerName(runner), `on ${runner.host}`, runnerState(runner), `heartbeat ${formatTime(runner.heartbeat_at)}`]);
   return [colour.bold(`Background agents (${runners.length})`), ...columns(rows).map((line) => `  ${line}`)];
@@ -63,7 +63,7 @@ function runnerState(runner: RunnerInfo): string {
   return runner.state === 'stopped' ? colour.dim('stopped') : colour.warn(`${runner.state}, not running (it died; stale status file)`);
 }
 
-function recentLines({ recent_executions: records }: StatusReport): string[] {
+function recentLines({ recent_executions: records }: AutoExecutionStatusReport): string[] {
   if (records.length === 0) return ['Recent executions: none recorded'];
   return [colour.bold(`Recent executions (${records.length})`), ...executionRows(records, '  ')];
 }
