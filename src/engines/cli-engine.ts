@@ -3,7 +3,8 @@
 
 import { timeoutError } from '../step-errors.js';
 import { runProcess } from '../exec/run-process.js';
-import { cliArguments, parseCliOutput, type CliProvider } from './cli-invocations.js';
+import { cliArguments, isPermanentFailure, parseCliOutput, VERSIONED_CLIS, type CliProvider } from './cli-invocations.js';
+import { cliVersion } from './cli-version.js';
 import type { Engine } from './engine.js';
 import type { EngineSpec } from './engine-spec.js';
 
@@ -19,16 +20,19 @@ export function createCliEngine(spec: EngineSpec & { provider: CliProvider }): E
     async generate(request) {
       const timeoutMs = Math.min(request.timeoutMs, spec.timeoutMs ?? Number.POSITIVE_INFINITY);
       const prompt = `${request.system}\n\n${request.prompt}`;
+      const version = VERSIONED_CLIS.has(spec.provider) ? await cliVersion(command, request.env, request.cwd) : undefined;
+      const args = cliArguments(spec.provider, prompt, spec.model, request.expectedFiles, version);
+      request.logger?.debug('engine command', { engine: spec.name, command, ...(version === undefined ? {} : { version: version.join('.') }), args, cwd: request.cwd });
       const result = await runProcess({
         file: command,
-        args: cliArguments(spec.provider, prompt, spec.model, request.expectedFiles),
+        args,
         cwd: request.cwd,
         env: request.env,
         timeoutMs,
         signal: request.signal,
         maxOutputBytes: MAX_OUTPUT_BYTES,
       });
-      const answer = parseCliOutput(spec.provider, result.stdout);
+      const answer = parseCliOutput(spec.provider, result.stdout, result.stderr);
       const usage = { engine: spec.name, ...(spec.model === undefined ? {} : { model: spec.model }), ...answer.usage };
       if (result.spawnError !== undefined) {
         return { ok: false, error: { code: 'SPAWN_FAILED', message: `Cannot run ${JSON.stringify(command)}: ${result.spawnError.code ?? result.spawnError.message}`, retryable: false }, usage };
@@ -38,7 +42,9 @@ export function createCliEngine(spec: EngineSpec & { provider: CliProvider }): E
       if (result.exitCode !== 0 || answer.failed !== undefined) {
         const reason = result.exitCode === 0 ? 'reported an error' : result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
         const detail = answer.failed ?? lastLine(result.stderr) ?? lastLine(result.stdout);
-        return { ok: false, error: { code: 'ENGINE_FAILED', message: `${command} ${reason}${detail === undefined ? '' : `: ${detail}`}`, retryable: true }, usage };
+        // A refused key or request fails the same way every time: retrying only spends the step's attempts.
+        const retryable = !isPermanentFailure(answer, `${result.stdout}\n${result.stderr}`);
+        return { ok: false, error: { code: 'ENGINE_FAILED', message: `${command} ${reason}${detail === undefined ? '' : `: ${detail}`}`, retryable }, usage };
       }
       return { ok: true, text: answer.text, usage };
     },

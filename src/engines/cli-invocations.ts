@@ -2,6 +2,7 @@
 // Kept apart from the process handling so each CLI's contract can be read, documented and tested in one place.
 
 import type { Usage } from '../observability/observer.js';
+import { isOlder, type CliVersion } from './cli-version.js';
 import type { EngineProvider } from './engine-spec.js';
 
 /** The CLI providers. */
@@ -13,27 +14,46 @@ export interface CliAnswer {
   usage: Omit<Usage, 'engine'>;
   /** The CLI said it failed (e.g. claude's `is_error`). */
   failed?: string;
+  /** The HTTP status of the model API's refusal, when the CLI reports it (claude `api_error_status`, gemini `error.code`). */
+  httpStatus?: number;
 }
 
+/** CLIs whose flags depend on their version: the engine asks `<cli> --version` (once) before building the argv. */
+export const VERSIONED_CLIS: ReadonlySet<CliProvider> = new Set(['codex']);
+
+/** codex 0.150 rejects `--full-auto`; `--sandbox workspace-write` is what it meant for `exec` (approvals never ask). */
+const CODEX_WITHOUT_FULL_AUTO: CliVersion = [0, 150, 0];
+
 /** The arguments for one headless run; the prompt is always a single argv element, never shell text. */
-export function cliArguments(provider: CliProvider, prompt: string, model: string | undefined, files: readonly string[]): string[] {
+export function cliArguments(provider: CliProvider, prompt: string, model: string | undefined, files: readonly string[], version?: CliVersion): string[] {
   const withModel = (flag: string) => (model === undefined ? [] : [flag, model]);
   switch (provider) {
     case 'claude':
       return ['-p', '--output-format', 'json', '--permission-mode', 'acceptEdits', ...withModel('--model'), prompt];
     case 'codex':
-      return ['exec', '--json', '--full-auto', '--skip-git-repo-check', ...withModel('--model'), prompt];
+      return ['exec', '--json', ...(version !== undefined && isOlder(version, CODEX_WITHOUT_FULL_AUTO) ? ['--full-auto'] : ['--sandbox', 'workspace-write']), '--skip-git-repo-check', ...withModel('--model'), prompt];
     case 'cursor-agent':
       return ['-p', '--output-format', 'json', '--force', ...withModel('--model'), prompt];
     case 'aider':
       return ['--message', prompt, '--yes-always', '--no-auto-commits', '--no-check-update', '--no-pretty', ...withModel('--model'), ...files];
     case 'gemini':
-      return ['-p', prompt, '--yolo', ...withModel('--model')];
+      return ['-p', prompt, '--yolo', '--output-format', 'json', ...withModel('--model')];
   }
 }
 
-/** Reads a CLI's stdout into the answer and usage it reports. */
-export function parseCliOutput(provider: CliProvider, stdout: string): CliAnswer {
+/** HTTP statuses of a model API that no retry changes: bad request, bad or unauthorised key, unknown model. */
+const PERMANENT_STATUSES = new Set([400, 401, 403, 404]);
+/** How the CLIs word a refused key when they give no status. */
+const AUTH_REFUSED = /\b(?:401|403) Unauthorized|\bstatus(?: code)?:? (?:401|403)\b|invalid api key|api key not valid|invalid x-api-key|authentication_error|failed to authenticate/i;
+
+/** True when a failed run would fail the same way again (the model API refused the key or the request). */
+export function isPermanentFailure(answer: CliAnswer, output: string): boolean {
+  if (answer.httpStatus !== undefined) return PERMANENT_STATUSES.has(answer.httpStatus);
+  return AUTH_REFUSED.test(output);
+}
+
+/** Reads a CLI's output into the answer and usage it reports. */
+export function parseCliOutput(provider: CliProvider, stdout: string, stderr = ''): CliAnswer {
   switch (provider) {
     case 'claude':
     case 'cursor-agent':
@@ -43,7 +63,7 @@ export function parseCliOutput(provider: CliProvider, stdout: string): CliAnswer
     case 'aider':
       return parseAider(stdout);
     case 'gemini':
-      return { text: stdout.trim(), usage: {} };
+      return parseGeminiJson(stdout, stderr);
   }
 }
 
@@ -63,7 +83,48 @@ function parseResultJson(stdout: string): CliAnswer {
     },
   };
   if (parsed.is_error === true || parsed.subtype === 'error') answer.failed = typeof parsed.result === 'string' ? parsed.result : 'the CLI reported an error';
+  if (typeof parsed.api_error_status === 'number') answer.httpStatus = parsed.api_error_status;
   return answer;
+}
+
+/**
+ * gemini `--output-format json`: `{response, stats: {models: {<model>: {tokens: {prompt, candidates, thoughts}}}}}` on
+ * stdout, or `{error: {type, message, code}}` on stderr. Text output (older versions) is taken as the answer.
+ */
+function parseGeminiJson(stdout: string, stderr: string): CliAnswer {
+  const parsed = jsonDocument(stdout) ?? jsonDocument(stderr);
+  if (parsed === undefined) return { text: stdout.trim(), usage: {} };
+  const models = Object.entries(((parsed.stats as Record<string, unknown> | undefined)?.models ?? {}) as Record<string, { tokens?: Record<string, unknown> }>);
+  const tokens = models.map(([, stats]) => stats.tokens ?? {});
+  const answer: CliAnswer = {
+    text: typeof parsed.response === 'string' ? parsed.response : '',
+    usage: {
+      ...numberField('input_tokens', sumNumbers(...tokens.map((t) => t.prompt))),
+      ...numberField('output_tokens', sumNumbers(...tokens.flatMap((t) => [t.candidates, t.thoughts]))),
+      ...(models.length === 1 && models[0] !== undefined ? { model: models[0][0] } : {}),
+    },
+  };
+  const error = parsed.error as Record<string, unknown> | undefined;
+  if (error !== undefined) {
+    answer.failed = geminiErrorMessage(error);
+    if (typeof error.code === 'number') answer.httpStatus = error.code;
+  }
+  return answer;
+}
+
+/** The API's own error is JSON inside the message: `{"error":{"code":401,"message":"…","status":"UNAUTHENTICATED"}}`. */
+function geminiErrorMessage(error: Record<string, unknown>): string {
+  if (typeof error.message !== 'string') return 'gemini reported an error';
+  const api = parseObject(error.message)?.error as Record<string, unknown> | undefined;
+  if (api === undefined || typeof api.message !== 'string') return error.message;
+  const code = typeof api.code === 'number' ? api.code : error.code;
+  return `API error ${typeof code === 'number' ? code : '?'}${typeof api.status === 'string' ? ` ${api.status}` : ''}: ${api.message}`;
+}
+
+/** The last JSON object printed over several lines (from a line starting with "{"), after any other output. */
+function jsonDocument(text: string): Record<string, unknown> | undefined {
+  const starts = [...text.matchAll(/^\{/gm)].map((match) => match.index);
+  return starts.length === 0 ? undefined : parseObject(text.slice(starts.at(-1)).trim());
 }
 
 /** codex `exec --json`: JSON lines; agent messages in `item.completed`, tokens in `turn.completed.usage`. */

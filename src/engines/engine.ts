@@ -1,7 +1,7 @@
 // What every engine (AI SDK provider, coding-agent CLI, manual) offers to a model-backed action: one call, one result.
 
 import type { StepError } from '../step-errors.js';
-import type { Usage } from '../observability/observer.js';
+import type { Logger, Usage } from '../observability/observer.js';
 
 /** One request to an engine: a rendered prompt, run for one step attempt. */
 export interface EngineRequest {
@@ -16,6 +16,8 @@ export interface EngineRequest {
   signal: AbortSignal;
   /** Environment of the step (API keys are read from here, never from files). */
   env: NodeJS.ProcessEnv;
+  /** The step's logger (debug mode shows what an engine ran). */
+  logger?: Logger;
 }
 
 /** What an engine came to. Engines never throw for expected failures. */

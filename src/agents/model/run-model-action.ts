@@ -72,7 +72,7 @@ export async function runModelAction(spec: ModelActionSpec, params: Record<strin
   context.logger.debug('model action', { agent: spec.agent, action: spec.name, engine: engine.name, source: selection.source, template: template.file, prompt_file: path.join(recordDir, PROMPT_FILE_NAME) });
   let answer;
   try {
-    answer = await engine.generate({ system, prompt, cwd: context.stepDir, expectedFiles: targets, timeoutMs: context.timeoutMs, signal: context.signal, env: context.env });
+    answer = await engine.generate({ system, prompt, cwd: context.stepDir, expectedFiles: targets, timeoutMs: context.timeoutMs, signal: context.signal, env: context.env, logger: context.logger });
   } catch (error) {
     if (TappsError.is(error) && error.code === 'OPTIONAL_DEPENDENCY_MISSING') return failed(error.code, error.message, false);
     throw error;
