@@ -177,9 +177,9 @@ export function describeRealCli(spec: RealCliSpec): void {
       const { dir, env } = await setup(() => ({ kind: 'hang' }), { timeout: '10s', maxAttempts: 1 });
       const result = await executeWorkflow(dir, env);
       expect(result.exitCode).toBe(1);
-      expect(result.stdout).toContain('step gather: failed (attempt 1): Step timed out after 10000 ms\n');
+      expect(result.stdout).toContain('step gather: failed (attempt 1): Step did not finish within 10s; its process group was killed\n');
       const [record] = await history(dir);
-      expect(record).toMatchObject({ status: 'timeout', error_message: 'Step timed out after 10000 ms' });
+      expect(record).toMatchObject({ status: 'timeout', error_message: 'Step did not finish within 10s; its process group was killed' });
     });
   });
 }
