@@ -4,12 +4,13 @@
 // re-run after a crash then never overlaps with what is left of its interrupted attempt.
 
 import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { ExecutionObserver } from '../observability/observer.js';
 import { isProcessAlive, procStat } from './process-alive.js';
 import { liveGroups, setLiveGroupsListener, signalGroup } from './process-group.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** `.tapps-agents/process-groups/` of a project. */
 export function processGroupsDir(projectRoot: string): string {
@@ -123,7 +124,7 @@ async function reapOnce(projectRoot: string): Promise<ReapedGroups[]> {
     const file = path.join(dir, name);
     let ledger: Ledger;
     try {
-      ledger = JSON.parse(await readFile(file, 'utf8')) as Ledger;
+      ledger = JSON.parse(await readRegularFile(file)) as Ledger;
     } catch {
       continue; // being replaced right now, or not a ledger
     }

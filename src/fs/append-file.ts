@@ -6,9 +6,11 @@ import { constants, type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { checkWriteTarget, makeDirectoryInside } from './write-boundary.js';
+import { kindOfNonRegular, notRegularFileError } from './read-regular-file.js';
 
 // O_RDWR, not O_WRONLY: the last byte is read to see whether the file ends mid-line.
-const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+// O_NONBLOCK: opening a FIFO (which the check below then refuses) never waits for a reader.
+const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** An open append-only file, and what must precede the first record. */
 export interface AppendTarget {
@@ -37,6 +39,10 @@ export async function openForAppend(file: string, options: { mode: number; dirMo
     handle = await open(file, APPEND_FLAGS, options.mode);
   }
   try {
+    // A FIFO opened read-write never blocks the open, but every write blocks once its pipe is full: refuse it (and any
+    // device or directory) before writing.
+    const kind = kindOfNonRegular(await handle.stat());
+    if (kind !== undefined) throw notRegularFileError(file, kind);
     return { handle, lead: await endsMidLine(handle) ? '\n' : '' };
   } catch (error) {
     await handle.close().catch(() => undefined);

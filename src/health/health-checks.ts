@@ -1,7 +1,7 @@
 // The individual health checks behind `auto-execution health`. Each reads only; none creates or changes a file.
 
 import { constants } from 'node:fs';
-import { access, readFile, stat, statfs } from 'node:fs/promises';
+import { access, stat, statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/defaults.js';
@@ -16,6 +16,7 @@ import { observabilityPaths } from '../observability/layout.js';
 import { processLiveness } from '../exec/process-alive.js';
 import { COMMAND_FILE_NAME, findProtocolFiles, STATUS_FILE_NAME } from '../observability/protocol-files.js';
 import { readJson, RUNNER_STALE_MS } from '../observability/status-sources.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** What every check needs. */
 export interface HealthContext {
@@ -126,7 +127,7 @@ export async function checkStatusFiles({ projectRoot }: HealthContext): Promise<
   const broken: string[] = [];
   for (const file of files) {
     try {
-      JSON.parse(await readFile(file, 'utf8'));
+      JSON.parse(await readRegularFile(file));
     } catch (error) {
       broken.push(`${show(projectRoot, file)} (${error instanceof SyntaxError ? 'not valid JSON' : describeError(error)})`);
     }

@@ -1,7 +1,7 @@
 // The observer's logger: pino JSON lines in `.tapps-agents/logs/<actor>.log` while debug mode is on, nothing otherwise.
 // The switch is re-read at most once a second, so `auto-execution debug on` reaches a runner that is already running.
 
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
@@ -58,7 +58,11 @@ function open(projectRoot: string, actor: string): PinoLogger | null {
     const dir = observabilityPaths(projectRoot).logsDir;
     mkdirSync(dir, { recursive: true, mode: DIR_MODE });
     // Synchronous writes: a debug log must hold the last lines before a crash.
-    const destination = pino.destination({ dest: path.join(dir, `${actor}.log`), append: true, sync: true, mode: FILE_MODE });
+    const file = path.join(dir, `${actor}.log`);
+    // Opening a FIFO for writing would wait for a reader forever; a log that is not a regular file is given up on.
+    const existing = lstatSync(file, { throwIfNoEntry: false });
+    if (existing !== undefined && !existing.isFile()) return null;
+    const destination = pino.destination({ dest: file, append: true, sync: true, mode: FILE_MODE });
     return pino({ level: 'debug', base: { pid: process.pid, actor }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
   } catch {
     return null;

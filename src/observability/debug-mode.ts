@@ -1,10 +1,9 @@
 // Debug mode, persisted in `.tapps-agents/debug.json` so that every process of the project (executor, runner) sees it.
 
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { displayPath } from '../text/display-path.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
+import { readRegularFile, readRegularFileSync } from '../fs/read-regular-file.js';
 
 /** The debug switch as stored. */
 export interface DebugState {
@@ -26,7 +25,7 @@ const OFF: DebugState = { enabled: false, since: null };
 /** Reads the debug state; a missing or unreadable file means off. Synchronous: it is tiny and read at most once a second. */
 export function readDebugStateSync(projectRoot: string): DebugState {
   try {
-    return toState(JSON.parse(readFileSync(observabilityPaths(projectRoot).debugFile, 'utf8')));
+    return toState(JSON.parse(readRegularFileSync(observabilityPaths(projectRoot).debugFile)));
   } catch {
     return OFF;
   }
@@ -60,7 +59,7 @@ export async function debugStatus(projectRoot: string): Promise<DebugReport> {
   const paths = observabilityPaths(projectRoot);
   let state = OFF;
   try {
-    state = toState(JSON.parse(await readFile(paths.debugFile, 'utf8')));
+    state = toState(JSON.parse(await readRegularFile(paths.debugFile)));
   } catch {
     // Missing or corrupt: off (a corrupt file is rewritten by the next on/off).
   }

@@ -1,12 +1,13 @@
 // Where `auto-execution status` learns about active runs and runners. The workflow engine and the runner own those
 // files; this reads them as they are documented (PRODUCT.md §2, §3) and tolerates missing or corrupt ones.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { observabilityPaths } from './layout.js';
 import { processLiveness } from '../exec/process-alive.js';
 import { readEmbeddedRunnerStatuses } from '../protocol/embedded-runner-status.js';
 import { runnerIsAlive, type RunnerStatus } from '../protocol/runner-status.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** A heartbeat older than this means a runner on another host is gone. */
 export const RUNNER_STALE_MS = 60_000;
@@ -149,7 +150,7 @@ function toEmbeddedRunner(status: RunnerStatus, now: number): RunnerInfo {
 /** Reads a JSON object; undefined when missing, unreadable or not an object. */
 export async function readJson(file: string): Promise<Record<string, unknown> | undefined> {
   try {
-    return asRecord(JSON.parse(await readFile(file, 'utf8')));
+    return asRecord(JSON.parse(await readRegularFile(file)));
   } catch {
     return undefined;
   }

@@ -3,9 +3,10 @@
 // modification time is then set to the moment of the claim: it is how long ago a runner took it (rename keeps the
 // time the executor wrote it), which tells a claimer that died before reporting (liveness.ts).
 
-import { readFile, rename, unlink, utimes } from 'node:fs/promises';
+import { rename, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { CLAIMED_FILE_NAME } from './paths.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** A won claim: where the command now lives and its text, read right after the rename. */
 export interface Claim {
@@ -37,10 +38,10 @@ const IN_PLACE_WRITE_WAIT_MS = 1000;
  */
 async function readWhole(file: string): Promise<string> {
   const deadline = Date.now() + IN_PLACE_WRITE_WAIT_MS;
-  let text = await readFile(file, 'utf8');
+  let text = await readRegularFile(file);
   while (!looksWhole(text) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file);
   }
   return text;
 }

@@ -1,12 +1,12 @@
 // The command file: what the executor asks a background agent to run for one step attempt.
 // Written as versioned JSON; read in that form, the original's JSON form, or as a plain one-line skill command.
 
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { formatSkillCommand, type SkillInvocation } from './skill-command.js';
 import type { RunSummary, StepRunContext } from '../agents/skill.js';
 import { REDACTION_MASK, redactEnvironment, redactSecrets, redactValue } from '../redaction/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** The version this release writes. */
 export const COMMAND_FILE_VERSION = '2.0';
@@ -214,7 +214,7 @@ function parseContext(context: NonNullable<z.output<typeof commandFileSchema>['c
 export async function readCommandFile(file: string): Promise<{ ok: true; value: CommandFile } | { ok: false; reason: string } | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { ok: false, reason: `cannot read it: ${(error as Error).message}` };

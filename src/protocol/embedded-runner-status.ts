@@ -3,12 +3,13 @@
 // state) but lives apart from status.json, which means "the shared background agent" to the dispatch decisions. A
 // clean stop removes the file; one left by a killed executor is shown as gone and removed by the next embedded start.
 
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { parseRunnerStatus, runnerDir, type RunnerStatus } from './runner-status.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** `.tapps-agents/runner/embedded/` of a project. */
 export function embeddedRunnersDir(projectRoot: string): string {
@@ -38,7 +39,7 @@ export async function readEmbeddedRunnerStatuses(projectRoot: string): Promise<R
   } catch {
     return [];
   }
-  const statuses = await Promise.all(names.map((name) => readFile(path.join(dir, name), 'utf8').then(parseRunnerStatus, () => undefined)));
+  const statuses = await Promise.all(names.map((name) => readRegularFile(path.join(dir, name)).then(parseRunnerStatus, () => undefined)));
   return statuses.filter((status): status is RunnerStatus => status !== undefined).sort((a, b) => a.started_at.localeCompare(b.started_at) || a.id.localeCompare(b.id));
 }
 

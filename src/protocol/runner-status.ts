@@ -1,11 +1,11 @@
 // `.tapps-agents/runner/status.json`: what a runner says about itself (pid, host, heartbeat, state, watch paths,
 // counts). `background-agent status`, `auto-execution status|health` and the embedded-runner decision read it.
 
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** How often a runner rewrites its status file. */
 export const RUNNER_HEARTBEAT_MS = 2000;
@@ -55,7 +55,7 @@ export async function writeRunnerStatus(projectRoot: string, status: RunnerStatu
 
 /** Reads the runner status file; missing or unreadable → undefined. */
 export async function readRunnerStatus(projectRoot: string): Promise<RunnerStatus | undefined> {
-  return readFile(runnerStatusFile(projectRoot), 'utf8').then(parseRunnerStatus, () => undefined);
+  return readRegularFile(runnerStatusFile(projectRoot)).then(parseRunnerStatus, () => undefined);
 }
 
 /**

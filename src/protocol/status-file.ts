@@ -4,12 +4,12 @@
 
 import { isStepErrorCode } from '../step-errors.js';
 import type { StepError } from '../step-errors.js';
-import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { Usage } from '../observability/observer.js';
 import { redactValue } from '../redaction/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
+import { readRegularFileWithTime } from '../fs/read-regular-file.js';
 
 /** The status values of the v1.0 schema. */
 export type StatusValue = 'pending' | 'running' | 'completed' | 'failed';
@@ -167,7 +167,7 @@ export async function readStatusFile(file: string): Promise<StatusReading> {
   let text: string;
   let mtimeMs: number;
   try {
-    [text, mtimeMs] = await Promise.all([readFile(file, 'utf8'), stat(file).then((info) => info.mtimeMs)]);
+    ({ text, mtimeMs } = await readRegularFileWithTime(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'missing' };

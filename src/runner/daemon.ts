@@ -2,7 +2,6 @@
 // (ask, wait for the grace period, then kill), and report its status from `.tapps-agents/runner/status.json`.
 
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
@@ -11,6 +10,7 @@ import { CLI_ENTRY } from './command-template.js';
 import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 import { openForAppend } from '../fs/append-file.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** The daemon's log file. */
 export function runnerLogFile(projectRoot: string): string {
@@ -59,7 +59,7 @@ export async function startDaemon(projectRoot: string, options: { timeoutMs?: nu
     const status = await readRunnerStatus(projectRoot);
     if (status?.pid === pid && status.state === 'running') return { pid, alreadyRunning: false, logFile, watchPaths: status.watch_paths };
     if (exited !== undefined) {
-      const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+      const tail = (await readRegularFile(logFile).catch(() => '')).trim().split('\n').slice(-5).join('\n');
       throw new TappsError('CONFLICT', `The background agent exited at start (code ${exited ?? 'signal'}):\n${tail}`);
     }
     if (Date.now() > deadline) throw new TappsError('TIMEOUT', `The background agent (pid ${pid}) did not become ready within ${options.timeoutMs ?? 15_000} ms; see ${logFile}`);
@@ -100,7 +100,7 @@ export async function stopDaemon(projectRoot: string, options: { graceMs?: numbe
 /** Reads and clears the grace period a `stop` asked for. */
 export async function readStopRequest(projectRoot: string): Promise<number | undefined> {
   try {
-    const request = JSON.parse(await readFile(stopRequestFile(projectRoot), 'utf8')) as { grace_ms?: unknown };
+    const request = JSON.parse(await readRegularFile(stopRequestFile(projectRoot))) as { grace_ms?: unknown };
     return typeof request.grace_ms === 'number' ? request.grace_ms : undefined;
   } catch {
     return undefined;

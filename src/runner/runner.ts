@@ -25,6 +25,7 @@ import { pruneGoneEmbeddedRunners, removeEmbeddedRunnerStatus, writeEmbeddedRunn
 import { agentTimeoutMs, runClaimed, type AgentCommands } from './run-claimed.js';
 import { compileWatchPaths, type WatchPlan } from './watch-paths.js';
 import { watchTree, type TreeWatch } from './tree-watch.js';
+import { kindOfNonRegular } from '../fs/read-regular-file.js';
 import { RUNNER_STOPPING, statusCorrelation } from './execute-command-file.js';
 
 /** How a runner is set up. */
@@ -308,11 +309,20 @@ export class Runner {
       return undefined; // gone
     }
     const inside = real === this.realRoot || real.startsWith(this.realRoot + path.sep);
+    // A FIFO or device where a command file should be would block the claim's read: refused, never opened.
+    const info = await stat(file).catch(() => undefined);
+    if (info === undefined) return undefined; // gone
+    const kind = kindOfNonRegular(info);
+    if (kind !== undefined) return this.refuse(file, `it is ${kind}, not a regular file`);
     const offeredInProcess = extras.invocation !== undefined;
     const agent = offeredInProcess ? this.agents[0] : this.agents.find((candidate) => candidate.plan.matches(file));
     if (inside && agent !== undefined) return agent;
+    return this.refuse(file, inside ? 'it is outside every watch path of .cursor/background-agents.yaml' : 'it is reached through a symbolic link that leads out of the project');
+  }
+
+  /** Counts, logs and audits a command file this runner will not serve. */
+  private async refuse(file: string, reason: string): Promise<undefined> {
     this.counts.refused++;
-    const reason = inside ? 'it is outside every watch path of .cursor/background-agents.yaml' : 'it is reached through a symbolic link that leads out of the project';
     this.observer.logger.warn('command file refused', { file, reason });
     await this.observer.audit({ event: 'command.refused', actor: this.id, details: { command_file: file, reason } });
     return undefined;

@@ -3,12 +3,12 @@
 // written while no executor runs is picked up by `workflow resume`.
 
 import { watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import type { Clock } from './clock.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** The content of a decision file. */
 export interface ApprovalDecision {
@@ -28,7 +28,7 @@ export async function writeApprovalDecision(file: string, decision: 'approved' |
 /** The decision in `file`, or undefined when none (or an unreadable one) is there yet. */
 export async function readApprovalDecision(file: string): Promise<ApprovalDecision | undefined> {
   try {
-    const value = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    const value = JSON.parse(await readRegularFile(file)) as Record<string, unknown>;
     if (value.decision !== 'approved' && value.decision !== 'rejected') return undefined;
     const text = (field: unknown, fallback: string) => (typeof field === 'string' ? field : fallback);
     return { decision: value.decision, by: text(value.by, 'unknown'), at: text(value.at, ''), ...(typeof value.comment === 'string' ? { comment: value.comment } : {}) };

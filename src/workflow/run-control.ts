@@ -1,6 +1,6 @@
 // Looking at and steering runs from outside their executor: list, status, cancel, approve/reject.
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { PROMPT_FILE_NAME } from '../agents/model/prompt-record.js';
@@ -11,6 +11,7 @@ import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
 import { checkRunId, runPaths } from './run-paths.js';
 import { displayedStatus, isExecutorAlive, listRunStates, readRunState, type DamagedRun, type RunState, type RunStatus } from './run-state.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** One run as `workflow list` shows it. */
 export interface RunListEntry {
@@ -76,7 +77,7 @@ export async function stepStatus(projectRoot: string, runId: string, stepId: str
   if (step === undefined) throw new TappsError('USAGE', `Run ${runId} has no step "${stepId}"; its steps are: ${Object.keys(state.steps).join(', ')}`);
   const file = path.join(step.step_dir, PROMPT_FILE_NAME);
   // Only a regular file is read (never a FIFO or a directory someone put there).
-  const prompt = (await stat(file).catch(() => undefined))?.isFile() === true ? await readFile(file, 'utf8') : null;
+  const prompt = (await stat(file).catch(() => undefined))?.isFile() === true ? await readRegularFile(file) : null;
   return { run_id: state.run_id, run_status: status, step_id: stepId, step, prompt_file: prompt === null ? null : file, prompt };
 }
 

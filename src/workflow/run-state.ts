@@ -3,7 +3,8 @@
 
 import { isRecordedProcessAlive, procStat } from '../exec/process-alive.js';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { isNotRegularFile, readRegularFile } from '../fs/read-regular-file.js';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
@@ -297,8 +298,9 @@ export async function readRunState(projectRoot: string, runId: string): Promise<
     });
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file);
   } catch (error) {
+    if (isNotRegularFile(error)) throw damaged(`is ${String(error.details.kind)}, not a file`, error);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new TappsError('RUN_NOT_FOUND', `No run "${runId}" in ${workflowStateRoot(projectRoot)}; list runs with "tapps-agents workflow list"`);

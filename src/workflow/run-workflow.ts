@@ -1,7 +1,8 @@
 // Starting and resuming runs from a project: load the workflow, resolve the configuration (with the workflow's
 // metadata.auto_execution), pick the transport, and drive the run. The `workflow execute|resume` commands call these.
 
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { readRegularFile } from '../fs/read-regular-file.js';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -70,7 +71,7 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
     const paths = runPaths(options.projectRoot, runId);
     await makeDirectoryInside(paths.dir, 0o700, options.projectRoot);
     // The run's own copy (resume reads it), private like every file under .tapps-agents (copyFile kept the source's mode).
-    await writeFileAtomically(paths.workflow, await readFile(workflow.absolutePath, 'utf8'));
+    await writeFileAtomically(paths.workflow, await readRegularFile(workflow.absolutePath));
     return newRunState({ projectRoot: options.projectRoot, workflow, runId, params: options.params ?? {}, autoExecution, transport: transport.kind });
   });
 }

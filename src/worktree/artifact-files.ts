@@ -2,9 +2,10 @@
 // one file between trees without following symlinks out of them.
 
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, lstat, mkdir, readdir, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, readdir, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
+import { isNotRegularFile, readRegularFile } from '../fs/read-regular-file.js';
 
 /** Files never treated as step outputs: the file protocol's own files and git's metadata. */
 export function isProtocolFile(relativeFile: string): boolean {
@@ -44,10 +45,10 @@ export async function listArtifactFiles(root: string, artifact: string): Promise
 /** The sha256 of a file's content, or null when there is no regular file there. */
 export async function hashFile(file: string): Promise<string | null> {
   try {
-    return createHash('sha256').update(await readFile(file)).digest('hex');
+    return createHash('sha256').update(await readRegularFile(file, null)).digest('hex');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR' || isNotRegularFile(error)) return null;
     throw error;
   }
 }

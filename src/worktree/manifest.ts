@@ -2,9 +2,9 @@
 // branch and base commit, and the content hashes its declared outputs had when the step started — the reference
 // for detecting files changed in the project meanwhile. It also proves ownership to cleanup.
 
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomically } from '../fs/atomic-write.js';
+import { readRegularFile } from '../fs/read-regular-file.js';
 
 const manifestSchema = z.object({
   schemaVersion: z.literal(1),
@@ -40,7 +40,7 @@ export async function writeManifest(file: string, manifest: WorktreeManifest): P
 export async function readManifest(file: string): Promise<WorktreeManifest | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file);
   } catch {
     return undefined;
   }

@@ -1,12 +1,12 @@
 // orchestrator `aggregate-results` (the original presets' `aggregate_results`): one merged report of the reports the
 // earlier steps wrote — every `.json` report parsed into one JSON document, every `.md` report under one heading each.
 
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ActionDefinition } from '../action.js';
 import { writeReports } from '../builtin/report-files.js';
 import { resolveProjectFile } from '../builtin/work-dir.js';
 import { relativePath } from '../model/project-path.js';
+import { readRegularFile } from '../../fs/read-regular-file.js';
 
 const paramsSchema = z.strictObject({
   report_file: relativePath('Report base name (".json" and ".md" are written).').default('aggregated-results'),
@@ -35,7 +35,7 @@ export const aggregateResults: ActionDefinition<Params> = {
       const reports: Record<string, unknown> = {};
       const pages: string[] = [];
       for (const artifact of (step.artifacts ?? []).filter((file) => !own.has(file))) {
-        const text = await readFile(resolveProjectFile(context, artifact), 'utf8').catch(() => undefined);
+        const text = await readRegularFile(resolveProjectFile(context, artifact)).catch(() => undefined);
         if (text === undefined) continue;
         if (artifact.endsWith('.json')) {
           try {

@@ -2,7 +2,6 @@
 // versions, from params and/or a prerequisites file (the seed's `check_file`). Outputs `prerequisites_met`.
 
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { findExecutable } from '../../engines/find-executable.js';
 import type { ActionDefinition } from '../action.js';
@@ -10,6 +9,7 @@ import { writeReports } from '../builtin/report-files.js';
 import { compareVersions, toolVersion } from '../builtin/tool-version.js';
 import { projectDirOf, resolveProjectFile } from '../builtin/work-dir.js';
 import { relativePath } from '../model/project-path.js';
+import { readRegularFile } from '../../fs/read-regular-file.js';
 
 const paramsSchema = z.strictObject({
   files: z.array(relativePath('A file that must exist.')).optional().describe('Files (relative to the project) that must exist.'),
@@ -46,7 +46,7 @@ export const checkPrerequisites: ActionDefinition<Params> = {
       const file = resolveProjectFile(context, params.check_file);
       if (existsSync(file)) {
         // A list item that is not a check would otherwise "pass" silently: report it as not understood.
-        for (const line of mergeListed(await readFile(file, 'utf8'), wanted)) {
+        for (const line of mergeListed(await readRegularFile(file), wanted)) {
           checks.push({ kind: 'unrecognised', name: line, ok: false, detail: 'not understood: write "- file: path", "- command: name", "- env: NAME" or "- version: tool >= 1.2"' });
         }
       } else checks.push({ kind: 'file', name: params.check_file, ok: false, detail: 'prerequisites file not found' });

@@ -1,13 +1,13 @@
 // orchestrator `inject-context` (the original presets' name): gathers the context later steps need — the given text
 // and files of the project — into one artifact those steps `require`, so every model prompt sees the same context.
 
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ActionDefinition } from '../action.js';
 import { resolveProjectFile } from '../builtin/work-dir.js';
 import { relativePath } from '../model/project-path.js';
 import { writeFileAtomically } from '../../fs/atomic-write.js';
 import path from 'node:path';
+import { readRegularFile } from '../../fs/read-regular-file.js';
 
 const paramsSchema = z.strictObject({
   context: z.string().optional().describe('Text to put first in the context file.'),
@@ -32,7 +32,7 @@ export const injectContext: ActionDefinition<Params> = {
     if (params.context !== undefined) parts.push(params.context, '');
     const missing: string[] = [];
     for (const file of params.files) {
-      const text = await readFile(resolveProjectFile(context, file), 'utf8').catch(() => undefined);
+      const text = await readRegularFile(resolveProjectFile(context, file)).catch(() => undefined);
       if (text === undefined) missing.push(file);
       else parts.push(`## ${file}`, '', '```', text.length > MAX_FILE_CHARS ? `${text.slice(0, MAX_FILE_CHARS)}\n… (cut)` : text.trimEnd(), '```', '');
     }

@@ -3,10 +3,11 @@
 // their content within a character budget (the largest are cut first, and the prompt says what was cut); a
 // coding-agent CLI, which reads files itself, gets their paths.
 
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SkillContext } from '../skill.js';
 import { unsafePathReason } from './project-path.js';
+import { readRegularFile } from '../../fs/read-regular-file.js';
 
 /** One input file of a prompt. */
 export interface PromptInput {
@@ -118,7 +119,7 @@ export function allocate(sizes: readonly number[], budget: number): number[] {
 }
 
 async function readText(file: string): Promise<{ text: string | undefined; bytes: number }> {
-  const content = await readFile(file);
+  const content = await readRegularFile(file, null);
   // A NUL byte early on: a binary file, which would only be noise in a prompt.
   if (content.subarray(0, 8000).includes(0)) return { text: undefined, bytes: content.length };
   return { text: content.toString('utf8'), bytes: content.length };

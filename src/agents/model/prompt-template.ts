@@ -3,10 +3,10 @@
 // {{params}}, {{param.NAME}}, {{inputs}}, {{target_files}}, {{output_instructions}}. Unknown placeholders are an
 // error, not silently empty.
 
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../../errors.js';
 import { packageFile } from '../../package-files.js';
+import { readRegularFile } from '../../fs/read-regular-file.js';
 
 /** Where the shipped templates live (the package's templates/prompts). */
 export const SHIPPED_PROMPTS_DIR = packageFile('templates', 'prompts');
@@ -24,7 +24,7 @@ export async function loadPromptTemplate(projectRoot: string, agent: string, act
   const candidates = [path.join(projectRoot, '.tapps-agents', 'prompts', agent, `${action}.md`), path.join(SHIPPED_PROMPTS_DIR, agent, `${action}.md`)];
   for (const file of candidates) {
     try {
-      const text = await readFile(file, 'utf8');
+      const text = await readRegularFile(file);
       return { text, file, version: /^<!--.*\bv(\d+)\b.*-->/.exec(text)?.[1] };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

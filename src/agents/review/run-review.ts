@@ -3,7 +3,6 @@
 
 import { stepError, type StepErrorCode } from '../../step-errors.js';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReviewMode, ReviewParams } from './review-params.js';
 import { writeReports } from '../builtin/report-files.js';
@@ -16,6 +15,7 @@ import { scoreReview } from './review-score.js';
 import { collectSourceFiles } from './source-files.js';
 import { loadTypeScript } from './load-typescript.js';
 import { analysePython } from './python-metrics.js';
+import { readRegularFile } from '../../fs/read-regular-file.js';
 
 /** Runs the reviewer in `mode` and writes its reports as `reportBase`.json/.md in the step directory. */
 export async function review(params: ReviewParams, context: SkillContext, mode: ReviewMode, reportBase: string): Promise<SkillResult> {
@@ -76,7 +76,7 @@ async function analyseFiles(root: string, files: string[], context: SkillContext
   const metrics: FileMetrics[] = [];
   for (const [index, file] of files.entries()) {
     if (context.signal.aborted) return undefined;
-    const text = await readFile(file, 'utf8');
+    const text = await readRegularFile(file);
     metrics.push(typescript === undefined || file.endsWith('.py') ? analysePython(file, text) : analyseSource(typescript, file, text));
     if (index % 200 === 0) context.onProgress?.({ percentage: Math.round((index / files.length) * 80), message: `analysed ${index} of ${files.length} files` });
   }

@@ -1,7 +1,6 @@
 // `tapps-agents workflow execute-skill-command --command-file PATH`: run the skill a command file asks for and write
 // its status file (running, heartbeats, terminal) beside it. Exit 0 when it completed, 1 when it failed.
 
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { takeConfigHandoff } from '../../config/config-handoff.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
@@ -14,14 +13,16 @@ import { projectRootFrom } from '../context.js';
 import type { SkillCommandArgs } from '../skill-command-argv.js';
 import { EXIT } from '../exit-codes.js';
 import { printErrorLines, printJson, printLines } from '../output.js';
+import { isNotRegularFile, readRegularFile } from '../../fs/read-regular-file.js';
 
 export async function executeSkillCommandCommand(options: SkillCommandArgs): Promise<number> {
   const projectRoot = projectRootFrom(options.project);
   const commandFile = path.resolve(options.commandFile);
   let text: string;
   try {
-    text = await readFile(commandFile, 'utf8');
+    text = await readRegularFile(commandFile);
   } catch (error) {
+    if (isNotRegularFile(error)) throw error;
     throw new TappsError('FILE_UNREADABLE', `Cannot read command file ${commandFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   // Run by a runner as a child: if that runner is killed, the next one reaps this process and, from this ledger, the
