@@ -48,6 +48,7 @@ export const STEP_ERRORS = {
   NO_RUNNER: { retryable: true, when: 'No background agent picked up the command file within the grace period.' },
   STATUS_CORRUPT: { retryable: true, when: "The attempt's status file was still unreadable (not JSON, wrong shape) at the deadline." },
   RUNNER_DIED: { retryable: true, when: 'The background agent running the attempt stopped sending heartbeats and is gone.' },
+  RUNNER_STALLED: { retryable: true, when: 'The background agent running the attempt is alive but sent no heartbeat for 10 intervals (stopped with SIGSTOP, or hung).' },
   RUNNER_STOPPED: { retryable: true, when: 'The background agent was stopped while it ran the attempt.' },
   COMMAND_FILE_INVALID: { retryable: false, when: 'A command file cannot be used (not JSON, missing fields).' },
   COMMAND_INVALID: { retryable: false, when: "A background agent's configured command cannot be expanded for this step." },

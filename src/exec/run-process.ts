@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { signalGroup, trackGroup, untrackGroup } from './process-group.js';
+import { setLongTimeout, type LongTimeout } from '../time/long-timeout.js';
 
 export interface RunProcessOptions {
   /** Executable; resolved on PATH. Arguments are never joined into a shell string. */
@@ -52,7 +53,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     let timedOut = false;
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
-    let timeoutTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: LongTimeout | undefined;
 
     const child = spawn(options.file, options.args ?? [], {
       cwd: options.cwd,
@@ -73,7 +74,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
 
     if (child.pid !== undefined) trackGroup(child.pid);
     if (options.timeoutMs !== undefined) {
-      timeoutTimer = setTimeout(() => {
+      timeoutTimer = setLongTimeout(() => {
         timedOut = true;
         killGroup();
       }, options.timeoutMs);
@@ -97,7 +98,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       spawnError = error;
     });
     child.on('close', (exitCode, signal) => {
-      clearTimeout(timeoutTimer);
+      timeoutTimer?.clear();
       options.signal?.removeEventListener('abort', onAbort);
       if (child.pid !== undefined) {
         // The leader is gone; make sure no grandchild outlives it when we killed the group.

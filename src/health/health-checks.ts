@@ -16,6 +16,8 @@ import { observabilityPaths } from '../observability/layout.js';
 import { processLiveness } from '../exec/process-alive.js';
 import { COMMAND_FILE_NAME, findProtocolFiles, STATUS_FILE_NAME } from '../observability/protocol-files.js';
 import { readJson, RUNNER_STALE_MS } from '../observability/status-sources.js';
+import { stallOf } from '../protocol/liveness.js';
+import { RUNNER_HEARTBEAT_MS, stalledRunnerMessage } from '../protocol/runner-status.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** What every check needs. */
@@ -198,6 +200,11 @@ export async function checkRunner({ projectRoot, now }: HealthContext, settings:
     const liveness = processLiveness(status.pid, host);
     const fresh = heartbeat !== undefined && now() - Date.parse(heartbeat) < RUNNER_STALE_MS;
     Object.assign(details, { pid: status.pid, host, state, heartbeat_at: heartbeat ?? null });
+    const stall = state === 'stopped' || host !== hostname() ? undefined : stallOf(status.pid, host, Date.parse(heartbeat ?? '') || 0, now(), RUNNER_HEARTBEAT_MS);
+    if (stall !== undefined) {
+      Object.assign(details, { stalled: true, heartbeat_age_ms: stall.ageMs });
+      return { name, status: 'unhealthy', message: stalledRunnerMessage(stall), fix: `resume it (kill -CONT ${status.pid}), or stop it and ${START_RUNNER}`, details };
+    }
     if (state !== 'stopped' && (liveness ?? fresh)) {
       return { name, status: 'healthy', message: `background agent pid ${status.pid} is running on ${host} (state ${state})`, details };
     }

@@ -52,6 +52,7 @@ export const AUDIT_EVENTS = [
   'runner.started',
   'runner.stopped',
   'process.reaped',
+  'runner.stalled',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];

@@ -1,6 +1,6 @@
 // Filters shared by history, metrics and audit queries: workflow id, status, and "since" (an ISO time or "24h"/"7d").
 
-import { parseDuration } from '../config/duration.js';
+import { durationTooLong, parseDuration } from '../config/duration.js';
 import { TappsError } from '../errors.js';
 import { EXECUTION_STATUSES } from './execution-record.js';
 import type { ExecutionRecord, ExecutionStatus } from './observer.js';
@@ -20,7 +20,12 @@ export interface RecordFilter {
  */
 export function parseSince(text: string, now: Date = new Date()): Date {
   const duration = parseDuration(text);
-  if (duration !== undefined) return new Date(now.getTime() - duration);
+  if (duration !== undefined) {
+    // Past the cap the time would be out of Date's range (a RangeError): a usage error instead.
+    const tooLong = durationTooLong(duration);
+    if (tooLong !== undefined) throw new TappsError('USAGE', `--since "${text}" reaches too far back: a duration must be ${tooLong}; give an ISO time like "2026-01-01" for older records`);
+    return new Date(now.getTime() - duration);
+  }
   if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
     const time = new Date(text);
     if (!Number.isNaN(time.getTime())) return time;

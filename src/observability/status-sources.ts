@@ -6,7 +6,9 @@ import path from 'node:path';
 import { observabilityPaths } from './layout.js';
 import { processLiveness } from '../exec/process-alive.js';
 import { readEmbeddedRunnerStatuses } from '../protocol/embedded-runner-status.js';
-import { runnerIsAlive, type RunnerStatus } from '../protocol/runner-status.js';
+import { RUNNER_HEARTBEAT_MS, runnerIsAlive, runnerStall, type RunnerStatus } from '../protocol/runner-status.js';
+import { stallOf } from '../protocol/liveness.js';
+import { hostname } from 'node:os';
 import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** A heartbeat older than this means a runner on another host is gone. */
@@ -49,6 +51,8 @@ export interface RunnerInfo {
    * also a heartbeat within three intervals, as its files outlive a killed executor whose pid may be reused.
    */
   alive: boolean;
+  /** True when its pid is alive on this host but it has sent no heartbeat for STALL_INTERVALS (SIGSTOP, hung). */
+  stalled: boolean;
 }
 
 /** The sources of live information for `auto-execution status`; the lead wires the engine's and runner's own. */
@@ -120,6 +124,7 @@ function toRunner(value: Record<string, unknown>, now: number): RunnerInfo | und
   const state = typeof value.state === 'string' ? value.state : 'unknown';
   const liveness = processLiveness(value.pid, host);
   const fresh = heartbeat !== null && now - Date.parse(heartbeat) < RUNNER_STALE_MS;
+  const stalled = state !== 'stopped' && host === hostname() && stallOf(value.pid, host, Date.parse(heartbeat ?? '') || 0, now, RUNNER_HEARTBEAT_MS) !== undefined;
   return {
     mode: 'daemon',
     run_id: null,
@@ -129,7 +134,8 @@ function toRunner(value: Record<string, unknown>, now: number): RunnerInfo | und
     state,
     started_at: typeof value.started_at === 'string' ? value.started_at : null,
     heartbeat_at: heartbeat,
-    alive: state !== 'stopped' && (liveness ?? fresh),
+    alive: state !== 'stopped' && (liveness ?? fresh) && !stalled,
+    stalled,
   };
 }
 
@@ -144,6 +150,7 @@ function toEmbeddedRunner(status: RunnerStatus, now: number): RunnerInfo {
     started_at: status.started_at,
     heartbeat_at: status.heartbeat_at,
     alive: runnerIsAlive(status, now),
+    stalled: runnerStall(status, now) !== undefined,
   };
 }
 

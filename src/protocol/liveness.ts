@@ -1,9 +1,10 @@
 // Is the writer of a `running` status still alive? Heartbeats older than three intervals from a pid that is gone on
-// this host mean the runner died: the attempt fails as retryable instead of waiting for its deadline.
+// this host mean the runner died; heartbeats older than STALL_INTERVALS from a pid that is still there mean it is
+// stalled (stopped with SIGSTOP, or hung). Either way the attempt fails as retryable instead of waiting for its deadline.
 
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { isProcessAlive } from '../exec/process-alive.js';
+import { isProcessAlive, procStat } from '../exec/process-alive.js';
 import type { StatusReport } from './status-file.js';
 
 /** How often writers refresh `heartbeat_at` (and touch the status file). `TAPPS_AGENTS_HEARTBEAT_MS` overrides it. */
@@ -43,4 +44,45 @@ export function writerIsDead(report: StatusReport, mtimeMs: number, now = Date.n
   if (report.runner === undefined) return false;
   if (report.runner.host !== hostname()) return true;
   return !isProcessAlive(report.runner.pid);
+}
+
+/**
+ * How many heartbeat intervals a live writer may miss before it counts as stalled (docs/decisions.md): ten, so a
+ * machine too busy to run a timer for a few seconds is not mistaken for a stopped runner (at the default 1 s interval
+ * a stall is noticed after 10 s).
+ */
+export const STALL_INTERVALS = 10;
+
+/** A writer that is alive but has stopped heart-beating. */
+export interface Stall {
+  pid: number;
+  host: string;
+  /** How long ago its last heartbeat (or file touch) was. */
+  ageMs: number;
+  /** True when the process is stopped (state T, e.g. SIGSTOP), as far as /proc tells. */
+  stopped: boolean;
+}
+
+/**
+ * The stall of the `running` status `report` (file modified at `mtimeMs`): its writer is alive on this host but its last
+ * sign of life is older than {@link STALL_INTERVALS} intervals. Undefined when it is beating, gone, or elsewhere.
+ */
+export function writerStall(report: StatusReport, mtimeMs: number, now = Date.now(), intervalMs = heartbeatIntervalMs()): Stall | undefined {
+  const writer = report.runner;
+  // This process's own runner cannot be stopped while this code runs; a late heartbeat here is a busy event loop.
+  if (writer === undefined || writer.host !== hostname() || writer.pid === process.pid) return undefined;
+  return stallOf(writer.pid, writer.host, Math.max(mtimeMs, report.heartbeatAt === undefined ? 0 : Date.parse(report.heartbeatAt) || 0), now, intervalMs);
+}
+
+/** The stall of process `pid` (on this host) whose last heartbeat was at `beatMs`, or undefined. */
+export function stallOf(pid: number, host: string, beatMs: number, now: number, intervalMs: number): Stall | undefined {
+  const ageMs = now - beatMs;
+  if (ageMs <= STALL_INTERVALS * intervalMs || !isProcessAlive(pid)) return undefined;
+  return { pid, host, ageMs, stopped: procStat(pid)?.state === 'T' };
+}
+
+/** The words for a stall: "pid 42 on host-a has sent no heartbeat for 12s (it is stopped, e.g. by SIGSTOP)". */
+export function describeStall(stall: Stall, intervalMs: number): string {
+  const why = stall.stopped ? 'it is stopped, e.g. by SIGSTOP; "kill -CONT ' + String(stall.pid) + '" resumes it' : 'it is alive but hung';
+  return `pid ${stall.pid} on ${stall.host} has sent no heartbeat for ${Math.round(stall.ageMs / 1000)}s, more than ${STALL_INTERVALS} intervals of ${intervalMs} ms (${why})`;
 }

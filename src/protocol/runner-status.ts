@@ -6,6 +6,7 @@ import path from 'node:path';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
+import { describeStall, stallOf, type Stall } from '../protocol/liveness.js';
 
 /** How often a runner rewrites its status file. */
 export const RUNNER_HEARTBEAT_MS = 2000;
@@ -103,6 +104,20 @@ export function runnerIsAlive(status: RunnerStatus, now = Date.now()): boolean {
   if (status.state === 'stopped') return false;
   if (status.host === hostname() && !isProcessAlive(status.pid)) return false;
   return now - Date.parse(status.heartbeat_at) <= 3 * RUNNER_HEARTBEAT_MS + 1000;
+}
+
+/**
+ * The stall of a runner that is alive on this host (not stopped) but has not rewritten its status for more than
+ * STALL_INTERVALS of its heartbeats: stopped with SIGSTOP, or hung. Undefined otherwise.
+ */
+export function runnerStall(status: RunnerStatus, now = Date.now()): Stall | undefined {
+  if (status.state === 'stopped' || status.host !== hostname()) return undefined;
+  return stallOf(status.pid, status.host, Date.parse(status.heartbeat_at) || 0, now, RUNNER_HEARTBEAT_MS);
+}
+
+/** "Background agent pid 42 on host-a is stalled: it has sent no heartbeat for 25s, …" */
+export function stalledRunnerMessage(stall: Stall): string {
+  return `Background agent ${describeStall(stall, RUNNER_HEARTBEAT_MS).replace(' has sent', ' is stalled: it has sent')}. Resume it, or stop it with "tapps-agents background-agent stop" and start a new one.`;
 }
 
 /** The live runner of the project, if any. */

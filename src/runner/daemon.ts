@@ -7,10 +7,12 @@ import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { CLI_ENTRY } from './command-template.js';
-import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
+import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, runnerStall, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
+import type { Stall } from '../protocol/liveness.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 import { openForAppend } from '../fs/append-file.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
+import { sleepLong } from '../time/long-timeout.js';
 
 /** The daemon's log file. */
 export function runnerLogFile(projectRoot: string): string {
@@ -121,6 +123,8 @@ export interface RunnerStatusReport {
   logFile?: string;
   /** A status file from a runner that is gone (killed without stopping). */
   stale: boolean;
+  /** A runner that is alive but not heart-beating (see {@link runnerStall}). */
+  stalled?: Stall;
 }
 
 /** Reports on the project's runner. */
@@ -128,7 +132,9 @@ export async function runnerStatusReport(projectRoot: string): Promise<RunnerSta
   const status = await readRunnerStatus(projectRoot);
   if (status === undefined) return { running: false, watchPaths: [], stale: false };
   const alive = runnerIsAlive(status);
+  const stalled = runnerStall(status);
   return {
+    ...(stalled === undefined ? {} : { stalled }),
     running: alive,
     pid: status.pid,
     host: status.host,
@@ -139,10 +145,10 @@ export async function runnerStatusReport(projectRoot: string): Promise<RunnerSta
     watchPaths: status.watch_paths,
     counts: status.counts,
     ...(status.log_file === undefined ? {} : { logFile: status.log_file }),
-    stale: !alive && status.state !== 'stopped',
+    stale: !alive && stalled === undefined && status.state !== 'stopped',
   };
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return sleepLong(ms);
 }

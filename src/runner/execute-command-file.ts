@@ -14,6 +14,7 @@ import { STATUS_FILE_NAME } from '../protocol/paths.js';
 import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
 import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
 import { foreignWorktreeReason } from './worktree-path-check.js';
+import { setLongTimeout } from '../time/long-timeout.js';
 
 /** What to run and how. */
 /** The abort reason a runner gives its steps when it stops: the step is handed back (retryable), not failed. */
@@ -94,7 +95,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
   const stepDir = command.worktreePath ?? (path.basename(dir) === '.cursor' ? path.dirname(dir) : dir);
   const timeoutMs = Math.min(command.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new TappsError('TIMEOUT', timeoutError('Step', timeoutMs).message)), timeoutMs);
+  const timer = setLongTimeout(() => controller.abort(new TappsError('TIMEOUT', timeoutError('Step', timeoutMs).message)), timeoutMs);
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -143,7 +144,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
                 : (result.error ?? { code: 'FAILED', message: 'The skill failed without saying why', retryable: false }),
           };
   } finally {
-    clearTimeout(timer);
+    timer.clear();
     options.signal?.removeEventListener('abort', onAbort);
   }
   await reporter.finish(terminal);

@@ -27,6 +27,7 @@ import { compileWatchPaths, type WatchPlan } from './watch-paths.js';
 import { watchTree, type TreeWatch } from './tree-watch.js';
 import { kindOfNonRegular } from '../fs/read-regular-file.js';
 import { RUNNER_STOPPING, statusCorrelation } from './execute-command-file.js';
+import { setLongTimeout, type LongTimeout } from '../time/long-timeout.js';
 
 /** How a runner is set up. */
 export interface RunnerOptions {
@@ -171,9 +172,9 @@ export class Runner {
     await this.writeStatus();
     const grace = options.graceMs ?? this.options.stopGraceMs ?? 10_000;
     const all = Promise.all([...this.running.values()].map((run) => run.done));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), grace)))]);
-    clearTimeout(timer);
+    let timer: LongTimeout | undefined;
+    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setLongTimeout(() => resolve(true), grace)))]);
+    timer?.clear();
     if (timedOut) {
       for (const run of this.running.values()) run.controller.abort(RUNNER_STOPPING);
       await all;

@@ -13,7 +13,7 @@ import { silentObserver, type ExecutionObserver } from '../observability/observe
 import { withdrawCommandFile } from '../protocol/claim.js';
 import { readCommandFile, writeCommandFile, type CommandFile } from '../protocol/command-file.js';
 import { isProcessAlive } from '../exec/process-alive.js';
-import { claimAgeMs, claimGraceMs, writerIsDead } from '../protocol/liveness.js';
+import { claimAgeMs, claimGraceMs, describeStall, heartbeatIntervalMs, writerIsDead, writerStall, type Stall } from '../protocol/liveness.js';
 import { protocolPaths, STATUS_FILE_NAME, type ProtocolPaths } from '../protocol/paths.js';
 import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
 import { watchDirectory } from '../protocol/watch.js';
@@ -21,6 +21,7 @@ import { formatInstructions } from '../protocol/instructions.js';
 import { findLiveRunner } from '../protocol/runner-status.js';
 import type { SkillInvocation } from '../protocol/skill-command.js';
 import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
+import { setLongTimeout, type LongTimeout } from '../time/long-timeout.js';
 
 /** Where an attempt's files went (for `workflow execute --manual` and logs). */
 export interface CommandWritten {
@@ -56,6 +57,17 @@ export interface LocalRunner {
   /** Takes back a command not yet started, or stops the step running it. */
   cancel(commandFile: string): void;
   stop(options: { graceMs?: number }): Promise<void>;
+}
+
+/** How long the check at the deadline may take before the attempt times out without it. */
+const DEADLINE_BACKSTOP_MS = 5000;
+
+type CheckMode = 'event' | 'periodic' | 'final';
+const CHECK_STRENGTH: Record<CheckMode, number> = { event: 0, periodic: 1, final: 2 };
+
+/** The stronger of two check modes: a final check is never replaced by a periodic one, nor a periodic by an event. */
+function strongerCheck(a: CheckMode | undefined, b: CheckMode): CheckMode {
+  return a !== undefined && CHECK_STRENGTH[a] >= CHECK_STRENGTH[b] ? a : b;
 }
 
 /** How long an unclaimed command file may wait with no live runner before the attempt fails (retryable). */
@@ -171,21 +183,26 @@ export class FileTransport implements Transport {
     return new Promise<AttemptOutcome>((resolve) => {
       let finished = false;
       let checking = false;
-      let again = false;
+      // The strongest check asked for while one was running; it runs next, so a deadline is never downgraded or lost.
+      let queued: CheckMode | undefined;
+      // Once the deadline has passed, every check is the final one.
+      let deadlinePassed = false;
       const end = (outcome: Omit<AttemptOutcome, 'startedAt' | 'completedAt'> & { startedAt?: string }) => {
         if (finished) return;
         finished = true;
         watch.close();
-        clearTimeout(deadline);
+        deadline.clear();
+        backstop?.clear();
         signal.removeEventListener('abort', onAbort);
         resolve({ startedAt, ...outcome, completedAt: new Date().toISOString() });
       };
 
-      /** Reads the status once; `periodic` checks also look for a dead runner or a missing consumer. */
-      const check = async (mode: 'event' | 'periodic' | 'final'): Promise<void> => {
+      /** Reads the status once; `periodic` checks also look for a dead or stalled runner or a missing consumer. */
+      const check = async (asked: CheckMode): Promise<void> => {
         if (finished) return;
+        const mode: CheckMode = deadlinePassed ? 'final' : asked;
         if (checking) {
-          again = true;
+          queued = strongerCheck(queued, mode);
           return;
         }
         checking = true;
@@ -207,6 +224,9 @@ export class FileTransport implements Transport {
             } else if (mode !== 'event' && writerIsDead(reading.report, reading.mtimeMs)) {
               const writer = reading.report.runner;
               end(failure('RUNNER_DIED', `The background agent running this step (${writer === undefined ? 'unknown' : `pid ${writer.pid} on ${writer.host}`}) stopped sending heartbeats and is gone; the step can be retried`, true));
+              return;
+            } else if (mode !== 'event' && (stall = writerStall(reading.report, reading.mtimeMs)) !== undefined) {
+              end(await this.stalled(attempt, paths, stall));
               return;
             } else sawClaim = true;
           }
@@ -239,12 +259,12 @@ export class FileTransport implements Transport {
           }
         } finally {
           checking = false;
-          if (again && !finished) {
-            again = false;
-            void check(mode === 'final' ? 'final' : 'event');
-          }
+          const next = deadlinePassed ? 'final' : queued;
+          queued = undefined;
+          if (next !== undefined && !finished) void check(next);
         }
       };
+      let stall: Stall | undefined;
 
       const watch = watchDirectory(
         paths.dir,
@@ -254,7 +274,17 @@ export class FileTransport implements Transport {
         },
         { rescanMs: Math.max(Math.min(intervalMs, attempt.timeoutMs), 10) },
       );
-      const deadline = setTimeout(() => void check('final'), attempt.timeoutMs);
+      // Any length (a `timeout: 30d` overflows a plain timer and fires at once).
+      const deadline = setLongTimeout(() => {
+        deadlinePassed = true;
+        void check('final');
+        // A check stuck past the deadline (a read that never returns) must not hold the attempt: the timeout stands.
+        backstop = setLongTimeout(() => {
+          void withdrawCommandFile(paths.commandFile).catch(() => false);
+          end({ status: 'timeout', outputs: {}, artifacts: [], error: { code: 'TIMEOUT', message: `Step did not complete within ${formatDuration(attempt.timeoutMs)}: the check at the deadline did not finish within ${formatDuration(DEADLINE_BACKSTOP_MS)}`, retryable: true } });
+        }, DEADLINE_BACKSTOP_MS);
+      }, attempt.timeoutMs);
+      let backstop: LongTimeout | undefined;
       const onAbort = () => {
         this.embeddedRunner?.cancel(paths.commandFile);
         // An unclaimed command is taken back; the cancel file tells an out-of-process runner that did claim it to stop
@@ -269,6 +299,17 @@ export class FileTransport implements Transport {
       else signal.addEventListener('abort', onAbort, { once: true });
       void check('event');
     });
+  }
+
+  /**
+   * The outcome for a runner that is alive but no longer heart-beating: retryable. The cancel file asks it to stop the
+   * step should it resume (kill -CONT), and the stall is audited.
+   */
+  private async stalled(attempt: StepAttempt, paths: ProtocolPaths, stall: Stall): Promise<Omit<AttemptOutcome, 'startedAt' | 'completedAt'>> {
+    const message = `The background agent running this step (${describeStall(stall, heartbeatIntervalMs())}); the step can be retried. Check it with "tapps-agents background-agent status"`;
+    await writeFileAtomically(paths.cancelFile, `${new Date().toISOString()}\n`).catch(() => undefined);
+    await this.observer.audit({ event: 'runner.stalled', ...ids(attempt), actor: 'executor', details: { pid: stall.pid, host: stall.host, heartbeat_age_ms: stall.ageMs, stopped: stall.stopped } });
+    return failure('RUNNER_STALLED', message, true);
   }
 
   /**

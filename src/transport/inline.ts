@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../observability/observer.js';
 import { artifactsMissingError, missingArtifacts } from './expected-artifacts.js';
 import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
+import { setLongTimeout } from '../time/long-timeout.js';
 
 export interface InlineTransportOptions {
   projectRoot: string;
@@ -33,7 +34,7 @@ async function runInline(attempt: StepAttempt, signal: AbortSignal, options: Inl
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) onAbort();
-  const timer = setTimeout(() => {
+  const timer = setLongTimeout(() => {
     timedOut = true;
     controller.abort(new Error('timeout'));
   }, attempt.timeoutMs);
@@ -55,7 +56,7 @@ async function runInline(attempt: StepAttempt, signal: AbortSignal, options: Inl
       ...(attempt.run === undefined ? {} : { run: attempt.run }),
     });
   } finally {
-    clearTimeout(timer);
+    timer.clear();
     signal.removeEventListener('abort', onAbort);
   }
   const done = (status: AttemptOutcome['status'], extra: Partial<SkillResult> = {}): AttemptOutcome => ({

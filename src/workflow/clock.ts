@@ -1,5 +1,7 @@
 // Time as a port: the executor asks a Clock for "now" and for sleeps, so tests drive retries with fake timers.
 
+import { sleepLong } from '../time/long-timeout.js';
+
 /** What the engine needs from time. */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -11,20 +13,6 @@ export interface Clock {
 /** The real clock, built on Date.now and setTimeout (so vi.useFakeTimers controls it too). */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted === true) {
-        resolve();
-        return;
-      }
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  // Any length: retry delays and approval waits may be days (src/time/long-timeout.ts).
+  sleep: (ms, signal) => sleepLong(ms, signal),
 };

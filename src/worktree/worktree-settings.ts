@@ -1,7 +1,7 @@
 // A workflow's worktree settings (`settings.worktrees` in the workflow file): on/off, a setup command run once per
 // worktree, and how outputs come back. Checked when the workflow is loaded, so mistakes point at file:line.
 
-import { parseDuration } from '../config/duration.js';
+import { durationTooLong, parseDuration } from '../config/duration.js';
 import type { ReturnMode } from './return-outputs.js';
 import type { SetupCommand } from './setup-command.js';
 
@@ -67,6 +67,11 @@ function readSetup(command: unknown, timeout: unknown, at: string[], problems: W
   const timeoutMs = typeof timeout === 'number' || typeof timeout === 'string' ? parseDuration(timeout) : undefined;
   if (timeoutMs === undefined || timeoutMs <= 0) {
     problems.push({ path: [...at, 'setup_timeout'], message: 'expected a duration like "10m" or a number of seconds' });
+    return { command };
+  }
+  const tooLong = durationTooLong(timeoutMs);
+  if (tooLong !== undefined) {
+    problems.push({ path: [...at, 'setup_timeout'], message: `must be ${tooLong}, got ${JSON.stringify(timeout)}` });
     return { command };
   }
   return { command, timeoutMs };

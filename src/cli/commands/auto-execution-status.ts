@@ -54,6 +54,7 @@ function runnerName(runner: RunnerInfo): string {
 }
 
 function runnerState(runner: RunnerInfo): string {
+  if (runner.stalled) return colour.warn(`stalled: alive (pid ${runner.pid}) but no heartbeat since ${runner.heartbeat_at ?? '?'}; it may be stopped (SIGSTOP) or hung`);
   if (runner.alive) return colour.ok(runner.state);
   if (runner.mode === 'embedded') {
     const resume = runner.run_id === null ? '' : `; resume the run with "tapps-agents workflow resume ${runner.run_id}"`;

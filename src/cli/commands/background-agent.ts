@@ -1,15 +1,16 @@
 // `tapps-agents background-agent run|start|stop|status`: the background agent that executes workflow steps.
 
 import type { Command } from 'commander';
-import { parseDuration } from '../../config/duration.js';
+import { durationTooLong, parseDuration } from '../../config/duration.js';
 import { TappsError } from '../../errors.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { createObserver } from '../../observability/create-observer.js';
 import { readStopRequest, runnerStatusReport, startDaemon, stopDaemon } from '../../runner/daemon.js';
+import { stalledRunnerMessage } from '../../runner/runner-status.js';
 import { Runner } from '../../runner/runner.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { colour, printJson, printLines } from '../output.js';
+import { colour, printErrorLines, printJson, printLines } from '../output.js';
 
 /** `background-agent run`: the runner in the foreground until SIGINT/SIGTERM. */
 export async function runCommand(options: { logFile?: string; grace?: string }, command: Command): Promise<number> {
@@ -71,7 +72,10 @@ export async function statusCommand(options: { json?: boolean }, command: Comman
       counts: report.counts ?? null,
       log_file: report.logFile ?? null,
       stale: report.stale,
+      stalled: report.stalled === undefined ? null : { heartbeat_age_ms: report.stalled.ageMs, stopped: report.stalled.stopped },
     });
+  } else if (report.stalled !== undefined) {
+    printErrorLines(stalledRunnerMessage(report.stalled));
   } else if (!report.running) {
     printLines(
       report.stale ? `No background agent is running (the last one, pid ${report.pid ?? '?'}, stopped without cleaning up).` : 'No background agent is running for this project.',
@@ -92,5 +96,7 @@ export async function statusCommand(options: { json?: boolean }, command: Comman
 function parseGrace(text: string): number {
   const ms = parseDuration(/^\d+(\.\d+)?$/.test(text) ? Number(text) : text);
   if (ms === undefined || ms < 0) throw new TappsError('USAGE', `--grace must be a duration such as 10s or 500ms, got ${JSON.stringify(text)}`);
+  const tooLong = durationTooLong(ms);
+  if (tooLong !== undefined) throw new TappsError('USAGE', `--grace must be ${tooLong}, got ${JSON.stringify(text)}`);
   return ms;
 }

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseDuration } from '../../config/duration.js';
+import { durationTooLong, parseDuration } from '../../config/duration.js';
 import { TappsError } from '../../errors.js';
 import { checkRunId } from '../../workflow/run-paths.js';
 import { cleanupWorktrees, type CleanupReport } from '../../worktree/cleanup.js';
@@ -27,6 +27,8 @@ export async function workflowCleanupCommand(flags: WorkflowCleanupFlags, comman
     if (olderThanMs === undefined) {
       throw new TappsError('USAGE', `--older-than "${flags.olderThan}" is not a duration; write a number with a unit, like "7d", "12h" or "30m".`);
     }
+    const tooLong = durationTooLong(olderThanMs);
+    if (tooLong !== undefined) throw new TappsError('USAGE', `--older-than "${flags.olderThan}" must be ${tooLong}.`);
   }
   const report = await cleanupWorktrees({
     projectRoot,
