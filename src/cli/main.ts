@@ -3,15 +3,34 @@
 import { killLiveGroupsOnExit } from '../exec/process-group.js';
 import { exitCodeOf } from './error-boundary.js';
 import { matchSkillCommandArgv } from './skill-command-argv.js';
+import { EXIT } from './exit-codes.js';
+import { printErrorLines } from './output.js';
 
 killLiveGroupsOnExit();
-// A runner in spawned mode starts `workflow execute-skill-command` for every step: go straight to it instead of
-// loading and building the commander program (docs/decisions.md, "A direct path for execute-skill-command").
-const skillCommand = matchSkillCommandArgv(process.argv);
-const code =
-  skillCommand === undefined
-    ? await (await import('./program.js')).main(process.argv)
-    : await exitCodeOf(async () => (await import('./commands/workflow-execute-skill-command.js')).executeSkillCommandCommand(skillCommand), skillCommand.json);
+const code = workingDirectoryGone() ? EXIT.USAGE : await run();
 process.exitCode = code;
 // Leave time for output to drain, but never let a stray handle keep a finished command alive.
 setTimeout(() => process.exit(code), 100).unref();
+
+/**
+ * True (and said) when the current directory was deleted: every relative path, the project search and the display of
+ * paths need it, and Node reports it as a bare "ENOENT, uv_cwd" from deep inside.
+ */
+function workingDirectoryGone(): boolean {
+  try {
+    process.cwd();
+    return false;
+  } catch {
+    printErrorLines('error: the current directory no longer exists (it was deleted or moved away); cd into an existing directory, then run the command again.');
+    return true;
+  }
+}
+
+async function run(): Promise<number> {
+  // A runner in spawned mode starts `workflow execute-skill-command` for every step: go straight to it instead of
+  // loading and building the commander program (docs/decisions.md, "A direct path for execute-skill-command").
+  const skillCommand = matchSkillCommandArgv(process.argv);
+  return skillCommand === undefined
+    ? (await import('./program.js')).main(process.argv)
+    : exitCodeOf(async () => (await import('./commands/workflow-execute-skill-command.js')).executeSkillCommandCommand(skillCommand), skillCommand.json);
+}

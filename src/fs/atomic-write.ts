@@ -3,9 +3,10 @@
 // Our own ~20 lines rather than write-file-atomic: its realpath walk, stat, chown and chmod cost ten extra system calls
 // per write, which dominated a no-op step (docs/decisions.md, "Atomic writes: our own helper").
 
-import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { checkWriteTarget } from './write-boundary.js';
+import { asStorageError, makeDirectory } from './storage-error.js';
 
 export interface AtomicWriteOptions {
   /** File mode of the result (the process umask applies, as for any file created). @default 0o600 */
@@ -28,9 +29,17 @@ export interface AtomicWriteOptions {
  * Atomically writes `content` (text, bytes, or pieces of bytes written in order) to `file`, creating parent directories
  * when they are missing. A symbolic link at `file` is replaced, not followed; a directory on the way that leads out of
  * the project (see {@link AtomicWriteOptions.within}) is refused before anything is created.
- * @throws {TappsError} OUTSIDE_PROJECT
+ * @throws {TappsError} OUTSIDE_PROJECT; STORAGE_FAILED when the file system refuses (read-only, full, permissions)
  */
 export async function writeFileAtomically(file: string, content: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
+  try {
+    await replaceFile(file, content, options);
+  } catch (error) {
+    throw asStorageError(error, 'write', file);
+  }
+}
+
+async function replaceFile(file: string, content: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions): Promise<void> {
   const mode = options.mode ?? 0o600;
   await checkWriteTarget(file, options.within);
   // Unique among writers (pid, and a random part for writers in other pid namespaces); opened exclusively below. Not
@@ -42,7 +51,7 @@ export async function writeFileAtomically(file: string, content: string | Uint8A
   } catch (error) {
     // The directory is created only when missing: one system call less for every write into an existing one.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(path.dirname(file), { recursive: true, mode: options.dirMode ?? 0o700 });
+    await makeDirectory(path.dirname(file), options.dirMode ?? 0o700);
     handle = await open(tmp, 'wx', mode);
   }
   try {
@@ -80,13 +89,13 @@ async function writeAll(handle: FileHandle, pieces: readonly Uint8Array[]): Prom
  */
 export async function createFileIfAbsent(file: string, content: string, mode = 0o644, within?: string): Promise<boolean> {
   await checkWriteTarget(file, within);
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+  await makeDirectory(path.dirname(file), 0o755);
   let handle;
   try {
     handle = await open(file, 'wx', mode);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw asStorageError(error, 'create', file);
   }
   try {
     await handle.writeFile(content, 'utf8');

@@ -2,10 +2,11 @@
 // must resolve (symbolic links followed) to a place inside the project. A repository that ships `.tapps-agents/audit`
 // as a link to `~` must not make every run append to a file there (docs/reliability.md, "Writes stay inside").
 
-import { mkdir, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { isPathInside } from './path-inside.js';
+import { makeDirectory } from './storage-error.js';
 
 const STATE_DIR_SEGMENT = `${path.sep}.tapps-agents${path.sep}`;
 
@@ -63,10 +64,10 @@ export async function checkWriteTarget(file: string, within?: string): Promise<v
 /**
  * Creates `dir` (and missing parents) after checking that it stays inside `within` (or its project, see
  * {@link projectOfStateFile}).
- * @throws {TappsError} OUTSIDE_PROJECT
+ * @throws {TappsError} OUTSIDE_PROJECT; STORAGE_FAILED when the file system refuses (read-only, permissions)
  */
 export async function makeDirectoryInside(dir: string, mode: number, within?: string): Promise<void> {
   const root = within ?? projectOfStateFile(path.join(dir, 'x'));
   if (root !== undefined) await checkDirectoryInside(dir, root);
-  await mkdir(dir, { recursive: true, mode });
+  await makeDirectory(dir, mode);
 }

@@ -24,6 +24,9 @@ export function stopRequestFile(projectRoot: string): string {
   return path.join(runnerDir(projectRoot), 'stop-request.json');
 }
 
+/** The exit code of a daemon that found the runner lock held (LOCK_HELD → EXIT.CONFLICT, docs/cli.md). */
+const LOCK_HELD_EXIT = 3;
+
 /** The result of `background-agent start`. */
 export interface StartReport {
   pid: number;
@@ -61,10 +64,24 @@ export async function startDaemon(projectRoot: string, options: { timeoutMs?: nu
     const status = await readRunnerStatus(projectRoot);
     if (status?.pid === pid && status.state === 'running') return { pid, alreadyRunning: false, logFile, watchPaths: status.watch_paths };
     if (exited !== undefined) {
+      // Two starts at once: each spawned a daemon, the other one took the lock and ours left. That one is the answer.
+      // Exit 3 (LOCK_HELD) says so; any other exit is a real failure, reported at once.
+      const other = exited === LOCK_HELD_EXIT ? await otherLiveRunner(projectRoot, pid, deadline) : undefined;
+      if (other !== undefined) return { pid: other.pid, alreadyRunning: true, logFile: other.log_file ?? logFile, watchPaths: other.watch_paths };
       const tail = (await readRegularFile(logFile).catch(() => '')).trim().split('\n').slice(-5).join('\n');
       throw new TappsError('CONFLICT', `The background agent exited at start (code ${exited ?? 'signal'}):\n${tail}`);
     }
     if (Date.now() > deadline) throw new TappsError('TIMEOUT', `The background agent (pid ${pid}) did not become ready within ${options.timeoutMs ?? 15_000} ms; see ${logFile}`);
+    await sleep(20);
+  }
+}
+
+/** A live runner other than `ownPid` once it reports running (or, at `deadline`, while still starting); else undefined. */
+async function otherLiveRunner(projectRoot: string, ownPid: number, deadline: number): Promise<RunnerStatus | undefined> {
+  for (;;) {
+    const status = await readRunnerStatus(projectRoot);
+    const other = status !== undefined && status.pid !== ownPid && runnerIsAlive(status) ? status : undefined;
+    if (other?.state === 'running' || Date.now() > deadline) return other;
     await sleep(20);
   }
 }

@@ -179,7 +179,8 @@ export function parseAt(text: string, path: readonly PropertyKey[], source: Yaml
       line,
       col: plain && oneLine ? col + quote + error.column - 1 : col,
       path: path.map(String).join('.'),
-      message: `cannot parse ${JSON.stringify(text)}: ${error.message} (column ${error.column} of the expression)`,
+      // A condition of thousands of terms is shown by its start, not in full.
+      message: `cannot parse ${JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text)}: ${error.message} (column ${error.column} of the expression)`,
     });
     return undefined;
   }

@@ -24,6 +24,26 @@ describe('expressions', () => {
     expect(run(text)).toBe(expected);
   });
 
+  it.each([
+    ['20,000 nested parentheses', `${'('.repeat(20_000)}true${')'.repeat(20_000)}`, '65: parentheses and "!" nest more than 64 deep; simplify the condition'],
+    ['20,000 "!"', `${'!'.repeat(20_000)}true`, '65: parentheses and "!" nest more than 64 deep; simplify the condition'],
+    ['a 60,000-term "||" chain', Array.from({ length: 60_000 }, () => 'false').join(' || '), `${1000 * 9 - 2}: more than 1000 conditions joined by "&&"/"||"; split the step or simplify the condition`],
+    ['a 60,000-term "&&" chain', Array.from({ length: 60_000 }, () => 'true').join(' && '), `${1000 * 8 - 2}: more than 1000 conditions joined by "&&"/"||"; split the step or simplify the condition`],
+  ])('refuses %s with a syntax error, never a stack overflow', (_label, text, expected) => {
+    try {
+      parseExpression(text);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ExpressionSyntaxError);
+      expect(`${(error as ExpressionSyntaxError).column}: ${(error as Error).message}`).toBe(expected);
+    }
+  });
+
+  it('accepts conditions up to the limits and evaluates them', () => {
+    expect(run(`${'('.repeat(64)}true${')'.repeat(64)}`)).toBe(true);
+    expect(run(Array.from({ length: 1000 }, () => 'false').join(' || '))).toBe(false);
+  });
+
   it('reports a syntax error with its column', () => {
     const attempt = (text: string) => {
       try {

@@ -101,12 +101,30 @@ function isValueEnd(token: Token | undefined): boolean {
 }
 
 /**
+ * How deeply parentheses and "!" may nest, and how many conditions "&&"/"||" may join: far beyond any real condition,
+ * and low enough that parsing and evaluating (both recursive) never overflow the stack — 20,000 nested parentheses
+ * or a 60,000-term "||" chain is a validation error, not a crash.
+ */
+export const MAX_EXPRESSION_DEPTH = 64;
+export const MAX_EXPRESSION_TERMS = 1000;
+
+/**
  * Parses an expression.
  * @throws {ExpressionSyntaxError} with the 1-based column of the problem.
  */
 export function parseExpression(text: string): Expression {
   const tokens = tokenize(text);
   let position = 0;
+  let depth = 0;
+  let terms = 1;
+  /** Enters one level of "(" or "!" at `token`. */
+  const deeper = (token: Token) => {
+    if (++depth > MAX_EXPRESSION_DEPTH) throw new ExpressionSyntaxError(`parentheses and "!" nest more than ${MAX_EXPRESSION_DEPTH} deep; simplify the condition`, token.start + 1);
+  };
+  /** Counts one more condition joined by the "&&"/"||" at `token`. */
+  const oneMoreTerm = (token: Token) => {
+    if (++terms > MAX_EXPRESSION_TERMS) throw new ExpressionSyntaxError(`more than ${MAX_EXPRESSION_TERMS} conditions joined by "&&"/"||"; split the step or simplify the condition`, token.start + 1);
+  };
   const peek = (): Token => tokens[position] as Token;
   const take = (): Token => tokens[position++] as Token;
   const describe = (token: Token) => (token.kind === 'end' ? 'the end of the expression' : `"${token.text}"`);
@@ -118,7 +136,7 @@ export function parseExpression(text: string): Expression {
   const parseOr = (): Expression => {
     let left = parseAnd();
     while (peek().kind === 'op' && peek().text === '||') {
-      take();
+      oneMoreTerm(take());
       left = { kind: 'logical', operator: '||', left, right: parseAnd() };
     }
     return left;
@@ -126,15 +144,17 @@ export function parseExpression(text: string): Expression {
   const parseAnd = (): Expression => {
     let left = parseUnary();
     while (peek().kind === 'op' && peek().text === '&&') {
-      take();
+      oneMoreTerm(take());
       left = { kind: 'logical', operator: '&&', left, right: parseUnary() };
     }
     return left;
   };
   const parseUnary = (): Expression => {
     if (peek().kind === 'op' && peek().text === '!') {
-      take();
-      return { kind: 'not', operand: parseUnary() };
+      deeper(take());
+      const operand = parseUnary();
+      depth--;
+      return { kind: 'not', operand };
     }
     return parseComparison();
   };
@@ -151,8 +171,10 @@ export function parseExpression(text: string): Expression {
     const token = take();
     if (token.kind === 'string' || token.kind === 'number') return { kind: 'literal', value: token.value as string | number };
     if (token.kind === 'punct' && token.text === '(') {
+      deeper(token);
       const inner = parseOr();
       expect(')');
+      depth--;
       return inner;
     }
     if (token.kind === 'name') {

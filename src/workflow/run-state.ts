@@ -245,7 +245,7 @@ export class RunStore {
         this.written = version;
       }
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : (error as Error).message;
+      const reason = TappsError.is(error) && typeof error.details.reason === 'string' ? error.details.reason : (error as Error).message;
       this.failure = new TappsError(
         'STORAGE_FAILED',
         `Could not save the state of run ${this.state.run_id} to ${this.paths.state}: ${reason}. The run stopped; what was saved before is intact. Free some space (or fix the cause), then continue with "tapps-agents workflow resume ${this.state.run_id}".`,
