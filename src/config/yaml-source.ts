@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { displayPath } from '../text/display-path.js';
-import { isNotRegularFile, readRegularFile } from '../fs/read-regular-file.js';
+import { isNotRegularFile, kindOfNonRegular, readRegularFile } from '../fs/read-regular-file.js';
 import { formatPath, type Problem } from './problem.js';
 
 /** Files larger than this are refused: no configuration or workflow needs more, and parsing one could stall the CLI. */
@@ -48,7 +48,8 @@ export async function readYamlSource(absolutePath: string): Promise<YamlReadResu
       return fail(`is ${(info.size / 1024 / 1024).toFixed(1)} MiB; files over 1 MiB are refused`);
     }
     // A FIFO or device would block or stream forever (the read also refuses one swapped in after this stat).
-    if (!info.isFile()) return fail('is not a regular file (a FIFO, device or socket), expected a YAML file; remove it and write a regular file');
+    const kind = kindOfNonRegular(info);
+    if (kind !== undefined) return fail(`is ${kind}, expected a YAML file; remove it and write a regular file`);
     text = await readRegularFile(absolutePath);
   } catch (error) {
     if (isNotRegularFile(error)) return fail(`is ${String(error.details.kind)}, expected a YAML file; remove it and write a regular file`);
