@@ -3,12 +3,13 @@
 // clear message and a documented exit code.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLI_BIN, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
 import { waitFor } from '../runner/helpers.js';
+import { BACKGROUND_AGENTS } from './project.js';
 
 const SHELL = 'id: demo\nsteps:\n  - id: hello\n    run: echo hi\n';
 const FIFO_REFUSAL = (file: string) => `${file} is a FIFO (named pipe), not a regular file; tapps-agents reads only regular files here. Remove it (or replace it with a regular file).`;
@@ -76,10 +77,10 @@ describe('a FIFO where a file is read never blocks (every entry point)', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const statusFile = await waitFor(async () => {
-      const runs = await readdir(path.join(root, '.tapps-agents/workflow-state')).catch(() => []);
+      const runs = await readdir(path.join(root, '.tapps-agents/workflow-state')).catch((): string[] => []);
       for (const run of runs) {
         const dir = path.join(root, '.tapps-agents/workflow-state', run, 'steps', 'hello', '.cursor');
-        const names = await readdir(dir).catch(() => []);
+        const names = await readdir(dir).catch((): string[] => []);
         if (names.includes('.cursor-skill-command.txt')) return path.join(dir, '.cursor-skill-status.json');
       }
       return undefined;
@@ -145,7 +146,7 @@ describe('inputs that used to crash end with a clear message (class 6)', () => {
   });
 
   it('two background-agent start at once: both exit 0 and name the same running pid', { timeout: 90_000 }, async () => {
-    const root = await testdir({ '.cursor/background-agents.yaml': 'agents:\n  - name: runner\n    type: background\n    commands: ["tapps-agents workflow execute-skill-command --command-file {command_file_path}"]\n' });
+    const root = await testdir({ '.cursor/background-agents.yaml': BACKGROUND_AGENTS });
     onTestFinished(async () => {
       await runCli(['background-agent', 'stop', '--grace', '0'], { cwd: root });
     });
