@@ -1,6 +1,7 @@
 // Runs one file of the bad-input corpus (test/fixtures/bad/) through the command that reads that kind of file, in a
 // throw-away project with existing state, and reports what the user saw and what changed on disk.
 
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,10 +47,16 @@ function placement(file: string): { target: string; args: string[] } | 'status' 
   return { target: '.cursor/background-agents.yaml', args: ['background-agent-config', 'validate'] };
 }
 
-/** Copies a corpus file into place: symlinks stay symlinks, `huge` files are inflated past the 1 MiB cap. */
+/** Copies a corpus file into place: symlinks stay symlinks, `huge` files are inflated past the 1 MiB cap, `fifo` files become FIFOs. */
 async function place(file: string, target: string): Promise<void> {
   const source = path.join(CORPUS, file);
   await mkdir(path.dirname(target), { recursive: true });
+  // `fifo.*`: a named pipe where the file should be (git cannot hold one); a plain read of it would block forever.
+  if (path.basename(file).startsWith('fifo.')) {
+    const made = spawnSync('mkfifo', [target]);
+    if (made.status !== 0) throw new Error(`mkfifo ${target} failed: ${made.stderr.toString()}`);
+    return;
+  }
   if ((await lstat(source)).isSymbolicLink()) {
     await symlink(await readlink(source), target);
     return;
