@@ -8,6 +8,7 @@ import { stepError, type StepErrorCode, timeoutError } from '../step-errors.js';
 import { unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { ResolvedConfig } from '../config/resolve.js';
+import { formatDuration } from '../config/duration.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { withdrawCommandFile } from '../protocol/claim.js';
@@ -281,7 +282,7 @@ export class FileTransport implements Transport {
         // A check stuck past the deadline (a read that never returns) must not hold the attempt: the timeout stands.
         backstop = setLongTimeout(() => {
           void withdrawCommandFile(paths.commandFile).catch(() => false);
-          end({ status: 'timeout', outputs: {}, artifacts: [], error: { code: 'TIMEOUT', message: `Step did not complete within ${formatDuration(attempt.timeoutMs)}: the check at the deadline did not finish within ${formatDuration(DEADLINE_BACKSTOP_MS)}`, retryable: true } });
+          end({ status: 'timeout', outputs: {}, artifacts: [], error: stepError('TIMEOUT', `Step did not complete within ${formatDuration(attempt.timeoutMs)}: the check at the deadline did not finish within ${formatDuration(DEADLINE_BACKSTOP_MS)}`) });
         }, DEADLINE_BACKSTOP_MS);
       }, attempt.timeoutMs);
       let backstop: LongTimeout | undefined;

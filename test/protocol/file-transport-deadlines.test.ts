@@ -37,6 +37,7 @@ function attemptIn(root: string, timeoutMs: number): StepAttempt {
     correlation: { workflow_id: 'wf', run_id: 'wf-run', step_id: 'build', attempt: 1, created_at: new Date().toISOString() },
     invocation: { agent: 'shell', action: 'run', params: { script: 'true' } },
     stepDir: path.join(root, '.tapps-agents', 'workflow-state', 'wf-run', 'steps', 'build'),
+    protocolDir: path.join(root, '.tapps-agents', 'workflow-state', 'wf-run', 'steps', 'build'),
     expectedArtifacts: [],
     inputs: {},
     timeoutMs,
@@ -45,7 +46,7 @@ function attemptIn(root: string, timeoutMs: number): StepAttempt {
 }
 
 async function commandWritten(attempt: StepAttempt) {
-  const paths = protocolPaths(attempt.stepDir);
+  const paths = protocolPaths(attempt.protocolDir);
   await waitFor(() => import('node:fs/promises').then((fs) => fs.access(paths.commandFile).then(() => true, () => undefined)), 30_000, 'command file');
   return paths;
 }

@@ -6,7 +6,7 @@ import { TappsError } from '../../errors.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { createObserver } from '../../observability/create-observer.js';
 import { readStopRequest, runnerStatusReport, startDaemon, stopDaemon } from '../../runner/daemon.js';
-import { stalledRunnerMessage } from '../../runner/runner-status.js';
+import { stalledRunnerMessage } from '../../protocol/runner-status.js';
 import { Runner } from '../../runner/runner.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
