@@ -282,7 +282,7 @@ export class FileTransport implements Transport {
         // A check stuck past the deadline (a read that never returns) must not hold the attempt: the timeout stands.
         backstop = setLongTimeout(() => {
           void withdrawCommandFile(paths.commandFile).catch(() => false);
-          end({ status: 'timeout', outputs: {}, artifacts: [], error: stepError('TIMEOUT', `Step did not complete within ${formatDuration(attempt.timeoutMs)}: the check at the deadline did not finish within ${formatDuration(DEADLINE_BACKSTOP_MS)}`) });
+          end({ status: 'timeout', outputs: {}, artifacts: [], error: stepError('TIMEOUT', `Step did not finish within ${formatDuration(attempt.timeoutMs)}; the check at the deadline did not finish within ${formatDuration(DEADLINE_BACKSTOP_MS)}`) });
         }, DEADLINE_BACKSTOP_MS);
       }, attempt.timeoutMs);
       let backstop: LongTimeout | undefined;

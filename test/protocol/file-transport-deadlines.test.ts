@@ -84,7 +84,7 @@ describe('file transport deadlines', () => {
     expect(result.status).toBe('timeout');
     expect(result.error).toEqual({
       code: 'STATUS_CORRUPT',
-      message: `Step did not complete within 3s: its status file ${paths.statusFile} was still unreadable at the deadline (cannot read it: ${paths.statusFile} is a FIFO (named pipe), not a regular file; tapps-agents reads only regular files here. Remove it (or replace it with a regular file).)`,
+      message: `Step did not finish within 3s; its status file ${paths.statusFile} was still unreadable at the deadline (cannot read it: ${paths.statusFile} is a FIFO (named pipe), not a regular file; tapps-agents reads only regular files here. Remove it (or replace it with a regular file).)`,
       retryable: true,
     });
   });

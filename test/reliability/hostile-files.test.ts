@@ -92,7 +92,7 @@ describe('a FIFO where a file is read never blocks (every entry point)', () => {
   it('a step with timeout: 3s times out although its status file is a FIFO', { timeout: 60_000 }, async () => {
     const run = await manualRun('3s');
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('Step did not complete within 3s: its status file');
+    expect(run.output()).toContain('Step did not finish within 3s; its status file');
     expect(run.output()).toContain('is a FIFO (named pipe), not a regular file');
   });
 
