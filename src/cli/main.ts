@@ -2,11 +2,13 @@
 
 import { killLiveGroupsOnExit } from '../exec/process-group.js';
 import { exitCodeOf } from './error-boundary.js';
+import { endOutputQuietlyOnBrokenPipe } from './quiet-broken-pipe.js';
 import { matchSkillCommandArgv } from './skill-command-argv.js';
 import { EXIT } from './exit-codes.js';
 import { printErrorLines } from './output.js';
 
 killLiveGroupsOnExit();
+endOutputQuietlyOnBrokenPipe();
 const code = workingDirectoryGone() ? EXIT.USAGE : await run();
 process.exitCode = code;
 // Leave time for output to drain, but never let a stray handle keep a finished command alive.

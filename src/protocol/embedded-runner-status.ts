@@ -6,7 +6,7 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { isProcessAlive } from '../exec/process-alive.js';
+import { isRecordedProcessAlive } from '../exec/process-alive.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { parseRunnerStatus, runnerDir, type RunnerStatus } from './runner-status.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
@@ -45,6 +45,6 @@ export async function readEmbeddedRunnerStatuses(projectRoot: string): Promise<R
 
 /** Removes the statuses left by embedded runners of this host whose process is gone. */
 export async function pruneGoneEmbeddedRunners(projectRoot: string): Promise<void> {
-  const gone = (await readEmbeddedRunnerStatuses(projectRoot)).filter((status) => status.host === hostname() && !isProcessAlive(status.pid));
+  const gone = (await readEmbeddedRunnerStatuses(projectRoot)).filter((status) => status.host === hostname() && !isRecordedProcessAlive(status.pid, status.pid_start));
   await Promise.all(gone.map((status) => removeEmbeddedRunnerStatus(projectRoot, status.id)));
 }

@@ -3,7 +3,7 @@
 
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { isProcessAlive } from '../exec/process-alive.js';
+import { isRecordedProcessAlive } from '../exec/process-alive.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 import { describeStall, stallOf, type Stall } from '../protocol/liveness.js';
@@ -24,6 +24,8 @@ export interface RunnerCounts {
 export interface RunnerStatus {
   id: string;
   pid: number;
+  /** The process's start time (/proc/<pid>/stat), so a later process given the same pid is never taken for it (or signalled). */
+  pid_start?: string;
   host: string;
   started_at: string;
   heartbeat_at: string;
@@ -90,7 +92,7 @@ function isRunnerStatus(value: unknown): value is RunnerStatus {
     Array.isArray(value.watch_paths) &&
     value.watch_paths.every((entry) => typeof entry === 'string') &&
     COUNTS.every((key) => Number.isInteger(counts[key])) &&
-    ['log_file', 'run_id'].every((key) => value[key] === undefined || typeof value[key] === 'string') &&
+    ['log_file', 'run_id', 'pid_start'].every((key) => value[key] === undefined || typeof value[key] === 'string') &&
     MODES.includes(value.mode)
   );
 }
@@ -99,10 +101,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** True when `status` describes a runner that is alive now: not stopped, pid alive on this host, heartbeat recent. */
+/**
+ * True when `status` describes a runner that is alive now: not stopped, heartbeat recent, and on this host its pid is
+ * still the recorded process (same start time: a pid reused since is not the runner).
+ */
 export function runnerIsAlive(status: RunnerStatus, now = Date.now()): boolean {
   if (status.state === 'stopped') return false;
-  if (status.host === hostname() && !isProcessAlive(status.pid)) return false;
+  if (status.host === hostname() && !isRecordedProcessAlive(status.pid, status.pid_start)) return false;
   return now - Date.parse(status.heartbeat_at) <= 3 * RUNNER_HEARTBEAT_MS + 1000;
 }
 

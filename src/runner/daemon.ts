@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
-import { isProcessAlive } from '../exec/process-alive.js';
+import { isRecordedProcessAlive } from '../exec/process-alive.js';
 import { CLI_ENTRY } from './command-template.js';
 import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, runnerStall, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
 import type { Stall } from '../protocol/liveness.js';
@@ -94,19 +94,25 @@ export interface StopReport {
   killed: boolean;
 }
 
-/** Stops the daemon: SIGTERM with the grace period for running steps, then SIGKILL if it is still there. */
+/**
+ * Stops the daemon: SIGTERM with the grace period for running steps, then SIGKILL if it is still there. Only the
+ * recorded process is signalled: a status.json whose pid now belongs to another process (same pid, another start
+ * time) names no runner, and that process is left alone — checked again right before each signal.
+ */
 export async function stopDaemon(projectRoot: string, options: { graceMs?: number } = {}): Promise<StopReport> {
   const status = await findLiveRunner(projectRoot);
   if (status === undefined) return { wasRunning: false, killed: false };
   const grace = options.graceMs ?? 10_000;
+  const stillTheRunner = () => isRecordedProcessAlive(status.pid, status.pid_start);
   await writeFileAtomically(stopRequestFile(projectRoot), JSON.stringify({ grace_ms: grace, requested_at: new Date().toISOString() }));
   try {
+    if (!stillTheRunner()) return { pid: status.pid, wasRunning: false, killed: false };
     process.kill(status.pid, 'SIGTERM');
   } catch {
     return { pid: status.pid, wasRunning: false, killed: false };
   }
   const deadline = Date.now() + grace + 5000;
-  while (isProcessAlive(status.pid)) {
+  while (stillTheRunner()) {
     if (Date.now() > deadline) {
       process.kill(status.pid, 'SIGKILL');
       return { pid: status.pid, wasRunning: true, killed: true };

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { TappsError } from '../errors.js';
-import { isProcessAlive } from '../exec/process-alive.js';
+import { isRecordedProcessAlive } from '../exec/process-alive.js';
 import { readRunnerStatus, runnerDir } from '../protocol/runner-status.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 
@@ -29,7 +29,7 @@ export async function acquireRunnerLock(projectRoot: string, onCompromised: (err
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       const holder = await readRunnerStatus(projectRoot);
-      const holderAlive = holder !== undefined && (holder.host !== hostname() || isProcessAlive(holder.pid));
+      const holderAlive = holder !== undefined && (holder.host !== hostname() || isRecordedProcessAlive(holder.pid, holder.pid_start));
       if (holder !== undefined && holderAlive) {
         throw new TappsError(
           'LOCK_HELD',

@@ -4,7 +4,7 @@
 // directly instead of watching.
 
 import { randomBytes } from 'node:crypto';
-import { access, realpath, stat } from 'node:fs/promises';
+import { access, realpath, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { SkillInvocation } from '../protocol/skill-command.js';
@@ -12,6 +12,7 @@ import { DEFAULTS } from '../config/defaults.js';
 import { configPaths } from '../config/project-root.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
+import { procStat } from '../exec/process-alive.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { claimCommandFile } from '../protocol/claim.js';
 import { parseCommandFile } from '../protocol/command-file.js';
@@ -28,6 +29,7 @@ import { watchTree, type TreeWatch } from './tree-watch.js';
 import { kindOfNonRegular } from '../fs/read-regular-file.js';
 import { RUNNER_STOPPING, statusCorrelation } from './execute-command-file.js';
 import { setLongTimeout, type LongTimeout } from '../time/long-timeout.js';
+import { endedAttemptReason } from './attempt-still-wanted.js';
 
 /** How a runner is set up. */
 export interface RunnerOptions {
@@ -85,6 +87,8 @@ export class Runner {
   private startedAt = new Date().toISOString();
   private realRoot = '';
   private idleWaiters: (() => void)[] = [];
+  /** Recorded beside the pid, so `background-agent stop` never signals a later process given this pid. */
+  private readonly pidStart = procStat(process.pid)?.start;
 
   constructor(options: RunnerOptions) {
     this.options = options;
@@ -278,10 +282,21 @@ export class Runner {
     if (agent === undefined) return;
     const claim = await claimCommandFile(file);
     if (claim === undefined) return; // another runner won, or the file is gone
+    const parsed = parseCommandFile(claim.text);
+    // A file left by a run that is over, or by an attempt that ended, is removed unrun (src/runner/attempt-still-wanted.ts);
+    // one handed over in-process comes from the live executor that just wrote it.
+    const ended = parsed.ok && extras.invocation === undefined ? await endedAttemptReason(this.projectRoot, parsed.value.correlation) : undefined;
+    if (ended !== undefined && parsed.ok) {
+      this.counts.refused++;
+      this.statusSoon();
+      await unlink(claim.claimedFile).catch(() => undefined);
+      this.observer.logger.warn('command file refused', { file, reason: ended });
+      await this.observer.audit({ event: 'command.refused', ...statusCorrelation(parsed.value), actor: this.id, details: { command_file: file, reason: ended } });
+      return;
+    }
     this.counts.claimed++;
     this.counts.running++;
     this.statusSoon();
-    const parsed = parseCommandFile(claim.text);
     await this.observer.audit({
       event: 'command.claimed',
       ...(parsed.ok ? statusCorrelation(parsed.value) : {}),
@@ -365,6 +380,7 @@ export class Runner {
     const status: RunnerStatus = {
       id: this.id,
       pid: process.pid,
+      ...(this.pidStart === undefined ? {} : { pid_start: this.pidStart }),
       host: hostname(),
       started_at: this.startedAt,
       heartbeat_at: new Date().toISOString(),

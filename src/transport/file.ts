@@ -14,6 +14,7 @@ import { silentObserver, type ExecutionObserver } from '../observability/observe
 import { withdrawCommandFile } from '../protocol/claim.js';
 import { readCommandFile, writeCommandFile, type CommandFile } from '../protocol/command-file.js';
 import { isProcessAlive } from '../exec/process-alive.js';
+import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
 import { claimAgeMs, claimGraceMs, describeStall, heartbeatIntervalMs, writerIsDead, writerStall, type Stall } from '../protocol/liveness.js';
 import { protocolPaths, STATUS_FILE_NAME, type ProtocolPaths } from '../protocol/paths.js';
 import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
@@ -121,6 +122,7 @@ export class FileTransport implements Transport {
       const writer = status.kind === 'ok' && !status.report.terminal ? status.report.runner : undefined;
       const writerGone = writer !== undefined && writer.host === hostname() && !isProcessAlive(writer.pid);
       const orphaned = writerGone || (!statusOfThisAttempt && !unclaimed && (await claimAgeMs(paths.claimedFile)) > claimGraceMs());
+      if (orphaned) await this.stopOrphanedAttempt();
       if (!orphaned) {
         this.options.onCommandWritten?.({ stepId: correlation.step_id, commandFile: paths.commandFile, statusFile: paths.statusFile, adopted: true });
         if (unclaimed) this.offer(paths, attempt);
@@ -188,14 +190,14 @@ export class FileTransport implements Transport {
       let queued: CheckMode | undefined;
       // Once the deadline has passed, every check is the final one.
       let deadlinePassed = false;
-      const end = (outcome: Omit<AttemptOutcome, 'startedAt' | 'completedAt'> & { startedAt?: string }) => {
+      const end = (outcome: Omit<AttemptOutcome, 'startedAt' | 'completedAt'> & { startedAt?: string; completedAt?: string }) => {
         if (finished) return;
         finished = true;
         watch.close();
         deadline.clear();
         backstop?.clear();
         signal.removeEventListener('abort', onAbort);
-        resolve({ startedAt, ...outcome, completedAt: new Date().toISOString() });
+        resolve({ startedAt, completedAt: new Date().toISOString(), ...outcome });
       };
 
       /** Reads the status once; `periodic` checks also look for a dead or stalled runner or a missing consumer. */
@@ -224,6 +226,7 @@ export class FileTransport implements Transport {
               return;
             } else if (mode !== 'event' && writerIsDead(reading.report, reading.mtimeMs)) {
               const writer = reading.report.runner;
+              await this.stopOrphanedAttempt();
               end(failure('RUNNER_DIED', `The background agent running this step (${writer === undefined ? 'unknown' : `pid ${writer.pid} on ${writer.host}`}) stopped sending heartbeats and is gone; the step can be retried`, true));
               return;
             } else if (mode !== 'event' && (stall = writerStall(reading.report, reading.mtimeMs)) !== undefined) {
@@ -232,6 +235,7 @@ export class FileTransport implements Transport {
             } else sawClaim = true;
           }
           if (mode === 'periodic' && reading.kind === 'missing' && !sawClaim && this.options.manual !== true && this.embeddedRunner === undefined && (await this.claimAbandoned(attempt, paths))) {
+            await this.stopOrphanedAttempt();
             end(failure('RUNNER_DIED', `A background agent claimed this step (${paths.claimedFile}) but never reported on it; it was probably killed; the step can be retried`, true));
             return;
           }
@@ -314,6 +318,16 @@ export class FileTransport implements Transport {
   }
 
   /**
+   * Before an attempt whose runner died is run again (here or by any runner), what is left of it is stopped: SIGKILL
+   * runs no exit hook, so its process groups run on, and the step must never run twice at once (src/exec/orphan-groups.ts).
+   */
+  private async stopOrphanedAttempt(): Promise<void> {
+    await takeOverOrphanedGroups(this.options.projectRoot, this.observer, 'executor').catch((error: unknown) =>
+      this.observer.logger.warn('could not stop the process groups of a runner that died', { error: String(error) }),
+    );
+  }
+
+  /**
    * True when this attempt's command was claimed longer ago than the claim grace period and no status came: the
    * runner that claimed it died before reporting, and nobody else will run it.
    */
@@ -325,16 +339,20 @@ export class FileTransport implements Transport {
   }
 
   /** The outcome of a terminal status, with the expected-artifact check when artifact detection is on. */
-  private async outcomeOf(report: StatusReport, attempt: StepAttempt, startMs: number): Promise<Omit<AttemptOutcome, 'completedAt'>> {
+  private async outcomeOf(report: StatusReport, attempt: StepAttempt, startMs: number): Promise<Omit<AttemptOutcome, 'completedAt'> & { completedAt?: string }> {
+    // The attempt's own times: a result adopted on resume took as long as it ran, not as long as the adoption.
     const base = {
       outputs: report.outputs,
       artifacts: report.artifacts,
       ...(report.output === undefined ? {} : { output: report.output }),
       ...(report.usage === undefined ? {} : { usage: report.usage }),
       startedAt: report.startedAt ?? new Date(startMs).toISOString(),
+      ...(report.completedAt === undefined ? {} : { completedAt: report.completedAt }),
     };
     if (report.status === 'failed') {
-      return { ...base, status: 'failed', error: report.error ?? { code: 'FAILED', message: 'The background agent reported failure without a reason', retryable: false } };
+      // A runner's own deadline is a timeout, labelled as such in metrics like the executor's (history --status timeout).
+      const status = report.error?.code === 'TIMEOUT' ? 'timeout' : 'failed';
+      return { ...base, status, error: report.error ?? { code: 'FAILED', message: 'The background agent reported failure without a reason', retryable: false } };
     }
     if (this.options.config.autoExecution.features.artifact_detection && attempt.expectedArtifacts.length > 0) {
       const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startMs);

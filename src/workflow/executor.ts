@@ -345,6 +345,8 @@ class RunDriver {
       this.controllers.delete(step.id);
       stepState.outputs = trimOutputs(outcome.outputs);
       stepState.artifacts = outcome.artifacts;
+      // The attempt's own start: a result adopted on resume shows the time it ran, not the moment it was adopted.
+      stepState.started_at = outcome.startedAt;
       stepState.completed_at = outcome.completedAt;
       stepState.error = outcome.error ?? null;
       const status: ExecutionStatus = outcome.status;
