@@ -27,6 +27,13 @@ export interface ResolvedSetting {
   /** The value as a person would write it ("5s" for 5000 ms). */
   display: string;
   source: SettingSource;
+  /**
+   * Lower-precedence places that also set this key, highest first, each with the value it would have given: what
+   * `config show` flags as overridden (a config.yaml key outranked by auto_execution_config.yaml, say). Absent when none.
+   */
+  overridden?: { key: string; display: string; source: SettingSource }[];
+  /** The key as written where the value came from (`workflow.timeout_seconds` in config.yaml), when from a file. */
+  fileKey?: string;
 }
 
 /** Everything the engine and runner need, with durations in milliseconds. */
@@ -162,21 +169,31 @@ export function throwIfErrors(problems: readonly Problem[]): void {
   });
 }
 
+/** The value of one setting: the first place that sets it, in precedence order, wins; the others are `overridden`. */
 function resolveSetting(spec: SettingSpec, files: LoadedConfigFiles, options: ResolveOptions): ResolvedSetting {
   const make = (raw: unknown, source: SettingSource): ResolvedSetting => {
     const value = spec.kind === 'duration' ? (parseDuration(raw as DurationInput) ?? 0) : (raw as boolean | number | string);
     return { key: spec.key, value, display: spec.kind === 'duration' ? formatDuration(value as number) : String(value), source };
   };
+  const candidates: ResolvedSetting[] = [];
   if (spec.key === 'auto_execution.enabled') {
-    if (options.autoFlag !== undefined) return make(options.autoFlag, { kind: 'flag', flag: options.autoFlag ? '--auto' : '--no-auto' });
+    if (options.autoFlag !== undefined) candidates.push(make(options.autoFlag, { kind: 'flag', flag: options.autoFlag ? '--auto' : '--no-auto' }));
     const fromWorkflow = options.workflowAutoExecution;
-    if (fromWorkflow !== undefined) return make(fromWorkflow.value, { kind: 'workflow', file: fromWorkflow.file, line: fromWorkflow.line, col: fromWorkflow.col });
+    if (fromWorkflow !== undefined) candidates.push(make(fromWorkflow.value, { kind: 'workflow', file: fromWorkflow.file, line: fromWorkflow.line, col: fromWorkflow.col }));
   }
   for (const [file, keyPath] of [[files.autoExecutionConfig, spec.aec], [files.projectConfig, spec.cfg]] as const) {
     if (keyPath === undefined || file.value === undefined || file.source === undefined || !hasKey(file.source, keyPath)) continue;
-    return make(valueAt(file.value, keyPath), fileSource(file, keyPath));
+    candidates.push({ ...make(valueAt(file.value, keyPath), fileSource(file, keyPath)), fileKey: keyPath.join('.') });
   }
-  return make(spec.default, { kind: 'default' });
+  const [winner, ...overridden] = candidates;
+  if (winner === undefined) return make(spec.default, { kind: 'default' });
+  return overridden.length === 0 ? winner : { ...winner, overridden: overridden.map((lower) => ({ key: lower.fileKey ?? lower.key, display: lower.display, source: lower.source })) };
+}
+
+/** "file:line:col key (value) is overridden by file:line:col key (value)" for each overridden place of `setting`. */
+export function describeOverrides(setting: ResolvedSetting): string[] {
+  const winner = `${describeSource(setting.source)}${setting.fileKey === undefined ? '' : ` ${setting.fileKey}`} (${setting.display})`;
+  return (setting.overridden ?? []).map((lower) => `${describeSource(lower.source)} ${lower.key} (${lower.display}) is overridden by ${winner}, which takes precedence`);
 }
 
 function crossFileProblems(settings: readonly ResolvedSetting[]): Problem[] {

@@ -8,6 +8,7 @@ import { loadConfigFile } from './config-file.js';
 import { DEFAULTS } from './defaults.js';
 import { projectConfigSchema } from './project-config.js';
 import { readTemplate, type TemplateName } from './templates.js';
+import { hasKey } from './yaml-source.js';
 
 async function loadTemplate(name: TemplateName) {
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'tapps-template-')), name);
@@ -29,13 +30,21 @@ describe('shipped templates', () => {
     });
   });
 
-  it('auto_execution_config.yaml is the seed file: valid, enabled, every other value the default', async () => {
-    const loaded = await loadConfigFile(await loadTemplate('auto_execution_config.yaml'), autoExecutionConfigSchema, autoExecutionConfigRules);
+  it('auto_execution_config.yaml is the seed file: valid, every value the default, and none of config.yaml\'s workflow.* keys set', async () => {
+    const file = await loadTemplate('auto_execution_config.yaml');
+    const loaded = await loadConfigFile(file, autoExecutionConfigSchema, autoExecutionConfigRules);
     expect(loaded.problems).toEqual([]);
+    // The keys config.yaml also has are left to config.yaml (where the seed says to edit them): written here they would
+    // silently outrank it (issue 14, example 11).
+    const { source } = loaded;
+    expect(source).toBeDefined();
+    for (const keyPath of [['auto_execution', 'enabled'], ['auto_execution', 'polling', 'interval_seconds'], ['auto_execution', 'polling', 'timeout_seconds']]) {
+      expect(hasKey(source as NonNullable<typeof source>, keyPath), keyPath.join('.')).toBe(false);
+    }
     const d = DEFAULTS.autoExecution;
     expect(loaded.value).toEqual({
       auto_execution: {
-        enabled: true,
+        enabled: d.enabled,
         retry: { enabled: d.retry.enabled, max_attempts: d.retry.maxAttempts, backoff_multiplier: d.retry.backoffMultiplier, initial_delay_seconds: d.retry.initialDelaySeconds },
         polling: { enabled: d.polling.enabled, interval_seconds: d.polling.intervalSeconds, timeout_seconds: d.polling.timeoutSeconds },
         features: d.features,

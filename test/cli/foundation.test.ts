@@ -104,10 +104,24 @@ describe('tapps-agents init', () => {
     const shown = await runCli(['config', 'show', '--json'], { cwd: dir });
     expect(shown.exitCode).toBe(0);
     const settings = (JSON.parse(shown.stdout) as { settings: Record<string, { value: unknown; source: string }> }).settings;
-    expect(settings['auto_execution.enabled']).toEqual({ value: true, display: 'true', source: '.tapps-agents/auto_execution_config.yaml:4:12' });
-    expect(settings['polling.interval']).toEqual({ value: 5000, display: '5s', source: '.tapps-agents/auto_execution_config.yaml:12:23' });
-    expect(settings['polling.timeout']?.value).toBe(3_600_000);
+    // From config.yaml, the file the seed says to edit, and overridden by nothing: the files init writes agree.
+    expect(settings['auto_execution.enabled']).toEqual({ value: true, display: 'true', source: '.tapps-agents/config.yaml:9:27' });
+    expect(settings['polling.interval']).toEqual({ value: 5000, display: '5s', source: '.tapps-agents/config.yaml:10:21' });
+    expect(settings['polling.timeout']).toEqual({ value: 3_600_000, display: '1h', source: '.tapps-agents/config.yaml:11:20' });
     expect(settings['retry.max_attempts']?.value).toBe(3);
+    expect(Object.entries(settings).filter(([, setting]) => 'overrides' in setting)).toEqual([]);
+    const text = await runCli(['config', 'show'], { cwd: dir });
+    expect(text.stdout).not.toContain('Overridden');
+  });
+
+  it('after init, editing config.yaml as the seed says takes effect (nothing in auto_execution_config.yaml outranks it)', async () => {
+    const dir = await testdir();
+    await runCli(['init'], { cwd: dir });
+    const file = path.join(dir, '.tapps-agents/config.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('timeout_seconds: 3600 ', 'timeout_seconds: 120  ').replace('auto_execution_enabled: true', 'auto_execution_enabled: false'));
+    const settings = (JSON.parse((await runCli(['config', 'show', '--json'], { cwd: dir })).stdout) as { settings: Record<string, { value: unknown; source: string }> }).settings;
+    expect(settings['polling.timeout']).toMatchObject({ value: 120_000, source: '.tapps-agents/config.yaml:11:20' });
+    expect(settings['auto_execution.enabled']).toMatchObject({ value: false, source: '.tapps-agents/config.yaml:9:27' });
   });
 });
 
@@ -119,6 +133,30 @@ describe('tapps-agents config show', () => {
     expect(result.stdout).toContain(`Project: ${dir}\n`);
     expect(result.stdout).toMatch(/^auto_execution\.enabled +false +default$/m);
     expect(result.stdout).toMatch(/^polling\.interval +5s +default$/m);
+  });
+
+  it('flags every key overridden by a higher-precedence place, naming the file:line that loses and the one that wins', async () => {
+    const dir = await testdir({
+      '.tapps-agents/config.yaml': 'workflow:\n  auto_execution_enabled: true\n  polling_interval: 2\n  timeout_seconds: 10m\n',
+      '.tapps-agents/auto_execution_config.yaml': 'auto_execution:\n  enabled: false\n  polling:\n    timeout_seconds: 2h\n  version: "1.0"\n',
+    });
+    const text = await runCli(['config', 'show'], { cwd: dir });
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout.slice(text.stdout.indexOf('\nOverridden'))).toBe(
+      [
+        '',
+        'Overridden settings:',
+        '  .tapps-agents/config.yaml:2:27 workflow.auto_execution_enabled (true) is overridden by .tapps-agents/auto_execution_config.yaml:2:12 auto_execution.enabled (false), which takes precedence',
+        '  .tapps-agents/config.yaml:4:20 workflow.timeout_seconds (10m) is overridden by .tapps-agents/auto_execution_config.yaml:4:22 auto_execution.polling.timeout_seconds (2h), which takes precedence',
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await runCli(['config', 'show', '--auto', '--json'], { cwd: dir })).stdout) as { settings: Record<string, { overrides?: unknown }> };
+    expect(json.settings['auto_execution.enabled']?.overrides).toEqual([
+      { key: 'auto_execution.enabled', display: 'false', source: '.tapps-agents/auto_execution_config.yaml:2:12' },
+      { key: 'workflow.auto_execution_enabled', display: 'true', source: '.tapps-agents/config.yaml:2:27' },
+    ]);
+    expect(json.settings['polling.interval']?.overrides).toBeUndefined();
   });
 
   it('applies the precedence flag > auto_execution_config.yaml > config.yaml > default, naming each source', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadWorkflowOrThrow } from '../../workflow/load-workflow.js';
 import { formatProblem } from '../../config/problem.js';
-import { describeSource, resolveConfig } from '../../config/resolve.js';
+import { describeOverrides, describeSource, resolveConfig } from '../../config/resolve.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { colour, columns, printErrorLines, printJson, printLines } from '../output.js';
@@ -21,13 +21,26 @@ export async function configShowCommand(options: { auto?: boolean; json?: boolea
   if (options.json === true) {
     printJson({
       project_root: projectRoot,
-      settings: Object.fromEntries(config.settings.map((setting) => [setting.key, { value: setting.value, display: setting.display, source: describeSource(setting.source) }])),
+      settings: Object.fromEntries(
+        config.settings.map((setting) => [
+          setting.key,
+          {
+            value: setting.value,
+            display: setting.display,
+            source: describeSource(setting.source),
+            ...(setting.overridden === undefined ? {} : { overrides: setting.overridden.map((lower) => ({ key: lower.key, display: lower.display, source: describeSource(lower.source) })) }),
+          },
+        ]),
+      ),
       warnings: config.warnings.map(formatProblem),
     });
     return EXIT.OK;
   }
   printLines(`Project: ${projectRoot}`, '');
   printLines(...columns([['setting', 'value', 'from'].map(colour.bold), ...config.settings.map((setting) => [setting.key, setting.display, colour.dim(describeSource(setting.source))])]));
+  // A key set in two files must not be silently outranked: name the place that lost and the one that won.
+  const overrides = config.settings.flatMap(describeOverrides);
+  if (overrides.length > 0) printLines('', colour.warn('Overridden settings:'), ...overrides.map((line) => `  ${line}`));
   if (config.warnings.length > 0) printErrorLines('', ...config.warnings.map((warning) => colour.warn(formatProblem(warning))));
   return EXIT.OK;
 }
