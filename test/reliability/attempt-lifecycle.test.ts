@@ -107,9 +107,19 @@ describe('a step that times out', () => {
 });
 
 describe('a background agent SIGKILLed mid-step, with the retry on a runner inside the executor', () => {
-  it('has the orphaned attempt stopped before the retry starts: the step never runs twice at once', { timeout: 180_000 }, async () => {
+  it.each([
+    ['in the runner process', 'true'],
+    ['in a spawned execute-skill-command', 'false'],
+  ])('has the orphaned attempt stopped before the retry starts (step run %s): the step never runs twice at once', { timeout: 180_000 }, async (_name, inProcess) => {
     const workflow = 'id: long\nname: Long\nsteps:\n  - id: wait\n    run: echo $$ >> starts.txt; sleep 8; echo $$ >> ends.txt\n';
-    const root = await autoProject({ 'wf.yaml': workflow, '.tapps-agents/config.yaml': 'workflow:\n  auto_execution_enabled: true\n  runner: auto\n' }, CRASH_ENV);
+    const root = await autoProject(
+      {
+        'wf.yaml': workflow,
+        '.tapps-agents/config.yaml': 'workflow:\n  auto_execution_enabled: true\n  runner: auto\n',
+        '.cursor/background-agents.yaml': BACKGROUND_AGENTS.replace('global:\n', `global:\n  in_process: ${inProcess}\n`),
+      },
+      CRASH_ENV,
+    );
     const runner = await startRunner(root);
     const executor = spawnExecutor(root, ['workflow', 'execute', '--workflow', 'wf.yaml']);
     onTestFinished(() => void executor.child.kill('SIGKILL'));
@@ -123,14 +133,23 @@ describe('a background agent SIGKILLed mid-step, with the retry on a runner insi
     process.kill(runner, 'SIGKILL');
 
     expect(await executor.exited, executor.output()).toBe(0);
-    const [orphan, retry] = await lines(starts);
-    expect(retry).toBeDefined();
-    expect(isProcessAlive(Number(orphan))).toBe(false);
-    // Only the retry ran to its end: the orphaned attempt was killed before it could (it would have ended first).
-    expect(await lines(path.join(root, 'ends.txt'))).toEqual([retry]);
+    const started = await lines(starts);
+    const ends = await lines(path.join(root, 'ends.txt'));
     const reaped = await runCli(['auto-execution', 'audit', '--event', 'process.reaped', '--json'], { cwd: root });
     const events = (JSON.parse(reaped.stdout) as { events: { details: { owner_pid: number; process_groups: number[] } }[] }).events;
-    expect(events.map((event) => event.details)).toEqual([{ owner_pid: runner, process_groups: [Number(orphan)] }]);
+    if (inProcess === 'true') {
+      // The runner ran the step itself: it is retried, and only the retry ran to its end — the orphaned attempt was
+      // killed before the retry started (it would have ended first).
+      expect(started).toHaveLength(2);
+      expect(ends).toEqual([started[1]]);
+      expect(events.map((event) => event.details)).toMatchObject([{ owner_pid: runner }]);
+      expect(events[0]?.details.process_groups).toContain(Number(started[0]));
+    } else {
+      // The spawned execute-skill-command outlives its runner and reports the step itself: it runs once, to its end.
+      expect(started).toHaveLength(1);
+      expect(ends).toEqual(started);
+    }
+    expect(isProcessAlive(Number(started[0]))).toBe(false);
   });
 });
 
