@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPathInside, joinInside } from './fs/path-inside.js';
 import { checkId, idProblem, MAX_ID_LENGTH, ownEntry } from './ids.js';
-import { checkRunId, runPaths, stepStateDir } from './workflow/run-paths.js';
+import { checkRunId, runPaths, stepStateDir } from './protocol/run-paths.js';
 
 describe('the id rule', () => {
   it.each([

@@ -93,7 +93,7 @@ describe('one redaction for every persisted file', () => {
   const sinks: Record<string, Sink> = {
     'state.json and events.jsonl (inline transport or not)': async (root, text) => {
       const { RunStore } = await import('../workflow/run-state.js');
-      const { runPaths } = await import('../workflow/run-paths.js');
+      const { runPaths } = await import('../protocol/run-paths.js');
       const store = new RunStore(root, {
         schemaVersion: 1, run_id: 'r1', workflow_id: 'w', workflow_name: 'w', workflow_file: '/w.yaml', status: 'running', executor: { pid: 1, host: 'h' },
         started_at: '', updated_at: '', completed_at: null, error: text, params: {}, auto_execution: false, transport: 'inline', gate_iterations: {},

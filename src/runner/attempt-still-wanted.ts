@@ -4,8 +4,8 @@
 // The run's state.json says: the run must be active and the attempt not one that already ended.
 
 import { readFile } from 'node:fs/promises';
-import { runPaths } from '../workflow/run-paths.js';
-import { runStateSchema } from '../workflow/run-state-schema.js';
+import { runPaths } from '../protocol/run-paths.js';
+import { runStateSchema } from '../protocol/run-state-schema.js';
 import type { CommandCorrelation } from '../protocol/command-file.js';
 
 const ACTIVE_RUN = new Set(['running', 'waiting_approval']);

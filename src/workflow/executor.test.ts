@@ -8,7 +8,7 @@ import type { AttemptOutcome, StepAttempt, Transport } from '../transport/transp
 import { writeApprovalDecision } from './approval.js';
 import { executeRun, newRunState, prepareResume } from './executor.js';
 import { loadWorkflowOrThrow } from './load-workflow.js';
-import { runPaths } from './run-paths.js';
+import { runPaths } from '../protocol/run-paths.js';
 import type { RunEvent, RunState } from './run-state.js';
 
 type Behaviour = (attempt: StepAttempt, signal: AbortSignal) => Promise<Partial<AttemptOutcome>> | Partial<AttemptOutcome>;

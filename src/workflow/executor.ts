@@ -20,7 +20,7 @@ import { transitiveDependencies } from './dependencies.js';
 import { ExpressionEvaluationError } from './expression.js';
 import type { GateTarget, Step, Workflow } from './model.js';
 import { retryDelayMs, retryPolicyFor, shouldRetry } from './retry-policy.js';
-import { runPaths, stepStateDir } from './run-paths.js';
+import { runPaths, stepStateDir } from '../protocol/run-paths.js';
 import { describeRunOutcome, thisExecutor, RunStore, type RunEvent, type RunState, type StepState, type StepStatus } from './run-state.js';
 import { namedResults } from './named-results.js';
 import { runSummaryOf } from './run-summary.js';

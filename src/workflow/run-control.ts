@@ -9,7 +9,7 @@ import { idProblem, ownEntry } from '../ids.js';
 import { redactValue } from '../redaction/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
-import { checkRunId, runPaths } from './run-paths.js';
+import { checkRunId, runPaths } from '../protocol/run-paths.js';
 import { displayedStatus, isExecutorAlive, listRunStates, readRunState, type DamagedRun, type RunState, type RunStatus } from './run-state.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 

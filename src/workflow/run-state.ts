@@ -11,9 +11,9 @@ import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { openForAppend } from '../fs/append-file.js';
 import { redactValue } from '../redaction/redact.js';
-import { runPaths, workflowStateRoot } from './run-paths.js';
+import { runPaths, workflowStateRoot } from '../protocol/run-paths.js';
 import type { z } from 'zod';
-import { runStateSchema } from './run-state-schema.js';
+import { runStateSchema } from '../protocol/run-state-schema.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 
 /** What a step came to, or where it is. */

@@ -21,7 +21,7 @@ import type { Clock } from './clock.js';
 import { executeRun, newRunState, prepareResume, type RunReport } from './executor.js';
 import { loadWorkflowOrThrow } from './load-workflow.js';
 import type { Workflow } from './model.js';
-import { checkRunId, newRunId, runPaths } from './run-paths.js';
+import { checkRunId, newRunId, runPaths } from '../protocol/run-paths.js';
 import { isExecutorAlive, readRunState, type RunEvent } from './run-state.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { durationTooLong, parseDuration } from '../../config/duration.js';
 import { TappsError } from '../../errors.js';
-import { checkRunId } from '../../workflow/run-paths.js';
+import { checkRunId } from '../../protocol/run-paths.js';
 import { cleanupWorktrees, type CleanupReport } from '../../worktree/cleanup.js';
 import { isRunActive } from '../../workflow/run-activity.js';
 import { projectRootOf } from '../context.js';
