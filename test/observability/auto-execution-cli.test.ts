@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLI_BIN, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
-import { fixtureProject, metricsLine } from './fixture.js';
+import { fixtureProject, metricsLine, RUNNER_HEARTBEAT_AT } from './fixture.js';
 
 const RECENT_TABLE = [
   'completed             workflow/step      attempt  status   duration  agent action',
@@ -67,7 +67,7 @@ describe('auto-execution status', () => {
         '    step review  attempt 1  since 2026-11-24 09:30:00Z  .tapps-agents/workflow-state/feature-20261124T090000Z-ab12/steps/review',
         '',
         'Background agents (1)',
-        `  runner-1 (pid ${process.pid})  on ${hostname()}  running  heartbeat 2026-11-24 09:31:00Z`,
+        `  runner-1 (pid ${process.pid})  on ${hostname()}  running  heartbeat ${RUNNER_HEARTBEAT_AT.slice(0, 10)} ${RUNNER_HEARTBEAT_AT.slice(11, 19)}Z`,
         '',
         'Recent executions (5)',
         ...RECENT_TABLE.map((line) => `  ${line}`),
@@ -117,7 +117,7 @@ describe('auto-execution status', () => {
     const result = await runCli(['ae', 'status', '--json'], { cwd: dir });
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(['active_runs', 'runners', 'recent_executions', 'unreadable_lines']);
-    expect(json.runners).toEqual([{ mode: 'daemon', run_id: null, id: 'runner-1', pid: process.pid, host: hostname(), state: 'running', started_at: '2026-11-24T08:00:00.000Z', heartbeat_at: '2026-11-24T09:31:00.000Z', alive: true }]);
+    expect(json.runners).toEqual([{ mode: 'daemon', run_id: null, id: 'runner-1', pid: process.pid, host: hostname(), state: 'running', started_at: '2026-11-24T08:00:00.000Z', heartbeat_at: RUNNER_HEARTBEAT_AT, alive: true, stalled: false }]);
     expect((json.recent_executions as { execution_id: string }[]).map((record) => record.execution_id)).toEqual([
       'docs-run/publish/1',
       'feature-run/implement/2',
@@ -172,7 +172,7 @@ describe('auto-execution status with a runner embedded in workflow execute', () 
     ]);
     const json = JSON.parse((await runCli(['ae', 'status', '--json'], { cwd: dir })).stdout) as { runners: Record<string, unknown>[] };
     expect(json.runners).toEqual([
-      { mode: 'embedded', run_id: runId, id: expect.stringMatching(/^embedded-/) as unknown, pid, host: hostname(), state: 'running', started_at: expect.any(String) as unknown, heartbeat_at: expect.any(String) as unknown, alive: true },
+      { mode: 'embedded', run_id: runId, id: expect.stringMatching(/^embedded-/) as unknown, pid, host: hostname(), state: 'running', started_at: expect.any(String) as unknown, heartbeat_at: expect.any(String) as unknown, alive: true, stalled: false },
     ]);
 
     await writeFile(path.join(dir, 'release'), '');

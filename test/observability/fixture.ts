@@ -3,6 +3,9 @@
 import { hostname } from 'node:os';
 import { testdir } from '../helpers/testdir.js';
 
+/** A fresh heartbeat: the fixture's runner (this test process) is alive and beating, not stalled. */
+export const RUNNER_HEARTBEAT_AT = `${new Date().toISOString().slice(0, 19)}.000Z`;
+
 interface Attempt {
   step: string;
   status: string;
@@ -75,7 +78,7 @@ export function liveState(): Record<string, string> {
       pid: process.pid,
       host: hostname(),
       started_at: '2026-11-24T08:00:00.000Z',
-      heartbeat_at: '2026-11-24T09:31:00.000Z',
+      heartbeat_at: RUNNER_HEARTBEAT_AT,
       state: 'running',
     }),
   };
