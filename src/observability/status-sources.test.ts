@@ -39,12 +39,12 @@ describe('file status sources', () => {
   });
 
   it('reads the runner status: alive by pid on this host, by heartbeat on another', async () => {
-    const now = Date.parse('2026-11-24T10:00:30Z');
+    const now = Date.parse('2026-11-24T10:00:05Z');
     const here = await testdir({
       '.tapps-agents/runner/status.json': JSON.stringify({ id: 'r1', pid: process.pid, host: hostname(), started_at: '2026-11-24T09:00:00Z', heartbeat_at: '2026-11-24T10:00:00Z', state: 'idle' }),
     });
     expect(await fileStatusSources(here, () => now).listRunners()).toEqual([
-      { mode: 'daemon', run_id: null, id: 'r1', pid: process.pid, host: hostname(), state: 'idle', started_at: '2026-11-24T09:00:00Z', heartbeat_at: '2026-11-24T10:00:00Z', alive: true },
+      { mode: 'daemon', run_id: null, id: 'r1', pid: process.pid, host: hostname(), state: 'idle', started_at: '2026-11-24T09:00:00Z', heartbeat_at: '2026-11-24T10:00:00Z', alive: true, stalled: false },
     ]);
     const elsewhere = await testdir({
       '.tapps-agents/runner/status.json': JSON.stringify({ pid: 1, host: 'another-host', heartbeat_at: '2026-11-24T09:58:00Z', state: 'running' }),
