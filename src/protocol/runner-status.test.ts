@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseRunnerStatus } from './runner-status.js';
+import { parseRunnerStatus, runnerIsAlive, runnerStall, type RunnerStatus } from './runner-status.js';
 
 const valid = {
   id: 'runner-1',
@@ -38,5 +40,39 @@ describe('parseRunnerStatus', () => {
     for (const value of broken) expect(parseRunnerStatus(JSON.stringify(value)), JSON.stringify(value)).toBeUndefined();
     expect(parseRunnerStatus('{"id": "runner-1",')).toBeUndefined();
     expect(parseRunnerStatus('')).toBeUndefined();
+  });
+});
+
+describe('runnerIsAlive and runnerStall', () => {
+  const now = Date.parse('2026-11-24T06:01:00.000Z');
+  const beat = (ageMs: number) => new Date(now - ageMs).toISOString();
+  // A pid that existed and is gone: a child that has exited and been reaped.
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid ?? 2 ** 22;
+  const here = (ageMs: number, pid = process.pid): RunnerStatus => ({ ...valid, pid, host: hostname(), heartbeat_at: beat(ageMs) }) as RunnerStatus;
+
+  it('on this host: alive while its process lives and beats within ten intervals, then stalled, never "dead"', () => {
+    // Heartbeat ages (the runner beats every 2 s): on time, late on a busy machine (7–20 s), stalled past 20 s.
+    for (const ageMs of [0, 5_000, 7_500, 12_000, 20_000]) {
+      expect(runnerIsAlive(here(ageMs), now), `age ${ageMs}`).toBe(true);
+      expect(runnerStall(here(ageMs), now), `age ${ageMs}`).toBeUndefined();
+    }
+    expect(runnerIsAlive(here(20_001), now)).toBe(false);
+    expect(runnerStall(here(20_001), now)).toMatchObject({ pid: process.pid, ageMs: 20_001 });
+  });
+
+  it('on this host: a gone process is not alive and not stalled, however fresh its heartbeat', () => {
+    expect(runnerIsAlive(here(0, deadPid), now)).toBe(false);
+    expect(runnerStall(here(60_000, deadPid), now)).toBeUndefined();
+  });
+
+  it('on another host: the heartbeat alone decides, within three intervals and a second', () => {
+    const elsewhere = (ageMs: number): RunnerStatus => ({ ...valid, host: 'another-host', heartbeat_at: beat(ageMs) }) as RunnerStatus;
+    expect(runnerIsAlive(elsewhere(7_000), now)).toBe(true);
+    expect(runnerIsAlive(elsewhere(7_001), now)).toBe(false);
+    expect(runnerStall(elsewhere(60_000), now)).toBeUndefined();
+  });
+
+  it('a stopped runner is not alive', () => {
+    expect(runnerIsAlive({ ...here(0), state: 'stopped' }, now)).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { isRecordedProcessAlive } from '../exec/process-alive.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
-import { describeStall, stallOf, type Stall } from '../protocol/liveness.js';
+import { describeStall, STALL_INTERVALS, stallOf, type Stall } from './liveness.js';
 
 /** How often a runner rewrites its status file. */
 export const RUNNER_HEARTBEAT_MS = 2000;
@@ -102,13 +102,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * True when `status` describes a runner that is alive now: not stopped, heartbeat recent, and on this host its pid is
- * still the recorded process (same start time: a pid reused since is not the runner).
+ * True when `status` describes a runner that is alive now: not stopped, and either on this host its pid is still the
+ * recorded process (same start time: a pid reused since is not the runner) and it has not missed STALL_INTERVALS
+ * heartbeats, or on another host its heartbeat is recent. On this host the process is the proof of life: a late
+ * heartbeat from a live runner is a busy machine until it is a stall ({@link runnerStall}), never a dead runner.
  */
 export function runnerIsAlive(status: RunnerStatus, now = Date.now()): boolean {
   if (status.state === 'stopped') return false;
-  if (status.host === hostname() && !isRecordedProcessAlive(status.pid, status.pid_start)) return false;
-  return now - Date.parse(status.heartbeat_at) <= 3 * RUNNER_HEARTBEAT_MS + 1000;
+  const ageMs = now - Date.parse(status.heartbeat_at);
+  if (status.host === hostname()) return isRecordedProcessAlive(status.pid, status.pid_start) && ageMs <= STALL_INTERVALS * RUNNER_HEARTBEAT_MS;
+  return ageMs <= 3 * RUNNER_HEARTBEAT_MS + 1000;
 }
 
 /**
