@@ -5,9 +5,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importOnlyArgs } from './bundle.mjs';
+import { timedNode } from './child-usage.mjs';
+import { median } from './stats.mjs';
 import { ms, summary } from './stats.mjs';
 
 const BIN = fileURLToPath(new URL('../bin/tapps-agents.js', import.meta.url));
+
+/** Median CPU milliseconds of `runs` runs (measured apart from the wall-time runs: the reporting preload costs time). */
+function cpuOf(args, cwd, runs) {
+  return median(Array.from({ length: runs }, () => timedNode(args, { cwd, env: { ...process.env, NO_COLOR: '1' } }).cpuMs));
+}
 
 function time(args, cwd) {
   const start = performance.now();
@@ -23,6 +30,7 @@ function time(args, cwd) {
 export async function run({ quick = false, project } = {}) {
   const cwd = project ?? mkdtempSync(path.join(tmpdir(), 'tapps-bench-cold-'));
   const runs = quick ? 7 : 21;
+  const cpuRuns = quick ? 5 : 11;
   const nodeOnly = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
@@ -37,7 +45,7 @@ export async function run({ quick = false, project } = {}) {
     commander.push(performance.now() - start);
   }
   const rows = [
-    { name: 'node -e 0 (Node start alone)', ...summary(nodeOnly), unit: 'ms', target: '—' },
+    { name: 'node -e 0 (Node start alone)', ...summary(nodeOnly), unit: 'ms', target: '—', cpuMs: cpuOf(['-e', '0'], cwd, cpuRuns) },
     { name: 'Node + importing commander alone (floor of --help)', ...summary(commander), unit: 'ms', target: '—' },
   ];
   const cases = [
@@ -48,7 +56,7 @@ export async function run({ quick = false, project } = {}) {
   for (const [args, target] of cases) {
     time(args, cwd); // warm the file cache
     const values = Array.from({ length: runs }, () => time(args, cwd));
-    rows.push({ name: `tapps-agents ${args.join(' ')}`, ...summary(values), unit: 'ms', target });
+    rows.push({ name: `tapps-agents ${args.join(' ')}`, ...summary(values), unit: 'ms', target, cpuMs: cpuOf([BIN, ...args], cwd, cpuRuns) });
   }
   return rows;
 }

@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run as coldStart } from './cold-start.mjs';
+import { run as floors } from './floors.mjs';
 import { run as handoff } from './handoff.mjs';
 import { run as historyMetrics } from './history-metrics.mjs';
 import { run as idleRunner } from './idle-runner.mjs';
@@ -17,10 +18,12 @@ import { run as workflowScale, sideBySide } from './workflow-scale.mjs';
 
 const USAGE = `Usage: npm run bench [-- --quick] [-- --only=SECTIONS] [-- --render]
   --quick           smaller data sets and fewer runs (under 2 minutes); for spotting regressions, not for the record
-  --only=1-2,3,4    run only these sections: 1-2 handoff and per-step overhead, 3 1,000-step workflow,
-                    4 CLI cold start, 5 history and metrics at scale, 6 idle runner daemon, 7 side by side
+  --only=0,1-2,3,4  run only these sections: 0 the machine's floors (disk write, Node start), 1-2 handoff and
+                    per-step overhead, 3 1,000-step workflow, 4 CLI cold start, 5 history and metrics at scale,
+                    6 idle runner daemon, 7 side by side
   --render          rewrite bench/results/latest.md from latest.json without measuring
 Writes bench/results/latest.json and latest.md; docs/BENCHMARKS.md explains the figures.
+npm run bench:check measures with --quick and compares ratios to the floors with bench/baseline.json (bench/check.mjs).
 `;
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(USAGE);
@@ -58,6 +61,7 @@ if (process.argv.includes('--render')) {
 }
 
 const sections = [
+  ['0', "the machine's floors", () => floors({ quick })],
   ['1-2', 'handoff latency and per-step overhead', () => handoff({ quick })],
   ['3', '1,000-step workflow', () => workflowScale({ quick })],
   ['4', 'CLI cold start', async () => (await coldStart({ quick, project: dataProject(quick ? 100_000 : 1_000_000) })).map((row) => ({ section: '4 cold start', load: loadavg()[0], met: metTime(row), ...row }))],

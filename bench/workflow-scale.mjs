@@ -9,12 +9,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timedNode } from './child-usage.mjs';
 import { summary } from './stats.mjs';
 
 const CLI = fileURLToPath(new URL('../bin/tapps-agents.js', import.meta.url));
-// Reports the child's CPU time and peak RSS on exit without changing what it does.
-const PRELOAD = `data:text/javascript,${encodeURIComponent("process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nBENCH_MAXRSS_KB='+u.maxRSS+' BENCH_CPU_US='+(u.userCPUTime+u.systemCPUTime)+'\\n')})")}`;
-
 const STEP = {
   builtin: 'agent: analyst, action: check-prerequisites, params: { env: [HOME] }',
   shell: 'run: "true"',
@@ -43,16 +41,9 @@ function writeWorkflow(root, name, kind, steps, parallel) {
 
 /** Runs `workflow execute` once; wall time, the executor's CPU time and peak RSS. */
 function execute(root, file, args, env = {}) {
-  const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', PRELOAD, CLI, 'workflow', 'execute', '--workflow', file, '--json', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 256 * 2 ** 20,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
-  const wallMs = performance.now() - started;
+  const child = timedNode([CLI, 'workflow', 'execute', '--workflow', file, '--json', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env } });
   if (child.status !== 0) throw new Error(`workflow execute ${file} exited ${child.status}: ${child.stderr.slice(-2000)}`);
-  return { wallMs, cpuMs: Number(/BENCH_CPU_US=(\d+)/.exec(child.stderr)?.[1] ?? 0) / 1000, rssMb: Number(/BENCH_MAXRSS_KB=(\d+)/.exec(child.stderr)?.[1] ?? 0) / 1024 };
+  return { wallMs: child.wallMs, cpuMs: child.cpuMs, rssMb: child.rssMb };
 }
 
 /** The 1,000-step workflow figures; returns table rows. */
