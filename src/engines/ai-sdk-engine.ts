@@ -1,5 +1,5 @@
 // Model engines through the AI SDK: any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, LM Studio) and Anthropic.
-// Providers are optional peer dependencies loaded on first use. The SDK's own retries are off: the workflow's retry
+// Providers are dependencies imported on the first call (never at start-up: --help stays fast). The SDK's own retries are off: the workflow's retry
 // policy is the one retry layer (the original stacked three), so a retryable provider error comes back as retryable.
 
 import { timeoutError } from '../step-errors.js';
@@ -7,7 +7,8 @@ import type { LanguageModel } from 'ai';
 import type { Usage } from '../observability/observer.js';
 import type { Engine, EngineRequest, EngineResult } from './engine.js';
 import type { EngineSpec } from './engine-spec.js';
-import { importOptional } from './optional-module.js';
+import { importProvider } from './provider-module.js';
+import { resolveEndpoint } from './provider-endpoint.js';
 import { PROVIDER_PACKAGES } from './select-engine.js';
 
 /** An engine that sends the prompt to a chat model and returns its text. */
@@ -17,7 +18,10 @@ export function createAiSdkEngine(spec: EngineSpec): Engine {
     writesFiles: false,
     async generate(request) {
       const { generateText, APICallError } = await import('ai');
-      const model = await languageModel(spec, request.env);
+      const endpoint = resolveEndpoint(spec, request.env);
+      if (!endpoint.ok) return { ok: false, error: { code: 'NO_ENGINE', message: `Engine "${spec.name}" cannot run: ${endpoint.problem}`, retryable: false } };
+      const model = await languageModel(spec, request.env, endpoint.baseUrl);
+      request.logger?.debug('engine request', { engine: spec.name, provider: spec.provider, base_url: endpoint.baseUrl, base_url_from: endpoint.from, model: spec.model ?? null, api_key_env: spec.apiKeyEnv ?? null, env_names: Object.keys(request.env).sort() });
       const timeoutMs = Math.min(request.timeoutMs, spec.timeoutMs ?? Number.POSITIVE_INFINITY);
       const signal = AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
       const base: Usage = { engine: spec.name, ...(spec.model === undefined ? {} : { model: spec.model }) };
@@ -31,15 +35,16 @@ export function createAiSdkEngine(spec: EngineSpec): Engine {
   };
 }
 
-async function languageModel(spec: EngineSpec, env: NodeJS.ProcessEnv): Promise<LanguageModel> {
+/** The provider's model; its package is imported here, on the first call, never at start-up. */
+async function languageModel(spec: EngineSpec, env: NodeJS.ProcessEnv, baseURL: string): Promise<LanguageModel> {
   const apiKey = spec.apiKeyEnv === undefined ? undefined : env[spec.apiKeyEnv];
   const modelId = spec.model ?? '';
   if (spec.provider === 'anthropic') {
-    const { createAnthropic } = await importOptional<typeof import('@ai-sdk/anthropic')>(PROVIDER_PACKAGES.anthropic, `The engine "${spec.name}"`);
-    return createAnthropic({ ...(apiKey === undefined ? {} : { apiKey }), ...(spec.baseUrl === undefined ? {} : { baseURL: spec.baseUrl }) })(modelId);
+    const { createAnthropic } = await importProvider<typeof import('@ai-sdk/anthropic')>(PROVIDER_PACKAGES.anthropic, `The engine "${spec.name}"`);
+    return createAnthropic({ ...(apiKey === undefined ? {} : { apiKey }), baseURL })(modelId);
   }
-  const { createOpenAICompatible } = await importOptional<typeof import('@ai-sdk/openai-compatible')>(PROVIDER_PACKAGES['openai-compatible'], `The engine "${spec.name}"`);
-  return createOpenAICompatible({ name: spec.name, baseURL: spec.baseUrl ?? 'https://api.openai.com/v1', includeUsage: true, ...(apiKey === undefined ? {} : { apiKey }) })(modelId);
+  const { createOpenAICompatible } = await importProvider<typeof import('@ai-sdk/openai-compatible')>(PROVIDER_PACKAGES['openai-compatible'], `The engine "${spec.name}"`);
+  return createOpenAICompatible({ name: spec.name, baseURL, includeUsage: true, ...(apiKey === undefined ? {} : { apiKey }) })(modelId);
 }
 
 function tokens(input: number | undefined, output: number | undefined): Usage {

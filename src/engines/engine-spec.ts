@@ -4,6 +4,7 @@
 import { parseDuration } from '../config/duration.js';
 import type { ENGINE_PROVIDERS } from '../config/project-config.js';
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { EndpointVariable } from './provider-endpoint.js';
 
 export type EngineProvider = (typeof ENGINE_PROVIDERS)[number];
 
@@ -13,6 +14,8 @@ export interface EngineSpec {
   provider: EngineProvider;
   model?: string;
   baseUrl?: string;
+  /** The variable that, when set, says where requests go instead of `baseUrl` (src/engines/provider-endpoint.ts). */
+  baseUrlEnv?: EndpointVariable;
   /** Environment variable holding the API key. */
   apiKeyEnv?: string;
   /** Executable of a coding-agent CLI. */
@@ -23,11 +26,11 @@ export interface EngineSpec {
 
 /** Built-in engines usable by name without any configuration. */
 export const ENGINE_PRESETS: Readonly<Record<string, EngineSpec>> = {
-  openai: { name: 'openai', provider: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', model: 'gpt-4o-mini' },
-  ollama: { name: 'ollama', provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1' },
+  openai: { name: 'openai', provider: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', baseUrlEnv: 'OPENAI_BASE_URL', apiKeyEnv: 'OPENAI_API_KEY', model: 'gpt-4o-mini' },
+  ollama: { name: 'ollama', provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', baseUrlEnv: 'OLLAMA_HOST', model: 'llama3.1' },
   lmstudio: { name: 'lmstudio', provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:1234/v1' },
   vllm: { name: 'vllm', provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:8000/v1' },
-  anthropic: { name: 'anthropic', provider: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY', model: 'claude-sonnet-4-5' },
+  anthropic: { name: 'anthropic', provider: 'anthropic', baseUrl: 'https://api.anthropic.com/v1', baseUrlEnv: 'ANTHROPIC_BASE_URL', apiKeyEnv: 'ANTHROPIC_API_KEY', model: 'claude-sonnet-4-5' },
   claude: { name: 'claude', provider: 'claude', command: 'claude' },
   codex: { name: 'codex', provider: 'codex', command: 'codex' },
   'cursor-agent': { name: 'cursor-agent', provider: 'cursor-agent', command: 'cursor-agent' },
@@ -49,6 +52,8 @@ export function engineSpecNamed(name: string, config: ResolvedConfig | undefined
       provider: configured.provider,
       model: configured.model,
       baseUrl: configured.base_url,
+      // No base_url: the provider's standard variable may say where (an OpenAI-compatible engine defaults to OpenAI's).
+      baseUrlEnv: configured.base_url !== undefined ? undefined : configured.provider === 'anthropic' ? 'ANTHROPIC_BASE_URL' : configured.provider === 'openai-compatible' ? 'OPENAI_BASE_URL' : undefined,
       apiKeyEnv: configured.api_key_env ?? (configured.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined),
       command: configured.command ?? preset?.command,
       timeoutMs: configured.timeout === undefined ? undefined : parseDuration(configured.timeout),

@@ -6,7 +6,8 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { closestMatches } from '../text/closest-match.js';
 import { AUTO_DETECT_ORDER, ENGINE_PRESETS, engineSpecNamed, knownEngineNames, type EngineSpec } from './engine-spec.js';
 import { findExecutable } from './find-executable.js';
-import { isModuleInstalled } from './optional-module.js';
+import { isModuleInstalled, reinstallHint } from './provider-module.js';
+import { resolveEndpoint } from './provider-endpoint.js';
 
 /** The npm package each AI SDK provider needs. */
 export const PROVIDER_PACKAGES = { 'openai-compatible': '@ai-sdk/openai-compatible', anthropic: '@ai-sdk/anthropic' } as const;
@@ -59,7 +60,9 @@ export function whyUnavailable(spec: EngineSpec, env: NodeJS.ProcessEnv): string
     case 'openai-compatible':
     case 'anthropic': {
       const pkg = PROVIDER_PACKAGES[spec.provider];
-      if (!isModuleInstalled('ai') || !isModuleInstalled(pkg)) return `the optional package "${pkg}" is not installed; run: npm install ${pkg}`;
+      if (!isModuleInstalled('ai') || !isModuleInstalled(pkg)) return reinstallHint(isModuleInstalled('ai') ? pkg : 'ai', 'it');
+      const endpoint = resolveEndpoint(spec, env);
+      if (!endpoint.ok) return endpoint.problem;
       if (spec.apiKeyEnv !== undefined && (env[spec.apiKeyEnv] ?? '') === '') return `the environment variable ${spec.apiKeyEnv} (its API key) is not set`;
       if (spec.model === undefined) return `no model is configured; set engines.${spec.name}.model (or agents.<agent>.model) in .tapps-agents/config.yaml`;
       return undefined;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeSkill } from '../../src/agents/execute-skill.js';
-import { importOptional } from '../../src/engines/optional-module.js';
+import { importProvider } from '../../src/engines/provider-module.js';
 import { skillContext } from './skill-context.js';
 
 describe('orchestrator finalize', () => {
@@ -51,10 +51,10 @@ describe('the manual engine', () => {
   });
 });
 
-describe('optional dependencies', () => {
-  it('names the package to install', async () => {
-    await expect(importOptional('@tapps-agents/not-installed-provider', 'The engine "x"')).rejects.toThrow(
-      'The engine "x" needs the optional package "@tapps-agents/not-installed-provider", which is not installed. Install it next to tapps-agents: npm install @tapps-agents/not-installed-provider',
+describe('provider packages', () => {
+  it('an installation that lacks one names it and says to reinstall', async () => {
+    await expect(importProvider('@tapps-agents/not-installed-provider', 'The engine "x"')).rejects.toThrow(
+      'The engine "x" needs the package "@tapps-agents/not-installed-provider", a dependency of tapps-agents that is missing from this installation. Reinstall tapps-agents (npm install tapps-agents) or install it next to tapps-agents: npm install @tapps-agents/not-installed-provider',
     );
   });
 });
