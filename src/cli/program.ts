@@ -105,6 +105,11 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/workflow-runs.js')).workflowStatusCommand));
   workflow
+    .command('logs <run-id> <step-id>')
+    .description("print what a step's engine ran and said, latest attempt: argv, environment variable names, exit, stdout and stderr (engine-output.log; each stream keeps its last 1 MiB)")
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/workflow-runs.js')).workflowLogsCommand));
+  workflow
     .command('cancel <run-id>')
     .description('stop a run: its executor kills running steps and marks it cancelled (resumable)')
     .option('--json', 'print the result as JSON')

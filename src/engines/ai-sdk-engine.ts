@@ -5,7 +5,7 @@
 import { timeoutError } from '../step-errors.js';
 import type { LanguageModel } from 'ai';
 import type { Usage } from '../observability/observer.js';
-import type { Engine, EngineRequest, EngineResult } from './engine.js';
+import type { Engine, EngineRequest, EngineResult, EngineTranscript } from './engine.js';
 import type { EngineSpec } from './engine-spec.js';
 import { importProvider } from './provider-module.js';
 import { resolveEndpoint } from './provider-endpoint.js';
@@ -25,17 +25,30 @@ export function createAiSdkEngine(spec: EngineSpec): Engine {
       const timeoutMs = Math.min(request.timeoutMs, spec.timeoutMs ?? Number.POSITIVE_INFINITY);
       const signal = AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
       const base: Usage = { engine: spec.name, ...(spec.model === undefined ? {} : { model: spec.model }) };
+      const transcript = (outcome: string, response: string): EngineTranscript => ({
+        invocation: `${spec.provider === 'anthropic' ? 'Anthropic messages' : 'OpenAI chat/completions'} at ${endpoint.baseUrl} (from ${endpoint.from}), model ${spec.model ?? '(none)'}`,
+        envNames: Object.keys(request.env).sort(),
+        outcome,
+        streams: [{ name: 'response', text: response, bytes: Buffer.byteLength(response) }],
+      });
       try {
         const result = await generateText({ model, system: request.system, prompt: request.prompt, maxRetries: 0, abortSignal: signal });
-        return { ok: true, text: result.text, usage: { ...base, ...tokens(result.totalUsage.inputTokens, result.totalUsage.outputTokens) } };
+        return {
+          ok: true,
+          text: result.text,
+          usage: { ...base, ...tokens(result.totalUsage.inputTokens, result.totalUsage.outputTokens) },
+          transcript: transcript(`answered (${result.finishReason})`, result.text),
+        };
       } catch (error) {
-        return { ok: false, error: describeFailure(error, request, timeoutMs, spec, APICallError.isInstance(error) ? error : undefined), usage: base };
+        const apiError = APICallError.isInstance(error) ? error : undefined;
+        const failure = describeFailure(error, request, timeoutMs, spec, apiError);
+        const outcome = apiError?.statusCode === undefined ? failure.message : `HTTP ${apiError.statusCode} from ${apiError.url}`;
+        return { ok: false, error: failure, usage: base, transcript: transcript(outcome, apiError?.responseBody ?? (error instanceof Error ? (error.stack ?? error.message) : String(error))) };
       }
     },
   };
 }
 
-/** The provider's model; its package is imported here, on the first call, never at start-up. */
 async function languageModel(spec: EngineSpec, env: NodeJS.ProcessEnv, baseURL: string): Promise<LanguageModel> {
   const apiKey = spec.apiKeyEnv === undefined ? undefined : env[spec.apiKeyEnv];
   const modelId = spec.model ?? '';

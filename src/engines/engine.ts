@@ -20,10 +20,30 @@ export interface EngineRequest {
   logger?: Logger;
 }
 
+/** One captured stream of what an engine said: its tail, and how much there was in all. */
+export interface TranscriptStream {
+  name: 'stdout' | 'stderr' | 'response';
+  /** The last part of the stream (at most the engine's capture limit). */
+  text: string;
+  /** Bytes the stream had in all (more than `text` holds when it was cut). */
+  bytes: number;
+}
+
+/** What an engine ran and said, for the step's engine-output.log (`tapps-agents workflow logs <run> <step>`). */
+export interface EngineTranscript {
+  /** What was run or called, one line: a CLI's argv as a shell would quote it, or an API engine's endpoint and model. */
+  invocation: string;
+  /** The names (never the values) of the environment variables the engine was given. */
+  envNames: string[];
+  /** How it ended: "exit code 0", "killed by SIGTERM", "timed out after 5m", "HTTP 401", "answered". */
+  outcome: string;
+  streams: TranscriptStream[];
+}
+
 /** What an engine came to. Engines never throw for expected failures. */
 export type EngineResult =
-  | { ok: true; text: string; usage: Usage }
-  | { ok: false; error: StepError; usage?: Usage };
+  | { ok: true; text: string; usage: Usage; transcript?: EngineTranscript }
+  | { ok: false; error: StepError; usage?: Usage; transcript?: EngineTranscript };
 
 /** A ready-to-call engine. */
 export interface Engine {

@@ -1,5 +1,7 @@
 // `.tapps-agents/runner/status.json`: what a runner says about itself (pid, host, heartbeat, state, watch paths,
-// counts). `background-agent status`, `auto-execution status|health` and the embedded-runner decision read it.
+// counts; a daemon also its PATH, the engine CLIs it can run and its environment's variable names).
+// `background-agent status`, `auto-execution status|health`, the embedded-runner decision and the pre-run engine
+// check read it.
 
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -37,6 +39,12 @@ export interface RunnerStatus {
   mode?: 'daemon' | 'embedded';
   /** The run an embedded runner serves. */
   run_id?: string;
+  /** A daemon's PATH: where it looks for engine CLIs (a pre-run check in another shell compares it with its own). */
+  path?: string;
+  /** The engine CLIs a daemon can run: command → its absolute path, or null when it is not on the daemon's PATH. */
+  engine_commands?: Record<string, string | null>;
+  /** The names (never the values) of a daemon's environment variables: which API keys its steps get. */
+  env_names?: string[];
   /** Fields added by newer versions are kept. */
   [key: string]: unknown;
 }
@@ -92,8 +100,10 @@ function isRunnerStatus(value: unknown): value is RunnerStatus {
     Array.isArray(value.watch_paths) &&
     value.watch_paths.every((entry) => typeof entry === 'string') &&
     COUNTS.every((key) => Number.isInteger(counts[key])) &&
-    ['log_file', 'run_id', 'pid_start'].every((key) => value[key] === undefined || typeof value[key] === 'string') &&
-    MODES.includes(value.mode)
+    ['log_file', 'run_id', 'pid_start', 'path'].every((key) => value[key] === undefined || typeof value[key] === 'string') &&
+    MODES.includes(value.mode) &&
+    (value.env_names === undefined || (Array.isArray(value.env_names) && value.env_names.every((entry) => typeof entry === 'string'))) &&
+    (value.engine_commands === undefined || (isRecord(value.engine_commands) && Object.values(value.engine_commands).every((entry) => entry === null || typeof entry === 'string')))
   );
 }
 

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type { SkillInvocation } from '../protocol/skill-command.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { engineCommands, resolveEngineCommands } from '../engines/engine-commands.js';
 import { configPaths } from '../config/project-root.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
@@ -89,6 +90,8 @@ export class Runner {
   private idleWaiters: (() => void)[] = [];
   /** Recorded beside the pid, so `background-agent stop` never signals a later process given this pid. */
   private readonly pidStart = procStat(process.pid)?.start;
+  /** What a daemon publishes of its environment (its PATH, the engine CLIs on it, variable names); see applyConfig. */
+  private environmentView: Pick<RunnerStatus, 'path' | 'engine_commands' | 'env_names'> = {};
 
   constructor(options: RunnerOptions) {
     this.options = options;
@@ -207,6 +210,12 @@ export class Runner {
       plan: compileWatchPaths(this.projectRoot, agent.watch_paths ?? []),
     }));
     this.maxParallel = file?.global.max_parallel_agents ?? DEFAULTS.backgroundAgent.maxParallelAgents;
+    // A daemon's steps see its environment (and its agents' `environment:`), not the shell's that runs
+    // `workflow execute`: it publishes what it has for the pre-run engine check.
+    if (this.options.embedded !== true) {
+      const agentNames = this.agents.flatMap((agent) => agent.environment.map((entry) => entry.slice(0, entry.indexOf('='))));
+      this.environmentView = { path: process.env.PATH ?? '', engine_commands: resolveEngineCommands(engineCommands(config), process.env), env_names: [...new Set([...Object.keys(process.env), ...agentNames])].sort() };
+    }
     this.inProcess = file?.global.in_process ?? true;
   }
 
@@ -388,7 +397,7 @@ export class Runner {
       watch_paths: this.watchPaths,
       counts: { ...this.counts },
       ...(this.options.logFile === undefined ? {} : { log_file: this.options.logFile }),
-      ...(embedded ? { mode: 'embedded' as const, ...(this.options.runId === undefined ? {} : { run_id: this.options.runId }) } : {}),
+      ...(embedded ? { mode: 'embedded' as const, ...(this.options.runId === undefined ? {} : { run_id: this.options.runId }) } : this.environmentView),
     };
     await (embedded ? writeEmbeddedRunnerStatus(this.projectRoot, status) : writeRunnerStatus(this.projectRoot, status)).catch((error: unknown) =>
       this.observer.logger.warn('could not write runner status', { error: String(error) }),

@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { ENGINE_OUTPUT_FILE_NAME } from '../agents/model/engine-output-record.js';
 import { PROMPT_FILE_NAME } from '../agents/model/prompt-record.js';
 import { TappsError } from '../errors.js';
 import { idProblem, ownEntry } from '../ids.js';
@@ -73,12 +74,57 @@ export interface StepStatusReport {
  */
 export async function stepStatus(projectRoot: string, runId: string, stepId: string): Promise<StepStatusReport> {
   const { status, state } = await runStatus(projectRoot, runId);
-  const step = state.steps[stepId];
-  if (step === undefined) throw new TappsError('USAGE', `Run ${runId} has no step "${stepId}"; its steps are: ${Object.keys(state.steps).join(', ')}`);
+  const step = stepOf(state, stepId);
   const file = path.join(step.step_dir, PROMPT_FILE_NAME);
-  // Only a regular file is read (never a FIFO or a directory someone put there).
-  const prompt = (await stat(file).catch(() => undefined))?.isFile() === true ? await readRegularFile(file) : null;
+  const prompt = await readIfFile(file);
   return { run_id: state.run_id, run_status: status, step_id: stepId, step, prompt_file: prompt === null ? null : file, prompt };
+}
+
+/** What `workflow logs <run> <step>` shows: the engine output of the step's latest attempt. */
+export interface StepLogsReport {
+  run_id: string;
+  step_id: string;
+  step_status: RunState['steps'][string]['status'];
+  attempt: number;
+  /** engine-output.log in the step's directory, or null when the step has written none. */
+  log_file: string | null;
+  output: string | null;
+  /** Why there is no output (null when there is). */
+  reason: string | null;
+}
+
+/**
+ * Reads the engine output (engine-output.log) a step's engine left, latest attempt.
+ * @throws {TappsError} RUN_NOT_FOUND; USAGE for an invalid run id or a step the run does not have.
+ */
+export async function stepLogs(projectRoot: string, runId: string, stepId: string): Promise<StepLogsReport> {
+  const { state } = await runStatus(projectRoot, runId);
+  const step = stepOf(state, stepId);
+  const file = path.join(step.step_dir, ENGINE_OUTPUT_FILE_NAME);
+  const output = await readIfFile(file);
+  const reason =
+    output !== null
+      ? null
+      : step.agent === undefined
+        ? 'it is an approval step: it calls no engine'
+        : step.attempt === 0
+          ? `it has not run yet (${step.status})`
+          : `${step.agent} ${step.action ?? ''} called no engine: only model-backed steps write ${ENGINE_OUTPUT_FILE_NAME}`;
+  return { run_id: state.run_id, step_id: stepId, step_status: step.status, attempt: step.attempt, log_file: output === null ? null : file, output, reason };
+}
+
+/** The step `stepId` of a run; an own entry only (`__proto__` names no step, whatever a plain object inherits). */
+function stepOf(state: RunState, stepId: string): RunState['steps'][string] {
+  const step = ownEntry(state.steps, stepId);
+  if (step !== undefined) return step;
+  const invalid = idProblem('step id', stepId);
+  const shown = stepId.length > 60 ? `${stepId.slice(0, 60)}…` : stepId;
+  throw new TappsError('USAGE', `Run ${state.run_id} has no step "${shown}"${invalid === undefined ? '' : ` (${invalid})`}; its steps are: ${Object.keys(state.steps).join(', ')}`);
+}
+
+/** A file's text when it is a regular file (never a FIFO or a directory someone put there), else null. */
+async function readIfFile(file: string): Promise<string | null> {
+  return (await stat(file).catch(() => undefined))?.isFile() === true ? readRegularFile(file) : null;
 }
 
 /** What `workflow cancel` did. */
@@ -134,12 +180,7 @@ export interface ApprovalReport {
 export async function decideApproval(projectRoot: string, runId: string, stepId: string, decision: 'approved' | 'rejected', comment?: string): Promise<ApprovalReport> {
   const state = await readRunState(projectRoot, checkRunId(runId));
   // An own entry only: `__proto__` or `constructor` names no step, whatever a plain object inherits.
-  const step = ownEntry(state.steps, stepId);
-  if (step === undefined) {
-    const invalid = idProblem('step id', stepId);
-    const shown = stepId.length > 60 ? `${stepId.slice(0, 60)}…` : stepId;
-    throw new TappsError('USAGE', `Run ${runId} has no step "${shown}"${invalid === undefined ? '' : ` (${invalid})`}; its steps are: ${Object.keys(state.steps).join(', ')}`);
-  }
+  const step = stepOf(state, stepId);
   if (step.agent !== undefined) throw new TappsError('USAGE', `Step "${stepId}" of run ${runId} is not an approval step (it runs ${step.agent} ${step.action ?? ''})`);
   const file = runPaths(projectRoot, runId).approval(stepId);
   const existing = await readApprovalDecision(file);

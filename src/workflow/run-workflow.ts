@@ -14,6 +14,7 @@ import { createObserver } from '../observability/create-observer.js';
 import type { ExecutionObserver } from '../observability/observer.js';
 import { killLiveGroupsOnExit } from '../exec/process-group.js';
 import { selectTransport } from './select-transport.js';
+import { findLiveRunner } from '../protocol/runner-status.js';
 import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
 import type { CommandWritten } from '../transport/file.js';
 import type { Transport } from '../transport/transport.js';
@@ -116,7 +117,9 @@ async function drive(
   await takeOverOrphanedGroups(options.projectRoot, observer, 'executor');
   if (options.transport === undefined) {
     const steps = workflow.steps.flatMap((step) => (step.invocation === undefined ? [] : [{ id: step.id, agent: step.invocation.agent, action: step.invocation.action, engine: step.engine }]));
-    const problems = preflightEngines(steps, config);
+    // A live daemon runs the steps with its own PATH and environment: the check is made with its view too.
+    const daemon = autoExecution && options.manual !== true && config.workflow.runner !== 'embedded' ? await findLiveRunner(options.projectRoot) : undefined;
+    const problems = preflightEngines(steps, config, process.env, daemon);
     if (problems.length > 0) {
       throw new TappsError('CONFIG_INVALID', `Cannot start ${workflow.file}: ${problems.length === 1 ? 'a model-backed step has' : `${problems.length} model-backed steps have`} no engine that can run here:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
     }

@@ -13,6 +13,7 @@ import { selectEngine } from '../../engines/select-engine.js';
 import type { SkillContext, SkillResult } from '../skill.js';
 import { subjectOf, type ModelActionSpec } from './model-action-spec.js';
 import { gatherPromptInputs, nameInputs, pasteInputs } from './prompt-inputs.js';
+import { saveEngineOutput } from './engine-output-record.js';
 import { PROMPT_FILE_NAME, savePrompt } from './prompt-record.js';
 import { describeParams, loadPromptTemplate, renderPrompt } from './prompt-template.js';
 import { resolveSubject } from './subject.js';
@@ -76,6 +77,9 @@ export async function runModelAction(spec: ModelActionSpec, params: Record<strin
   } catch (error) {
     if (TappsError.is(error) && error.code === 'OPTIONAL_DEPENDENCY_MISSING') return failed(error.code, error.message, false);
     throw error;
+  }
+  if (answer.transcript !== undefined) {
+    await saveEngineOutput(recordDir, { engine: engine.name, transcript: answer.transcript, correlation: context.correlation, env: context.env });
   }
   if (!answer.ok) return { ...failed(answer.error.code, answer.error.message, answer.error.retryable), ...(answer.usage === undefined ? {} : { usage: answer.usage }) };
 

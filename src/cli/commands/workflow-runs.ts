@@ -1,8 +1,8 @@
-// `tapps-agents workflow list|status|cancel`: read and steer runs from their durable state.
+// `tapps-agents workflow list|status|logs|cancel`: read and steer runs from their durable state.
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import { cancelRun, listRunsReport, runStatus, stepStatus } from '../../workflow/run-control.js';
+import { cancelRun, listRunsReport, runStatus, stepLogs, stepStatus } from '../../workflow/run-control.js';
 import { describeRunOutcome } from '../../workflow/run-state.js';
 import { isInStepWorktree } from '../../worktree/names.js';
 import { projectRootOf } from '../context.js';
@@ -61,6 +61,20 @@ export async function workflowStatusCommand(runId: string, flags: { json?: boole
     ]),
   );
   if (status === 'interrupted' || status === 'failed' || status === 'cancelled' || status === 'completed_with_failures') printLines('', `Resume with: tapps-agents workflow resume ${state.run_id}`);
+  return EXIT.OK;
+}
+
+export async function workflowLogsCommand(runId: string, stepId: string, flags: { json?: boolean }, command: Command): Promise<number> {
+  const report = await stepLogs(projectRootOf(command), runId, stepId);
+  if (flags.json === true) {
+    printJson(report);
+    return EXIT.OK;
+  }
+  if (report.output === null) {
+    printLines(`Step ${stepId} of run ${report.run_id} has no engine output: ${report.reason ?? ''}`);
+    return EXIT.OK;
+  }
+  process.stdout.write(report.output);
   return EXIT.OK;
 }
 
