@@ -107,9 +107,11 @@ export async function stepLogs(projectRoot: string, runId: string, stepId: strin
       ? null
       : step.agent === undefined
         ? 'it is an approval step: it calls no engine'
-        : step.attempt === 0
-          ? `it has not run yet (${step.status})`
-          : `${step.agent} ${step.action ?? ''} called no engine: only model-backed steps write ${ENGINE_OUTPUT_FILE_NAME}`;
+        : step.status === 'skipped'
+          ? `it was skipped${step.skip_reason === undefined ? '' : ` (${step.skip_reason})`}`
+          : step.attempt === 0
+            ? `it has not run yet (${step.status})`
+            : `${step.agent} ${step.action ?? ''} has called no engine (builtin steps call none; a model-backed step writes ${ENGINE_OUTPUT_FILE_NAME} once its engine has run)`;
   return { run_id: state.run_id, step_id: stepId, step_status: step.status, attempt: step.attempt, log_file: output === null ? null : file, output, reason };
 }
 
