@@ -19,6 +19,8 @@ describe('parseRunnerStatus', () => {
     expect(parseRunnerStatus(JSON.stringify(valid))).toEqual(valid);
     const embedded = { ...valid, mode: 'embedded', run_id: 'wf-1', log_file: '/tmp/runner.log', added_later: { x: 1 } };
     expect(parseRunnerStatus(JSON.stringify(embedded))).toEqual(embedded);
+    const daemon = { ...valid, path: '/usr/bin:/bin', engine_commands: { claude: '/usr/bin/claude', codex: null }, env_names: ['HOME', 'PATH'] };
+    expect(parseRunnerStatus(JSON.stringify(daemon))).toEqual(daemon);
   });
 
   it('rejects text that is not JSON or not a runner status', () => {
@@ -35,6 +37,11 @@ describe('parseRunnerStatus', () => {
       { ...valid, mode: 'cloud' },
       { ...valid, run_id: 3 },
       { ...valid, log_file: false },
+      { ...valid, path: ['/usr/bin'] },
+      { ...valid, engine_commands: ['claude'] },
+      { ...valid, engine_commands: { claude: true } },
+      { ...valid, env_names: 'PATH' },
+      { ...valid, env_names: [1] },
       Object.fromEntries(Object.entries(valid).filter(([key]) => key !== 'heartbeat_at')),
     ];
     for (const value of broken) expect(parseRunnerStatus(JSON.stringify(value)), JSON.stringify(value)).toBeUndefined();
