@@ -4,7 +4,6 @@
 import { parseDuration } from '../config/duration.js';
 import type { ENGINE_PROVIDERS } from '../config/project-config.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { EndpointVariable } from './provider-endpoint.js';
 
 export type EngineProvider = (typeof ENGINE_PROVIDERS)[number];
 
@@ -15,7 +14,7 @@ export interface EngineSpec {
   model?: string;
   baseUrl?: string;
   /** The variable that, when set, says where requests go instead of `baseUrl` (src/engines/provider-endpoint.ts). */
-  baseUrlEnv?: EndpointVariable;
+  baseUrlEnv?: 'OPENAI_BASE_URL' | 'ANTHROPIC_BASE_URL' | 'OLLAMA_HOST';
   /** Environment variable holding the API key. */
   apiKeyEnv?: string;
   /** Executable of a coding-agent CLI. */

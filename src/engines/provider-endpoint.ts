@@ -12,9 +12,10 @@ export const ENDPOINT_VARIABLES = {
   ANTHROPIC_BASE_URL: 'anthropic',
   /** The ollama CLI's form: host, host:port or a URL (default scheme http, port 11434); /v1 is added. */
   OLLAMA_HOST: 'ollama',
-} as const;
+} as const satisfies Record<EndpointVariable, string>;
 
-export type EndpointVariable = keyof typeof ENDPOINT_VARIABLES;
+/** A variable that can say where an engine's requests go. */
+export type EndpointVariable = NonNullable<EngineSpec['baseUrlEnv']>;
 
 /** Where requests go when neither the configuration nor a variable says. */
 const DEFAULT_BASE_URLS = { 'openai-compatible': 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com/v1' } as const;
