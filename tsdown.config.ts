@@ -1,7 +1,8 @@
 // The CLI as a handful of bundled files (dist/cli-bundle/): Node 20 spent most of a command's start resolving and
 // compiling ~200 separate ES modules (95 of them zod's). Commands stay lazily loaded (one chunk each); the library
 // export (dist/index.js + .d.ts) is still plain tsc output. Dependencies with files of their own at run time stay
-// external: pino (worker transports), proper-lockfile, the AI SDK and typescript (optional, loaded lazily).
+// external: pino (worker transports), proper-lockfile, the AI SDK and typescript (optional, loaded lazily), OpenTelemetry
+// and prom-client (loaded with import() only when traces or --metrics-port ask for them).
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
@@ -32,7 +33,7 @@ export default defineConfig({
     },
   },
   deps: {
-    neverBundle: ['pino', 'proper-lockfile', 'ai', /^@ai-sdk\//, 'typescript'],
+    neverBundle: ['pino', 'proper-lockfile', 'ai', /^@ai-sdk\//, 'typescript', /^@opentelemetry\//, 'prom-client'],
     alwaysBundle: ['zod', 'commander', 'yaml', 'picocolors'],
   },
 });

@@ -230,10 +230,12 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .description('run the background agent in the foreground until Ctrl-C')
     .option('--grace <duration>', 'time running steps get to finish when stopping (default 10s)')
     .addOption(new Option('--log-file <path>', 'shown in status (set by start)').hideHelp())
+    .option('--metrics-port <port>', 'serve Prometheus metrics on http://127.0.0.1:<port>/metrics', portNumber)
     .action(run(async () => (await import('./commands/background-agent.js')).runCommand));
   backgroundAgent
     .command('start')
     .description('start the background agent detached; returns once it is ready and prints its pid')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on http://127.0.0.1:<port>/metrics', portNumber)
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/background-agent.js')).startCommand));
   backgroundAgent
@@ -249,6 +251,13 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .action(run(async () => (await import('./commands/background-agent.js')).statusCommand));
 
   return program;
+}
+
+/** Commander parser for a TCP port to listen on. */
+function portNumber(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > 65535) throw new InvalidArgumentError(`expected a port number from 1 to 65535, got "${text}"`);
+  return value;
 }
 
 /** Commander parser for options that take a whole number of at least 1. */

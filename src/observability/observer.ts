@@ -87,6 +87,11 @@ export interface ExecutionObserver {
   /** Appends one audit event (ignored when audit_logging is off). */
   audit(event: Omit<AuditEvent, 'schemaVersion' | 'ts'>): Promise<void>;
   logger: Logger;
+  /**
+   * The W3C traceparent of an attempt's span, when the run is traced (docs/observability.md): a command file carries it
+   * so the runner's span joins the run's trace. Absent or undefined when tracing is off.
+   */
+  traceparent?(attempt: { run_id: string; step_id: string; attempt: number }): string | undefined;
 }
 
 /** An observer that records nothing: for library use without a project, and for tests that do not look. */

@@ -55,6 +55,8 @@ const commandFileSchema = z.looseObject({
   engine: z.string().optional(),
   inputs: z.record(z.string(), z.string()).optional(),
   environment: z.record(z.string(), z.string()).optional(),
+  /** W3C trace context of the attempt's span (only when the run is traced); kept only when well formed. */
+  traceparent: z.string().optional(),
   context: z
     .strictObject({
       workflow: z.strictObject({ name: z.string(), description: z.string() }),
@@ -89,7 +91,12 @@ export interface CommandFile {
   environment: Record<string, string>;
   /** What the run gives the step (workflow, run params with secrets redacted, files of its dependencies). */
   context?: StepRunContext;
+  /** The W3C traceparent of the executor's attempt span: the runner's span becomes its child (docs/observability.md). */
+  traceparent?: string;
 }
+
+/** A W3C traceparent: version-traceid-spanid-flags, lower-case hex; all-zero ids are invalid. */
+const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** What the executor puts in a command file. */
 export interface CommandFileInput {
@@ -103,6 +110,8 @@ export interface CommandFileInput {
   /** Variables the step sets (see CommandFile.environment). */
   environment?: Record<string, string>;
   context?: StepRunContext;
+  /** The attempt span's W3C traceparent, when the run is traced. */
+  traceparent?: string;
 }
 
 /** The JSON text of a command file. The command, instructions, inputs and environment are redacted: secrets reach a runner through its environment only. */
@@ -125,6 +134,7 @@ export function formatCommandFile(input: CommandFileInput): string {
       inputs: redactValue(input.inputs),
       ...(environment === undefined ? {} : { environment }),
       ...(input.context === undefined ? {} : { context: formatContext(input.context) }),
+      ...(input.traceparent === undefined ? {} : { traceparent: input.traceparent }),
     },
     null,
     2,
@@ -178,6 +188,8 @@ export function parseCommandFile(text: string): { ok: true; value: CommandFile }
       inputs: file.inputs ?? {},
       environment: file.environment ?? {},
       ...(file.context === undefined ? {} : { context: parseContext(file.context) }),
+      // A malformed trace context is dropped, never a reason to refuse the step: the span starts a trace of its own.
+      ...(file.traceparent !== undefined && TRACEPARENT.test(file.traceparent) ? { traceparent: file.traceparent } : {}),
     },
   };
 }

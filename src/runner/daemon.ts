@@ -39,7 +39,7 @@ export interface StartReport {
  * Starts the daemon detached (`background-agent run` in a new session) and resolves once it reports `running`.
  * @throws {TappsError} when it exits or does not become ready within `timeoutMs`.
  */
-export async function startDaemon(projectRoot: string, options: { timeoutMs?: number } = {}): Promise<StartReport> {
+export async function startDaemon(projectRoot: string, options: { timeoutMs?: number; metricsPort?: number } = {}): Promise<StartReport> {
   const live = await findLiveRunner(projectRoot);
   if (live !== undefined) return { pid: live.pid, alreadyRunning: true, logFile: live.log_file ?? runnerLogFile(projectRoot), watchPaths: live.watch_paths };
   await makeDirectoryInside(runnerDir(projectRoot), 0o700, projectRoot);
@@ -47,7 +47,7 @@ export async function startDaemon(projectRoot: string, options: { timeoutMs?: nu
   // Not through a link out of the project; a torn last line gets its newline first.
   const { handle: log, lead } = await openForAppend(logFile, { mode: 0o600, dirMode: 0o700, within: projectRoot });
   if (lead !== '') await log.write(lead);
-  const child = spawn(process.execPath, [CLI_ENTRY, '-C', projectRoot, 'background-agent', 'run', '--log-file', logFile], {
+  const child = spawn(process.execPath, [CLI_ENTRY, '-C', projectRoot, 'background-agent', 'run', '--log-file', logFile, ...(options.metricsPort === undefined ? [] : ['--metrics-port', String(options.metricsPort)])], {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', log.fd, log.fd],

@@ -15,6 +15,7 @@ import { currentWriter, type StatusCorrelation, type StatusWriter } from '../pro
 import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
 import { foreignWorktreeReason } from './worktree-path-check.js';
 import { setLongTimeout } from '../time/long-timeout.js';
+import { activeTracer } from '../tracing/tracer.js';
 
 /** What to run and how. */
 /** The abort reason a runner gives its steps when it stops: the step is handed back (retryable), not failed. */
@@ -103,8 +104,16 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
   const audit = { ...correlation, actor: writer.id };
   await observer.audit({ event: 'execution.started', ...audit, details: { command: command.command, status_file: statusFile } });
   let terminal: TerminalStatus;
+  // The skill's span: a child of the runner's (in-process, or TRACEPARENT from a runner that spawned this command),
+  // else of the executor's attempt span named in the command file. Engine calls inside become its children.
+  const tracer = activeTracer();
+  const parent = tracer === undefined ? undefined : (tracer.activeTraceparent() ?? options.env?.TRACEPARENT ?? process.env.TRACEPARENT ?? command.traceparent);
+  const span = tracer?.startSpan(`skill @${invocation.agent} ${invocation.action}`, {
+    ...(parent === undefined ? {} : { parent }),
+    attributes: { 'tapps.agent': invocation.agent, 'tapps.action': invocation.action, 'tapps.command': command.command, 'tapps.run.id': correlation.run_id, 'tapps.step.id': correlation.step_id, 'tapps.attempt': correlation.attempt, 'tapps.engine': command.engine },
+  });
   try {
-    const result = await executeSkill(invocation, {
+    const run = () => executeSkill(invocation, {
       projectRoot: options.projectRoot,
       stepDir,
       ...(command.worktreePath === undefined ? {} : { workDir: command.worktreePath }),
@@ -127,6 +136,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
       // A command file run by hand keeps its records (prompt.md, replaced files) beside it.
       run: { workflow: { name: '', description: '' }, params: {}, files: [], ...command.context, recordDir: command.context?.recordDir ?? dir },
     });
+    const result = tracer === undefined || span === undefined ? await run() : await tracer.withActiveSpan(span, run);
     const timedOut = controller.signal.aborted && options.signal?.aborted !== true;
     terminal =
       result.status === 'success'
@@ -143,9 +153,20 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
                 ? { code: 'RUNNER_STOPPED', message: 'The background agent stopped while this step was running; the step can run again', retryable: true }
                 : (result.error ?? { code: 'FAILED', message: 'The skill failed without saying why', retryable: false }),
           };
+  } catch (error) {
+    span?.fail(error instanceof Error ? error.message : String(error));
+    span?.end();
+    throw error;
   } finally {
     timer.clear();
     options.signal?.removeEventListener('abort', onAbort);
+  }
+  if (span !== undefined) {
+    span.setAttributes({ 'tapps.status': terminal.status, 'gen_ai.usage.input_tokens': terminal.usage?.input_tokens, 'gen_ai.usage.output_tokens': terminal.usage?.output_tokens, 'tapps.cost_usd': terminal.usage?.cost_usd });
+    if (terminal.error?.code === 'TIMEOUT') span.addEvent('timeout', { 'tapps.timeout_ms': timeoutMs });
+    if (terminal.status === 'completed') span.succeed();
+    else span.fail(terminal.error === undefined ? 'failed' : `${terminal.error.code}: ${terminal.error.message}`);
+    span.end();
   }
   await reporter.finish(terminal);
   await observer.audit({

@@ -10,7 +10,7 @@ import { CONFIG_HANDOFF_VARIABLE, encodeConfigHandoff } from '../config/config-h
 import type { ResolvedConfig } from '../config/resolve.js';
 import { parseDuration } from '../config/duration.js';
 import { runProcess } from '../exec/run-process.js';
-import type { ExecutionObserver } from '../observability/observer.js';
+import type { ExecutionObserver, ExecutionRecord } from '../observability/observer.js';
 import { redactSecrets } from '../redaction/redact.js';
 import { foreignWorktreeReason } from './worktree-path-check.js';
 import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage, type CommandFile } from '../protocol/command-file.js';
@@ -19,6 +19,7 @@ import { STATUS_FILE_NAME } from '../protocol/paths.js';
 import { readStatusFile, type StatusWriter } from '../protocol/status-file.js';
 import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
 import { expandCommand } from './command-template.js';
+import { traced, type Span, type SpanAttributes } from '../tracing/tracer.js';
 import { executeCommandFile, statusCorrelation } from './execute-command-file.js';
 
 /** The part of a background agent's configuration a runner uses for one command file. */
@@ -54,7 +55,12 @@ export interface RunClaimedOptions {
   signal: AbortSignal;
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** Told of every attempt served, whoever records it to the metrics files (the daemon's /metrics counts them). */
+  onServed?: (attempt: ServedAttempt) => void;
 }
+
+/** One attempt a runner served, in the metrics record's shape. */
+export type ServedAttempt = Omit<ExecutionRecord, 'schemaVersion' | 'ts'>;
 
 /**
  * Runs `claim` to its end; resolves to the terminal status written. Never rejects. A step from a foreign command file
@@ -62,20 +68,34 @@ export interface RunClaimedOptions {
  */
 export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptions): Promise<'completed' | 'failed'> {
   const startedAt = new Date().toISOString();
-  const status = await runClaimedCommands(claim, options);
   const parsed = parseCommandFile(claim.text);
-  if (parsed.ok && parsed.value.form !== 'v2') await recordForeignExecution(parsed.value, path.join(path.dirname(claim.claimedFile), STATUS_FILE_NAME), startedAt, status, options.observer);
+  const status = await traced(`runner ${options.agent.name}`, { kind: 'consumer', ...(parsed.ok && parsed.value.traceparent !== undefined ? { parent: parsed.value.traceparent } : {}), attributes: runnerSpanAttributes(parsed, options) }, async (span) => {
+    const result = await runClaimedCommands(claim, options, span);
+    span?.setAttributes({ 'tapps.status': result });
+    if (result === 'completed') span?.succeed();
+    else span?.fail(await failureOf(path.join(path.dirname(claim.claimedFile), STATUS_FILE_NAME)));
+    return result;
+  });
+  if (!parsed.ok) return status;
+  const record = await servedAttempt(parsed.value, path.join(path.dirname(claim.claimedFile), STATUS_FILE_NAME), startedAt, status);
+  try {
+    options.onServed?.(record);
+  } catch {
+    // Counting what was served (the daemon's /metrics) never fails a step.
+  }
+  if (parsed.value.form !== 'v2') await options.observer.recordExecution(record);
   return status;
 }
 
-async function recordForeignExecution(file: CommandFile, statusFile: string, startedAt: string, status: 'completed' | 'failed', observer: ExecutionObserver): Promise<void> {
+/** The attempt a runner served, as a metrics record (agent, action, status, duration and usage from the status file). */
+async function servedAttempt(file: CommandFile, statusFile: string, startedAt: string, status: 'completed' | 'failed'): Promise<ServedAttempt> {
   const reading = await readStatusFile(statusFile);
   const report = reading.kind === 'ok' ? reading.report : undefined;
   const completedAt = new Date().toISOString();
   const { workflow_id, run_id, step_id, attempt } = file.correlation;
   const code = report?.error?.code;
   const [agent, action] = /^\s*@([\w-]+)\s+([\w-]+)/.exec(file.command)?.slice(1) ?? ['?', '?'];
-  await observer.recordExecution({
+  return {
     execution_id: `${run_id ?? workflow_id ?? 'unknown'}/${step_id ?? 'unknown'}/${attempt ?? 1}/${Date.parse(startedAt)}`,
     workflow_id: workflow_id ?? 'unknown',
     run_id: run_id ?? workflow_id ?? 'unknown',
@@ -90,10 +110,32 @@ async function recordForeignExecution(file: CommandFile, statusFile: string, sta
     completed_at: completedAt,
     error_message: status === 'completed' ? null : (report?.error?.message ?? 'failed'),
     usage: report?.usage ?? null,
-  });
+  };
 }
 
-async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOptions): Promise<'completed' | 'failed'> {
+/** What the runner's span says about the command it runs (the command redacted, as in the file). */
+function runnerSpanAttributes(parsed: ReturnType<typeof parseCommandFile>, options: RunClaimedOptions): SpanAttributes {
+  const correlation = parsed.ok ? parsed.value.correlation : undefined;
+  return {
+    'tapps.runner.id': options.writer.id,
+    'tapps.background_agent': options.agent.name,
+    'tapps.command': parsed.ok ? parsed.value.command : undefined,
+    'tapps.workflow.id': correlation?.workflow_id ?? undefined,
+    'tapps.run.id': correlation?.run_id,
+    'tapps.step.id': correlation?.step_id ?? undefined,
+    'tapps.attempt': correlation?.attempt,
+    'tapps.in_process': options.inProcess,
+  };
+}
+
+/** The error of a failed attempt as its status file says it, for the span's status. */
+async function failureOf(statusFile: string): Promise<string> {
+  const reading = await readStatusFile(statusFile);
+  const error = reading.kind === 'ok' ? reading.report.error : undefined;
+  return error === undefined ? 'failed' : `${error.code}: ${error.message}`;
+}
+
+async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOptions, span: Span | undefined): Promise<'completed' | 'failed'> {
   const dir = path.dirname(claim.claimedFile);
   const statusFile = path.join(dir, STATUS_FILE_NAME);
   const parsed = parseCommandFile(claim.text);
@@ -161,7 +203,8 @@ async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOpti
       file: expanded.argv[0] as string,
       args: expanded.argv.slice(1),
       cwd,
-      env: expanded.builtin ? withConfigHandoff(env, options.config) : env,
+      // TRACEPARENT (the environment carrier of W3C trace context): a traced command's spans join the runner's.
+      env: { ...(expanded.builtin ? withConfigHandoff(env, options.config) : env), ...(span === undefined ? {} : { TRACEPARENT: span.traceparent() }) },
       timeoutMs: options.agent.timeoutMs,
       signal: options.signal,
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
@@ -170,6 +213,7 @@ async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOpti
     clearInterval(touch);
     const label = `Command ${index + 1} of ${options.agent.commands.length} (${redactSecrets(template)})`;
     if (result.timedOut) {
+      span?.addEvent('timeout', { 'tapps.timeout_ms': options.agent.timeoutMs, 'tapps.command_index': index + 1 });
       return finish(reporter, { status: 'failed', exitCode: 124, error: timeoutError(label, options.agent.timeoutMs) }, options, audit, 'execution.timeout');
     }
     if (result.cancelled) {

@@ -24,7 +24,7 @@ import { watchDirectory, type DirectoryWatch } from '../protocol/watch.js';
 import { acquireRunnerLock, type ReleaseLock } from './runner-lock.js';
 import { RUNNER_HEARTBEAT_MS, writeRunnerStatus, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
 import { pruneGoneEmbeddedRunners, removeEmbeddedRunnerStatus, writeEmbeddedRunnerStatus } from '../protocol/embedded-runner-status.js';
-import { agentTimeoutMs, runClaimed, type AgentCommands } from './run-claimed.js';
+import { agentTimeoutMs, runClaimed, type AgentCommands, type ServedAttempt } from './run-claimed.js';
 import { compileWatchPaths, type WatchPlan } from './watch-paths.js';
 import { watchTree, type TreeWatch } from './tree-watch.js';
 import { kindOfNonRegular } from '../fs/read-regular-file.js';
@@ -54,6 +54,8 @@ export interface RunnerOptions {
   stopGraceMs?: number;
   /** Where the daemon's log goes, shown in status. */
   logFile?: string;
+  /** Told of every attempt this runner served (the daemon's Prometheus metrics). */
+  onServed?: (attempt: ServedAttempt) => void;
 }
 
 /** What is handed over with an offered command file by a writer in the same process. */
@@ -99,6 +101,12 @@ export class Runner {
     this.observer = options.observer ?? silentObserver;
     this.id = `${options.embedded === true ? 'embedded' : 'runner'}-${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
     this.writer = currentWriter(this.id);
+  }
+
+  /** Step slots (max_parallel_agents): how many run a step now and how many are free. */
+  get slots(): { busy: number; free: number } {
+    const busy = this.running.size;
+    return { busy, free: Math.max(0, this.maxParallel - busy) };
   }
 
   /** Watch paths of all enabled agents. */
@@ -315,7 +323,7 @@ export class Runner {
     try {
       const result = await runClaimed(
         { claimedFile: claim.claimedFile, text: claim.text, commandFile: file, ...extras },
-        { projectRoot: this.projectRoot, agent, inProcess: this.inProcess, writer: this.writer, observer: this.observer, ...(this.config === undefined ? {} : { config: this.config }), signal },
+        { projectRoot: this.projectRoot, agent, inProcess: this.inProcess, writer: this.writer, observer: this.observer, ...(this.config === undefined ? {} : { config: this.config }), ...(this.options.onServed === undefined ? {} : { onServed: this.options.onServed }), signal },
       );
       if (result === 'completed') this.counts.finished++;
       else this.counts.failed++;

@@ -146,6 +146,7 @@ export class FileTransport implements Transport {
       inputs: attempt.inputs,
       ...(attempt.stepEnv === undefined ? {} : { environment: attempt.stepEnv }),
       ...(attempt.run === undefined ? {} : { context: attempt.run }),
+      ...traceparentOf(this.observer, correlation),
     };
     let instructionsFile: string | undefined;
     if (this.options.manual === true) {
@@ -404,4 +405,10 @@ function defaultInstructions(paths: ProtocolPaths): string {
     `tapps-agents workflow execute-skill-command --command-file ${paths.commandFile}).`,
     `The result is written to ${paths.statusFile}.`,
   ].join('\n');
+}
+
+/** The attempt span's trace context for its command file, when the run is traced. */
+function traceparentOf(observer: ExecutionObserver, correlation: { run_id: string; step_id: string; attempt: number }): { traceparent?: string } {
+  const traceparent = observer.traceparent?.(correlation);
+  return traceparent === undefined || traceparent === '' ? {} : { traceparent };
 }

@@ -25,6 +25,8 @@ import type { Workflow } from './model.js';
 import { checkRunId, newRunId, runPaths } from '../protocol/run-paths.js';
 import { isExecutorAlive, readRunState, type RunEvent } from './run-state.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
+import { traceRun } from '../observability/run-tracing.js';
+import { startTracingIfRequested } from '../tracing/load-tracing.js';
 
 /** Options shared by execute and resume. */
 export interface RunOptions {
@@ -110,7 +112,34 @@ async function drive(
     ...(workflow.autoExecution === undefined ? {} : { workflowAutoExecution: { ...workflow.autoExecution, file: workflow.file } }),
   });
   // As the CLI does: metrics, audit and the debug log as the configuration says, and no step left running on exit.
-  const observer = options.observer ?? options.observerFor?.(config) ?? createObserver(options.projectRoot, config, { actor: 'executor' });
+  const given = options.observer ?? options.observerFor?.(config) ?? createObserver(options.projectRoot, config, { actor: 'executor' });
+  // Traces only when the OpenTelemetry environment asks for them; otherwise nothing of OpenTelemetry is loaded.
+  const tracer = await startTracingIfRequested();
+  const tracing = tracer === undefined ? undefined : traceRun(tracer, given, { workflowId: workflow.id, runId, workflowFile: workflow.file, transport: options.transport?.kind ?? 'auto' });
+  const observer = tracing?.observer ?? given;
+  const onEvent = tracing === undefined ? options.onEvent : (event: RunEvent) => {
+    tracing.onEvent(event);
+    options.onEvent?.(event);
+  };
+  try {
+    return await driveObserved({ ...options, ...(onEvent === undefined ? {} : { onEvent }) }, workflow, runId, config, observer, makeState);
+  } catch (error) {
+    tracing?.end(error);
+    throw error;
+  } finally {
+    tracing?.end();
+    await tracer?.flush().catch(() => undefined);
+  }
+}
+
+async function driveObserved(
+  options: RunOptions,
+  workflow: Workflow,
+  runId: string,
+  config: ResolvedConfig,
+  observer: ExecutionObserver,
+  makeState: (config: ResolvedConfig, autoExecution: boolean, transport: Transport) => Promise<ReturnType<typeof newRunState>>,
+): Promise<RunReport> {
   killLiveGroupsOnExit();
   const autoExecution = config.autoExecution.enabled;
   // Steps an executor killed earlier left running (inline or embedded runner) must not overlap with their re-run.

@@ -8,22 +8,41 @@ import { createObserver } from '../../observability/create-observer.js';
 import { readStopRequest, runnerStatusReport, startDaemon, stopDaemon } from '../../runner/daemon.js';
 import { stalledRunnerMessage } from '../../protocol/runner-status.js';
 import { Runner } from '../../runner/runner.js';
+import type { ServedAttempt } from '../../runner/run-claimed.js';
+import { startTracingIfRequested, stopTracing } from '../../tracing/load-tracing.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { colour, printErrorLines, printJson, printLines } from '../output.js';
 
 /** `background-agent run`: the runner in the foreground until SIGINT/SIGTERM. */
-export async function runCommand(options: { logFile?: string; grace?: string }, command: Command): Promise<number> {
+export async function runCommand(options: { logFile?: string; grace?: string; metricsPort?: number }, command: Command): Promise<number> {
   const projectRoot = projectRootOf(command);
   // Metrics, audit and debug logs follow the configuration at start; the runner itself reloads its agents.
   const config = await resolveConfig({ projectRoot });
+  // Traces when the OpenTelemetry environment asks for them: a span per command file served, joined to the run's trace.
+  await startTracingIfRequested();
+  let served: ((attempt: ServedAttempt) => void) | undefined;
   const runner = new Runner({
     projectRoot,
     observer: createObserver(projectRoot, config, { actor: 'runner' }),
     ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
+    onServed: (attempt) => served?.(attempt),
   });
-  await runner.start();
-  printLines(`Background agent running (pid ${process.pid}) for ${projectRoot}`, `Watching: ${runner.watchPaths.join(', ')}`, 'Stop it with Ctrl-C or "tapps-agents background-agent stop".');
+  // Prometheus only when asked: prom-client is not even loaded otherwise. A port in use fails before the runner starts.
+  const metrics = options.metricsPort === undefined ? undefined : await serveDaemonMetrics(runner, options.metricsPort);
+  served = metrics?.observeAttempt;
+  try {
+    await runner.start();
+  } catch (error) {
+    await metrics?.server.close();
+    throw error;
+  }
+  printLines(
+    `Background agent running (pid ${process.pid}) for ${projectRoot}`,
+    `Watching: ${runner.watchPaths.join(', ')}`,
+    ...(metrics === undefined ? [] : [`Metrics: ${metrics.server.url}`]),
+    'Stop it with Ctrl-C or "tapps-agents background-agent stop".',
+  );
   const graceOption = options.grace === undefined ? undefined : parseGrace(options.grace);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -32,17 +51,21 @@ export async function runCommand(options: { logFile?: string; grace?: string }, 
   const grace = (await readStopRequest(projectRoot)) ?? graceOption;
   printLines(`Stopping (${signal}): no new steps are claimed; running steps get ${(grace ?? 10_000) / 1000}s to finish.`);
   await runner.stop(grace === undefined ? {} : { graceMs: grace });
+  await metrics?.server.close();
+  await stopTracing();
   const { finished, failed } = runner.counts;
   printLines(`Background agent stopped (${finished} steps completed, ${failed} failed).`);
   return EXIT.OK;
 }
 
 /** `background-agent start`: the runner detached; returns once it is ready. */
-export async function startCommand(options: { json?: boolean }, command: Command): Promise<number> {
-  const report = await startDaemon(projectRootOf(command));
-  if (options.json === true) printJson({ pid: report.pid, already_running: report.alreadyRunning, log_file: report.logFile, watch_paths: report.watchPaths });
-  else if (report.alreadyRunning) printLines(`A background agent is already running for this project (pid ${report.pid}).`);
-  else printLines(`${colour.ok('✓')} Background agent started (pid ${report.pid})`, `Watching: ${report.watchPaths.join(', ')}`, `Log: ${report.logFile}`);
+export async function startCommand(options: { json?: boolean; metricsPort?: number }, command: Command): Promise<number> {
+  const report = await startDaemon(projectRootOf(command), options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort });
+  // A runner that was already running keeps whatever metrics port it was started with.
+  const metricsUrl = options.metricsPort === undefined || report.alreadyRunning ? null : `http://127.0.0.1:${options.metricsPort}/metrics`;
+  if (options.json === true) printJson({ pid: report.pid, already_running: report.alreadyRunning, log_file: report.logFile, watch_paths: report.watchPaths, metrics_url: metricsUrl });
+  else if (report.alreadyRunning) printLines(`A background agent is already running for this project (pid ${report.pid}).${options.metricsPort === undefined ? '' : ' It keeps the metrics port it was started with; stop it first to change it.'}`);
+  else printLines(`${colour.ok('✓')} Background agent started (pid ${report.pid})`, `Watching: ${report.watchPaths.join(', ')}`, ...(metricsUrl === null ? [] : [`Metrics: ${metricsUrl}`]), `Log: ${report.logFile}`);
   return EXIT.OK;
 }
 
@@ -91,6 +114,14 @@ export async function statusCommand(options: { json?: boolean }, command: Comman
     );
   }
   return report.running ? EXIT.OK : EXIT.FAILED;
+}
+
+/** The daemon's Prometheus registry, served on 127.0.0.1:`port`. */
+async function serveDaemonMetrics(runner: Runner, port: number) {
+  const [{ createDaemonMetrics }, { serveMetrics }] = await Promise.all([import('../../observability/daemon-metrics.js'), import('../../observability/metrics-server.js')]);
+  const metrics = createDaemonMetrics({ slots: () => runner.slots, claimed: () => runner.counts.claimed });
+  const server = await serveMetrics(metrics.registry, port);
+  return { server, observeAttempt: metrics.observeAttempt };
 }
 
 function parseGrace(text: string): number {

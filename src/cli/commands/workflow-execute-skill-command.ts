@@ -8,6 +8,7 @@ import { TappsError } from '../../errors.js';
 import { createObserver } from '../../observability/create-observer.js';
 import { silentObserver } from '../../observability/observer.js';
 import { executeCommandFile } from '../../runner/execute-command-file.js';
+import { startTracingIfRequested, stopTracing } from '../../tracing/load-tracing.js';
 import { recordProcessGroups } from '../../exec/orphan-groups.js';
 import { projectRootFrom } from '../context.js';
 import type { SkillCommandArgs } from '../skill-command-argv.js';
@@ -31,7 +32,9 @@ export async function executeSkillCommandCommand(options: SkillCommandArgs): Pro
   // Spawned by a runner: its configuration comes with the environment; run by hand, it is read from the files.
   const config = takeConfigHandoff(process.env, projectRoot) ?? (await readConfig(projectRoot));
   const observer = config === undefined ? silentObserver : createObserver(projectRoot, config, { actor: 'execute-skill-command' });
-  const result = await executeCommandFile({ commandFile, text, projectRoot, ...(config === undefined ? {} : { config }), observer });
+  // Traced only when the OpenTelemetry environment asks; the skill's span joins the runner's trace (TRACEPARENT).
+  await startTracingIfRequested();
+  const result = await executeCommandFile({ commandFile, text, projectRoot, ...(config === undefined ? {} : { config }), observer }).finally(stopTracing);
   if (options.json) printJson({ status: result.status, status_file: result.statusFile, error: result.error ?? null });
   else if (result.status === 'completed') printLines(`completed; status written to ${result.statusFile}`);
   else printErrorLines(`failed: ${result.error?.message ?? 'unknown error'}`, `status written to ${result.statusFile}`);
