@@ -21,7 +21,7 @@ export function createOtelTracer(options: { exporters: string[] | undefined; ser
     else if (name !== 'none') process.emitWarning(`OTEL_TRACES_EXPORTER names "${name}", which tapps-agents does not know (use otlp, console or none); it is ignored`);
   }
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.env.OTEL_SERVICE_NAME ?? 'tapps-agents', 'service.version': options.serviceVersion }),
+    resource: resourceFromAttributes({ 'service.name': options.env.OTEL_SERVICE_NAME ?? 'tapps-agents', 'service.version': options.serviceVersion, 'process.pid': process.pid }),
     spanProcessors,
   });
   provider.register();
