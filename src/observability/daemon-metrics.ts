@@ -14,7 +14,7 @@ export interface DaemonMetricsSources {
 export interface DaemonMetrics {
   registry: Registry;
   /** Counts one attempt the runner served. */
-  observeAttempt(attempt: Omit<ExecutionRecord, 'schemaVersion' | 'ts'>): void;
+  observeAttempt: (attempt: Omit<ExecutionRecord, 'schemaVersion' | 'ts'>) => void;
 }
 
 /** Seconds: from a quick shell step to an hour-long coding-agent run. */
@@ -63,7 +63,7 @@ export function createDaemonMetrics(sources: DaemonMetricsSources): DaemonMetric
   });
   return {
     registry,
-    observeAttempt(attempt) {
+    observeAttempt: (attempt) => {
       const labels = { agent: attempt.agent, action: attempt.action, status: attempt.status };
       attempts.inc(labels);
       duration.observe(labels, attempt.duration_ms / 1000);

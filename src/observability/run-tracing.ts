@@ -152,7 +152,7 @@ export function traceRun(tracer: Tracer, inner: ExecutionObserver, run: { workfl
     onEvent,
     end(error) {
       for (const stepId of [...steps.keys()]) endStep(stepId);
-      if (error !== undefined) runSpan.fail(error instanceof Error ? error.message : String(error));
+      if (error !== undefined) runSpan.fail(error instanceof Error ? error.message : JSON.stringify(error));
       runSpan.end();
     },
   };

@@ -104,7 +104,7 @@ describe('traces and metrics of a run served by a background agent in another pr
 
     // Stopping the daemon exports the spans it still holds.
     expect((await runCli(['background-agent', 'stop'], { cwd: root, env })).exitCode).toBe(0);
-    const spans = await waitFor(async () => (receiver.spans.filter((span) => span.name.startsWith('chat ')).length === 2 && receiver.spans.some((span) => span.name.startsWith('run ')) ? receiver.spans : undefined), 30_000, 'the spans of both processes');
+    const spans = await waitFor(() => Promise.resolve(receiver.spans.filter((span) => span.name.startsWith('chat ')).length === 2 && receiver.spans.some((span) => span.name.startsWith('run ')) ? receiver.spans : undefined), 30_000, 'the spans of both processes');
 
     const byName = (name: string) => spans.filter((span) => span.name === name);
     const one = (name: string): ReceivedSpan => {

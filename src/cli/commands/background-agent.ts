@@ -21,16 +21,17 @@ export async function runCommand(options: { logFile?: string; grace?: string; me
   const config = await resolveConfig({ projectRoot });
   // Traces when the OpenTelemetry environment asks for them: a span per command file served, joined to the run's trace.
   await startTracingIfRequested();
-  let served: ((attempt: ServedAttempt) => void) | undefined;
+  // The runner exists before its metrics (they read its slots), so what it served is handed over through this sink.
+  const sink: { served?: (attempt: ServedAttempt) => void } = {};
   const runner = new Runner({
     projectRoot,
     observer: createObserver(projectRoot, config, { actor: 'runner' }),
     ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
-    onServed: (attempt) => served?.(attempt),
+    onServed: (attempt) => sink.served?.(attempt),
   });
   // Prometheus only when asked: prom-client is not even loaded otherwise. A port in use fails before the runner starts.
   const metrics = options.metricsPort === undefined ? undefined : await serveDaemonMetrics(runner, options.metricsPort);
-  served = metrics?.observeAttempt;
+  if (metrics !== undefined) sink.served = metrics.observeAttempt;
   try {
     await runner.start();
   } catch (error) {
