@@ -13,6 +13,19 @@ describe('command files', () => {
     });
   });
 
+  it('carries the attempt span\'s W3C traceparent, and drops a malformed one instead of refusing the step', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const input = { invocation: { agent: 'shell', action: 'run', params: {} }, correlation, worktreePath: '/p', instructions: '', timeoutMs: 1, inputs: {} };
+    expect(parseCommandFile(formatCommandFile({ ...input, traceparent }))).toMatchObject({ ok: true, value: { traceparent } });
+    expect(formatCommandFile(input)).not.toContain('traceparent');
+    for (const bad of ['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331', '00-00000000000000000000000000000000-b7ad6b7169203331-01', 'not a traceparent', '00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01']) {
+      const text = JSON.stringify({ ...JSON.parse(formatCommandFile(input)), traceparent: bad });
+      const parsed = parseCommandFile(text);
+      expect(parsed.ok).toBe(true);
+      expect(parsed.ok && parsed.value.traceparent).toBeUndefined();
+    }
+  });
+
   it('round-trips the run context (workflow, run params, files of dependencies) with run params redacted', () => {
     const context = {
       workflow: { name: 'Shop', description: 'plants' },

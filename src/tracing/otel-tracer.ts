@@ -12,9 +12,10 @@ import type { Span, SpanAttributes, StartSpanOptions, Tracer } from './tracer.js
 const KINDS = { internal: SpanKind.INTERNAL, client: SpanKind.CLIENT, consumer: SpanKind.CONSUMER, producer: SpanKind.PRODUCER } as const;
 
 /** Builds and registers the SDK: W3C trace context, an async-hooks context manager, a batching OTLP/HTTP exporter. */
-export function createOtelTracer(options: { exporters: string[] | undefined; serviceVersion: string; env: NodeJS.ProcessEnv }): Tracer {
-  const names = options.exporters ?? ['otlp'];
-  const spanProcessors: SpanProcessor[] = [];
+export function createOtelTracer(options: { exporters: string[] | undefined; serviceVersion: string; env: NodeJS.ProcessEnv; spanProcessors?: SpanProcessor[] }): Tracer {
+  const names = options.spanProcessors === undefined ? (options.exporters ?? ['otlp']) : [];
+  // Given processors (unit tests: an in-memory exporter) replace the exporters the environment names.
+  const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
   for (const name of names) {
     if (name === 'otlp') spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
     else if (name === 'console') spanProcessors.push(new BatchSpanProcessor(new ConsoleSpanExporter()));
