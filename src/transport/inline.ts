@@ -9,6 +9,7 @@ import type { Logger } from '../observability/observer.js';
 import { artifactsMissingError, missingArtifacts } from './expected-artifacts.js';
 import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
 import { setLongTimeout } from '../time/long-timeout.js';
+import { traced } from '../tracing/tracer.js';
 
 export interface InlineTransportOptions {
   projectRoot: string;
@@ -16,6 +17,8 @@ export interface InlineTransportOptions {
   logger: Logger;
   /** Check that every expected artifact exists and is newer than the attempt's start. @default true */
   artifactDetection?: boolean;
+  /** The attempt span's traceparent when the run is traced (ExecutionObserver.traceparent): the skill's span joins it. */
+  traceparent?: (attempt: { run_id: string; step_id: string; attempt: number }) => string | undefined;
 }
 
 /** Creates the inline transport. */
@@ -40,7 +43,23 @@ async function runInline(attempt: StepAttempt, signal: AbortSignal, options: Inl
   }, attempt.timeoutMs);
   let result: SkillResult;
   try {
-    result = await executeSkill(attempt.invocation, {
+    const parent = options.traceparent?.(attempt.correlation);
+    const { agent, action } = attempt.invocation;
+    const spanOptions = { attributes: { 'tapps.agent': agent, 'tapps.action': action, 'tapps.run.id': attempt.correlation.run_id, 'tapps.step.id': attempt.correlation.step_id, 'tapps.attempt': attempt.correlation.attempt }, ...(parent === undefined ? {} : { parent }) };
+    // With tracing off `traced` only calls the function; on, engine calls become children of the skill's span.
+    result = await traced(`skill @${agent} ${action}`, spanOptions, async (span) => {
+      const skill = await runSkill();
+      span?.setAttributes({ 'tapps.status': skill.status });
+      if (skill.status === 'success') span?.succeed();
+      else span?.fail(skill.error === undefined ? skill.status : `${skill.error.code}: ${skill.error.message}`);
+      return skill;
+    });
+  } finally {
+    timer.clear();
+    signal.removeEventListener('abort', onAbort);
+  }
+  function runSkill(): Promise<SkillResult> {
+    return executeSkill(attempt.invocation, {
       projectRoot: options.projectRoot,
       stepDir: attempt.stepDir,
       correlation: attempt.correlation,
@@ -55,9 +74,6 @@ async function runInline(attempt: StepAttempt, signal: AbortSignal, options: Inl
       ...(attempt.run?.summary === undefined ? {} : { runSummary: attempt.run.summary }),
       ...(attempt.run === undefined ? {} : { run: attempt.run }),
     });
-  } finally {
-    timer.clear();
-    signal.removeEventListener('abort', onAbort);
   }
   const done = (status: AttemptOutcome['status'], extra: Partial<SkillResult> = {}): AttemptOutcome => ({
     ...result,

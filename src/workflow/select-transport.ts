@@ -44,7 +44,7 @@ export async function selectTransport(options: SelectTransportOptions): Promise<
     return new FileTransport({ projectRoot, config, observer, manual: true, ...written });
   }
   if (!options.autoExecution) {
-    return createInlineTransport({ projectRoot, config, logger: observer.logger, artifactDetection: config.autoExecution.features.artifact_detection });
+    return createInlineTransport({ projectRoot, config, logger: observer.logger, traceparent: (attempt) => observer.traceparent?.(attempt), artifactDetection: config.autoExecution.features.artifact_detection });
   }
   const mode = config.workflow.runner;
   const startEmbedded = async () => {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { testdir } from '../helpers/testdir.js';
 import { startFakeOpenAiServer } from '../engines/fake-openai-server.js';
 import { autoProject, CONFIG } from '../reliability/project.js';
 import { waitFor } from '../runner/helpers.js';
@@ -52,7 +53,7 @@ function parsePrometheus(text: string): { types: Map<string, string>; samples: {
   return { types, samples };
 }
 
-describe('traces and metrics of a run served by a background agent in another process', () => {
+describe('traces and metrics of real runs', () => {
   it('exports one trace (run, steps, attempts, runner, skill, model call) and serves /metrics equal to auto-execution metrics', { timeout: 180_000 }, async () => {
     const receiver = await startOtlpReceiver();
     const model = await startFakeOpenAiServer();
@@ -150,6 +151,26 @@ describe('traces and metrics of a run served by a background agent in another pr
     expect(failedChat.attributes['error.type']).toBe('PROVIDER_ERROR');
 
     // No secret in anything exported.
+    expect(receiver.bodies.join('\n')).not.toContain(KEY);
+  });
+
+  it('without a background agent (inline transport) the skill and its model call are children of the attempt span', { timeout: 60_000 }, async () => {
+    const receiver = await startOtlpReceiver();
+    const model = await startFakeOpenAiServer();
+    model.script({ text: '# Requirements\n' });
+    const env = { TEST_LLM_KEY: KEY, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces` };
+    const root = await testdir({ '.tapps-agents/config.yaml': ENGINES(model.baseUrl), 'wf.yaml': WORKFLOW.split('  - step: Count')[0] as string });
+    const run = await runCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: root, env, timeoutMs: 60_000 });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('transport inline');
+    // The executor flushes its spans before it exits.
+    const spans = receiver.spans;
+    const attempt = spans.find((span) => span.name === 'attempt gather#1') as ReceivedSpan;
+    const skill = spans.find((span) => span.name === 'skill @analyst gather-requirements') as ReceivedSpan;
+    const chat = spans.find((span) => span.name === 'chat test-model') as ReceivedSpan;
+    expect(skill.parentSpanId).toBe(attempt.spanId);
+    expect(chat.parentSpanId).toBe(skill.spanId);
+    expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
     expect(receiver.bodies.join('\n')).not.toContain(KEY);
   });
 
