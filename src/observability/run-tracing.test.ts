@@ -26,7 +26,8 @@ function spanNamed(name: string): ReadableSpan {
 describe('traceRun', () => {
   it('makes run, step and attempt spans with retries, timeouts, approvals, gates and skipped steps, secrets redacted', async () => {
     exporter.reset();
-    const tracing = traceRun(tracer, silentObserver, { workflowId: 'wf', runId: 'run-1', workflowFile: 'wf.yaml', transport: 'file' });
+    const tracing = traceRun(tracer, silentObserver, { workflowId: 'wf', runId: 'run-1', workflowFile: 'wf.yaml' });
+    tracing.annotate({ 'tapps.transport': 'file' });
     const { observer, onEvent } = tracing;
     onEvent({ type: 'step.started', stepId: 'build', attempt: 1 });
     const traceparent = observer.traceparent?.({ run_id: 'run-1', step_id: 'build', attempt: 1 });
@@ -41,6 +42,8 @@ describe('traceRun', () => {
     onEvent({ type: 'gate.exhausted', stepId: 'review', iterations: 2 });
     onEvent({ type: 'step.waiting_approval', stepId: 'ship', prompt: 'Ship it?' });
     onEvent({ type: 'step.finished', stepId: 'ship', status: 'succeeded', attempt: 0, output: 'approved by alice' });
+    onEvent({ type: 'step.waiting_approval', stepId: 'deploy', prompt: 'Deploy?' });
+    onEvent({ type: 'step.finished', stepId: 'deploy', status: 'failed', attempt: 0, error: 'Rejected by bob: not today' });
     onEvent({ type: 'step.skipped', stepId: 'docs', reason: 'condition false' });
     onEvent({ type: 'run.finished', status: 'completed_with_failures', summary: 'the run finished; 1 step failed' });
     tracing.end();
@@ -51,7 +54,7 @@ describe('traceRun', () => {
     const first = spanNamed('attempt build#1');
     const second = spanNamed('attempt build#2');
     expect(run.parentSpanContext).toBeUndefined();
-    expect(run.attributes).toMatchObject({ 'tapps.workflow.id': 'wf', 'tapps.run.id': 'run-1', 'tapps.workflow.file': 'wf.yaml', 'tapps.run.status': 'completed_with_failures' });
+    expect(run.attributes).toMatchObject({ 'tapps.workflow.id': 'wf', 'tapps.run.id': 'run-1', 'tapps.workflow.file': 'wf.yaml', 'tapps.transport': 'file', 'tapps.run.status': 'completed_with_failures' });
     expect(run.status).toEqual({ code: 2, message: 'the run finished; 1 step failed' });
     expect(run.events.map((event) => [event.name, event.attributes])).toEqual([
       ['gate.loop', { 'tapps.step.id': 'review', 'tapps.gate.to': 'build', 'tapps.gate.iteration': 1, 'tapps.gate.max_iterations': 2 }],
@@ -71,6 +74,11 @@ describe('traceRun', () => {
       ['approval.waiting', { 'tapps.approval.prompt': 'Ship it?' }],
       ['approval.approved', { 'tapps.approval.by': 'alice' }],
     ]);
+    expect(spanNamed('step deploy').events.map((event) => [event.name, event.attributes])).toEqual([
+      ['approval.waiting', { 'tapps.approval.prompt': 'Deploy?' }],
+      ['approval.rejected', { 'tapps.approval.by': 'bob' }],
+    ]);
+    expect(spanNamed('step deploy').status).toEqual({ code: 2, message: 'Rejected by bob: not today' });
     expect(spanNamed('step docs').attributes).toMatchObject({ 'tapps.step.status': 'skipped', 'tapps.step.skip_reason': 'condition false' });
     const exported = JSON.stringify(exporter.getFinishedSpans().map((span) => ({ attributes: span.attributes, events: span.events, status: span.status })));
     expect(exported).not.toContain(TOKEN);
@@ -79,7 +87,7 @@ describe('traceRun', () => {
 
   it('ends the spans still open when the run throws, with the error on the run span', async () => {
     exporter.reset();
-    const tracing = traceRun(tracer, silentObserver, { workflowId: 'wf', runId: 'run-2', workflowFile: 'wf.yaml', transport: 'inline' });
+    const tracing = traceRun(tracer, silentObserver, { workflowId: 'wf', runId: 'run-2', workflowFile: 'wf.yaml' });
     tracing.onEvent({ type: 'step.started', stepId: 'build', attempt: 1 });
     tracing.end(new Error('disk full'));
     await tracer.flush();

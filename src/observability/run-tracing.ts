@@ -3,7 +3,7 @@
 // attempt). A span for the run, one per step, one per attempt; the attempt's traceparent goes into its command file
 // (ExecutionObserver.traceparent), so the runner's span in another process joins the same trace.
 
-import type { Span, Tracer } from '../tracing/tracer.js';
+import type { Span, SpanAttributes, Tracer } from '../tracing/tracer.js';
 import type { ExecutionObserver, ExecutionRecord } from './observer.js';
 
 /** The part of a run event (src/workflow/run-state.ts RunEvent) the spans read. */
@@ -17,7 +17,9 @@ export interface RunTracing {
   /** The observer to give the executor and the transport: the given one, plus spans and traceparents. */
   observer: ExecutionObserver;
   /** Feed every run event here. */
-  onEvent(event: TracedRunEvent): void;
+  onEvent: (event: TracedRunEvent) => void;
+  /** Adds attributes to the run span (the transport, once it is chosen). */
+  annotate(attributes: SpanAttributes): void;
   /** Ends whatever is still open (a run that threw) and the run span. */
   end(error?: unknown): void;
 }
@@ -25,11 +27,11 @@ export interface RunTracing {
 /**
  * Starts the run span and returns the observer and event listener that add the rest.
  * @example
- * const tracing = traceRun(tracer, observer, { workflowId, runId, workflowFile, transport: 'file' });
+ * const tracing = traceRun(tracer, observer, { workflowId, runId, workflowFile });
  */
-export function traceRun(tracer: Tracer, inner: ExecutionObserver, run: { workflowId: string; runId: string; workflowFile: string; transport: string }): RunTracing {
+export function traceRun(tracer: Tracer, inner: ExecutionObserver, run: { workflowId: string; runId: string; workflowFile: string }): RunTracing {
   const runSpan = tracer.startSpan(`run ${run.workflowId}`, {
-    attributes: { 'tapps.workflow.id': run.workflowId, 'tapps.run.id': run.runId, 'tapps.workflow.file': run.workflowFile, 'tapps.transport': run.transport },
+    attributes: { 'tapps.workflow.id': run.workflowId, 'tapps.run.id': run.runId, 'tapps.workflow.file': run.workflowFile },
   });
   const steps = new Map<string, Span>();
   const attempts = new Map<string, Span>();
@@ -76,6 +78,8 @@ export function traceRun(tracer: Tracer, inner: ExecutionObserver, run: { workfl
         // An approval step's end is its decision.
         const output = text(event.output);
         if (output?.startsWith('approved by ') === true) span.addEvent('approval.approved', { 'tapps.approval.by': output.slice('approved by '.length) });
+        const rejection = /^Rejected by ([^:]+)/.exec(text(event.error) ?? '');
+        if (rejection !== null && status === 'failed') span.addEvent('approval.rejected', { 'tapps.approval.by': rejection[1] });
         if (status === 'succeeded') span.succeed();
         else span.fail(text(event.error) ?? `step ${status}`);
         endStep(stepId);
@@ -150,6 +154,7 @@ export function traceRun(tracer: Tracer, inner: ExecutionObserver, run: { workfl
   return {
     observer,
     onEvent,
+    annotate: (attributes) => runSpan.setAttributes(attributes),
     end(error) {
       for (const stepId of [...steps.keys()]) endStep(stepId);
       if (error !== undefined) runSpan.fail(error instanceof Error ? error.message : JSON.stringify(error));

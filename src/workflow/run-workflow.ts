@@ -115,14 +115,21 @@ async function drive(
   const given = options.observer ?? options.observerFor?.(config) ?? createObserver(options.projectRoot, config, { actor: 'executor' });
   // Traces only when the OpenTelemetry environment asks for them; otherwise nothing of OpenTelemetry is loaded.
   const tracer = await startTracingIfRequested();
-  const tracing = tracer === undefined ? undefined : traceRun(tracer, given, { workflowId: workflow.id, runId, workflowFile: workflow.file, transport: options.transport?.kind ?? 'auto' });
+  const tracing = tracer === undefined ? undefined : traceRun(tracer, given, { workflowId: workflow.id, runId, workflowFile: workflow.file });
   const observer = tracing?.observer ?? given;
-  const onEvent = tracing === undefined ? options.onEvent : (event: RunEvent) => {
-    tracing.onEvent(event);
-    options.onEvent?.(event);
+  const traced: RunOptions = tracing === undefined ? options : {
+    ...options,
+    onEvent: (event) => {
+      tracing.onEvent(event);
+      options.onEvent?.(event);
+    },
+    onStart: (info) => {
+      tracing.annotate({ 'tapps.transport': info.transport.kind });
+      options.onStart?.(info);
+    },
   };
   try {
-    return await driveObserved({ ...options, ...(onEvent === undefined ? {} : { onEvent }) }, workflow, runId, config, observer, makeState);
+    return await driveObserved(traced, workflow, runId, config, observer, makeState);
   } catch (error) {
     tracing?.end(error);
     throw error;

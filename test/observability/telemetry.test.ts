@@ -116,7 +116,7 @@ describe('traces and metrics of real runs', () => {
     expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
     const runSpan = one('run traced');
     expect(runSpan.parentSpanId).toBeUndefined();
-    expect(runSpan.attributes).toMatchObject({ 'tapps.workflow.id': 'traced', 'tapps.run.id': runId, 'tapps.run.status': 'succeeded' });
+    expect(runSpan.attributes).toMatchObject({ 'tapps.workflow.id': 'traced', 'tapps.run.id': runId, 'tapps.transport': 'file', 'tapps.run.status': 'succeeded' });
     expect(runSpan.status.code).toBe(1); // OK
     const gather = one('step gather');
     const count = one('step count');
