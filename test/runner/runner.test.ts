@@ -35,7 +35,7 @@ describe('background-agent start | status | stop', () => {
     expect(started.exitCode).toBe(0);
     const { pid } = JSON.parse(started.stdout) as { pid: number };
     try {
-      expect(JSON.parse(started.stdout)).toEqual({ pid, already_running: false, log_file: path.join(root, '.tapps-agents/runner/runner.log'), watch_paths: ['.cursor-skill-command.txt'] });
+      expect(JSON.parse(started.stdout)).toEqual({ pid, already_running: false, log_file: path.join(root, '.tapps-agents/runner/runner.log'), watch_paths: ['.cursor-skill-command.txt'], metrics_url: null });
       const again = await runCli(['background-agent', 'start'], { cwd: root });
       expect(again.stdout).toBe(`A background agent is already running for this project (pid ${pid}).\n`);
 
