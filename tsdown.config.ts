@@ -5,7 +5,7 @@
 // and prom-client (loaded with import() only when traces or --metrics-port ask for them).
 import { defineConfig } from 'tsdown';
 
-export default defineConfig({
+export default defineConfig([{
   entry: {
     main: 'src/cli/main.ts',
     // Started as a worker thread by path (./metrics-summary-worker.js beside the code that starts it).
@@ -36,4 +36,20 @@ export default defineConfig({
     neverBundle: ['pino', 'proper-lockfile', 'ai', /^@ai-sdk\//, 'typescript', /^@opentelemetry\//, 'prom-client'],
     alwaysBundle: ['zod', 'commander', 'yaml', 'picocolors'],
   },
-});
+},
+// The dashboard's front end (web/dashboard/, plain TypeScript and hand-drawn SVG): one minified browser bundle,
+// shipped in the package beside its page and style sheet (no CDN; docs/dashboard.md).
+{
+  entry: { dashboard: 'web/dashboard/main.ts' },
+  outDir: 'dist/dashboard-assets',
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  fixedExtension: false,
+  dts: false,
+  sourcemap: false,
+  minify: true,
+  clean: true,
+  tsconfig: 'web/dashboard/tsconfig.json',
+  copy: [{ from: 'web/dashboard/index.html', to: 'dist/dashboard-assets' }, { from: 'web/dashboard/dashboard.css', to: 'dist/dashboard-assets' }],
+}]);

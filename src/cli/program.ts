@@ -222,6 +222,15 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/auto-execution-debug.js')).debugCommand));
 
+  program
+    .command('dashboard')
+    .description('serve the live web dashboard (runs, steps, approvals, metrics, agents) on 127.0.0.1 until Ctrl-C; prints its URL with an access token')
+    .option('--port <n>', 'port to listen on (default: any free port)')
+    .option('--host <address>', 'address to bind (default 127.0.0.1; anything else exposes the dashboard to the network)')
+    .option('--open', 'open the URL in the browser')
+    .option('--json', 'print the URL as JSON')
+    .action(run(async () => (await import('./commands/dashboard.js')).dashboardCommand));
+
   const backgroundAgent = program
     .command('background-agent')
     .description('the background agent that executes workflow steps from command files (one per project)');

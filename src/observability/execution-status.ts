@@ -40,3 +40,9 @@ export async function autoExecutionStatus(options: StatusOptions): Promise<AutoE
     unreadable: history.unreadable,
   };
 }
+
+/** The JSON shape of `auto-execution status --json` (shared with the dashboard's /api/runners). */
+export function statusJson(report: AutoExecutionStatusReport) {
+  const { unreadable, ...rest } = report;
+  return { ...rest, unreadable_lines: unreadable };
+}

@@ -11,7 +11,7 @@ import { redactValue } from '../redaction/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
 import { checkRunId, runPaths } from '../protocol/run-paths.js';
-import { displayedStatus, isExecutorAlive, listRunStates, readRunState, type DamagedRun, type RunState, type RunStatus } from './run-state.js';
+import { describeRunOutcome, displayedStatus, isExecutorAlive, listRunStates, readRunState, type DamagedRun, type RunState, type RunStatus } from './run-state.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** One run as `workflow list` shows it. */
@@ -55,6 +55,11 @@ export interface RunStatusReport {
 export async function runStatus(projectRoot: string, runId: string): Promise<RunStatusReport> {
   const state = await readRunState(projectRoot, checkRunId(runId));
   return { status: displayedStatus(state), state };
+}
+
+/** `workflow status <run> --json`: the state, the status shown, the stored one and the outcome in words. */
+export function runStatusJson({ status, state }: RunStatusReport) {
+  return { ...state, status, stored_status: state.status, failed_steps: state.failed_steps ?? null, summary: describeRunOutcome(status, state.failed_steps) };
 }
 
 /** One step of a run as `workflow status <run> --step <id>` shows it, with the prompt its agent got. */

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { EXECUTION_STATUSES } from '../../observability/execution-record.js';
 import { executionMetrics } from '../../observability/execution-queries.js';
 import type { MetricsSummary } from '../../observability/metrics-summary.js';
+import { metricsJson } from '../../observability/metrics-json.js';
 import { parseSince } from '../../observability/record-filter.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -27,13 +28,7 @@ export async function metricsCommand(options: MetricsCommandOptions, command: Co
     ...(since === undefined ? {} : { since }),
   });
   if (options.json === true) {
-    const { unreadable, ...summary } = report.summary;
-    printJson({
-      filter: { workflow_id: options.workflowId ?? null, since: since?.toISOString() ?? null },
-      ...summary,
-      unreadable_lines: unreadable,
-      pruned: report.pruned === null ? null : { retention_days: report.pruned.retentionDays, kept_from: report.pruned.keptFrom, deleted: report.pruned.deleted },
-    });
+    printJson(metricsJson(report, { workflowId: options.workflowId, since }));
     return EXIT.OK;
   }
   const lines: string[] = [];

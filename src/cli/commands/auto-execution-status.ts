@@ -1,7 +1,7 @@
 // `tapps-agents auto-execution status [--workflow-id ID] [--json]`
 
 import type { Command } from 'commander';
-import { autoExecutionStatus, type AutoExecutionStatusReport } from '../../observability/execution-status.js';
+import { autoExecutionStatus, statusJson, type AutoExecutionStatusReport } from '../../observability/execution-status.js';
 import type { RunnerInfo } from '../../observability/status-sources.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,8 +12,7 @@ export async function statusCommand(options: { workflowId?: string; json?: boole
   const projectRoot = projectRootOf(command);
   const report = await autoExecutionStatus({ projectRoot, ...(options.workflowId === undefined ? {} : { workflowId: options.workflowId }) });
   if (options.json === true) {
-    const { unreadable, ...rest } = report;
-    printJson({ ...rest, unreadable_lines: unreadable });
+    printJson(statusJson(report));
     return EXIT.OK;
   }
   printLines(...runLines(report), '', ...runnerLines(report), '', ...recentLines(report), ...unreadableLines(report.unreadable));

@@ -2,7 +2,7 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import { cancelRun, listRunsReport, runStatus, stepLogs, stepStatus } from '../../workflow/run-control.js';
+import { cancelRun, listRunsReport, runStatus, runStatusJson, stepLogs, stepStatus } from '../../workflow/run-control.js';
 import { describeRunOutcome } from '../../workflow/run-state.js';
 import { isInStepWorktree } from '../../worktree/names.js';
 import { projectRootOf } from '../context.js';
@@ -34,9 +34,10 @@ export async function workflowListCommand(flags: { json?: boolean }, command: Co
 export async function workflowStatusCommand(runId: string, flags: { json?: boolean; step?: string }, command: Command): Promise<number> {
   const projectRoot = projectRootOf(command);
   if (flags.step !== undefined) return printStepStatus(projectRoot, runId, flags.step, flags.json === true);
-  const { status, state } = await runStatus(projectRoot, runId);
+  const report = await runStatus(projectRoot, runId);
+  const { status, state } = report;
   if (flags.json === true) {
-    printJson({ ...state, status, stored_status: state.status, failed_steps: state.failed_steps ?? null, summary: describeRunOutcome(status, state.failed_steps) });
+    printJson(runStatusJson(report));
     return EXIT.OK;
   }
   const now = Date.now();
