@@ -103,6 +103,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     if (asset === undefined) return c.json({ error: { code: 'USAGE', message: `No asset ${c.req.param('name')}` } }, 404);
     return c.body(asset.body, 200, { 'Content-Type': asset.type });
   });
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/', (c) => c.html(assets.index));
   return app;
 }

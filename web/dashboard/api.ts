@@ -15,8 +15,12 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     credentials: 'same-origin',
   });
-  const data = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-  if (!response.ok || data.error !== undefined) throw new ApiError(data.error?.code ?? String(response.status), data.error?.message ?? `HTTP ${response.status}`);
+  const data = (await response.json().catch(() => ({}))) as unknown;
+  if (!response.ok) {
+    // Errors come as { error: { code, message } } (a run's own `error` field is a string or null).
+    const error = (data as { error?: { code?: string; message?: string } }).error;
+    throw new ApiError(error?.code ?? String(response.status), error?.message ?? `HTTP ${response.status}`);
+  }
   return data as T;
 }
 

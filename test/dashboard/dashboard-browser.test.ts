@@ -1,0 +1,129 @@
+// The dashboard end to end in Debian's headless Chromium: a run started from the CLI appears and progresses without a
+// reload, Approve in the page lets it finish, the metrics page shows what `auto-execution metrics --json` says, a
+// failed run shows its error, and a wrong token gets no data. Every wait is bounded; the browser, the dashboard and
+// every CLI process are stopped by pid in afterAll.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { runCli } from '../helpers/cli.js';
+import { startCliInBackground, startDashboardCli, waitUntil, type BackgroundCli } from '../helpers/background-cli.js';
+import { launchChromium, type LaunchedBrowser } from '../helpers/browser.js';
+
+const GATED = `id: gated
+steps:
+  - { id: build, run: "echo building; echo built > out.txt", creates: [out.txt] }
+  - id: sign-off
+    approval: { prompt: "Ship the build?" }
+  - { id: ship, run: "echo shipped > shipped.txt" }
+`;
+const FAILING = `id: broken
+steps:
+  - { id: compile, run: "echo 'cannot find module foo' >&2; exit 3" }
+`;
+
+let dir: string;
+let browser: LaunchedBrowser | undefined;
+let dashboard: Awaited<ReturnType<typeof startDashboardCli>> | undefined;
+const processes: BackgroundCli[] = [];
+let page: Page;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'tapps-dashboard-'));
+  await writeFile(path.join(dir, 'gated.yaml'), GATED);
+  await writeFile(path.join(dir, 'broken.yaml'), FAILING);
+  dashboard = await startDashboardCli(dir);
+  processes.push(dashboard.cli);
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const cli of processes) await cli.stop();
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+}, 60_000);
+
+describe('dashboard in Chromium', () => {
+  it('shows a run started from the CLI live, approves it from the page, and it finishes', async () => {
+    const { url } = dashboard as NonNullable<typeof dashboard>;
+    await page.goto(url);
+    // The token left the address bar (it is in the cookie now).
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    await page.getByText('No runs yet. Start one with: tapps-agents workflow execute --workflow FILE').waitFor();
+
+    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'gated.yaml'], dir);
+    processes.push(run);
+    const row = page.locator('tr[data-run^="gated-"]');
+    await row.locator('[data-status="waiting_approval"]').waitFor();
+    await expect.poll(() => row.locator('.progress').textContent(), { timeout: 30_000 }).toBe(' 1/3');
+    const runId = (await row.getAttribute('data-run')) as string;
+
+    await row.getByRole('link', { name: runId }).click();
+    await page.locator('h1 [data-status="waiting_approval"]').waitFor();
+    await page.locator('g.node[data-step="build"][data-status="succeeded"]').waitFor();
+    await page.locator('g.node[data-step="sign-off"][data-status="waiting_approval"]').waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+
+    await page.locator('h1 [data-status="succeeded"]').waitFor();
+    await page.locator('g.node[data-step="ship"][data-status="succeeded"]').waitFor();
+    await page.locator('ol.events li[data-type="run.finished"]').waitFor();
+    const exit = await Promise.race([run.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the run did not exit')), 30_000))]);
+    expect(exit.code).toBe(0);
+    const status = JSON.parse((await runCli(['workflow', 'status', runId, '--json'], { cwd: dir })).stdout) as { status: string; steps: Record<string, { status: string }> };
+    expect(status.status).toBe('succeeded');
+    expect(status.steps['sign-off']?.status).toBe('succeeded');
+
+    // A step's details: its artifact is viewable.
+    await page.locator('g.node[data-step="build"]').click();
+    await page.getByRole('link', { name: 'out.txt' }).click();
+    await expect.poll(() => page.locator('pre.file').textContent(), { timeout: 30_000 }).toBe('out.txt\n\nbuilt\n');
+  }, 120_000);
+
+  it('the metrics page shows the numbers of auto-execution metrics --json', async () => {
+    const cli = JSON.parse((await runCli(['auto-execution', 'metrics', '--json'], { cwd: dir })).stdout) as { total_executions: number; success_rate: number };
+    expect(cli.total_executions).toBeGreaterThan(0);
+    await page.getByRole('link', { name: 'Metrics' }).click();
+    await expect.poll(() => page.locator('[data-metric="total_executions"] strong').textContent(), { timeout: 30_000 }).toBe(String(cli.total_executions));
+    expect(await page.locator('[data-metric="success_rate"] strong').textContent()).toBe(`${(cli.success_rate * 100).toFixed(1)}%`);
+  }, 60_000);
+
+  it('a failed run shows its error on the run page', async () => {
+    const failed = await runCli(['workflow', 'execute', '--workflow', 'broken.yaml', '--json'], { cwd: dir });
+    expect(failed.exitCode).toBe(1);
+    const runId = (JSON.parse(failed.stdout.split('\n')[0] as string) as { runId: string }).runId;
+    await page.getByRole('link', { name: 'Runs' }).click();
+    await page.locator(`tr[data-run="${runId}"] [data-status="failed"]`).waitFor();
+    await page.locator(`tr[data-run="${runId}"]`).getByRole('link', { name: runId }).click();
+    const state = JSON.parse((await runCli(['workflow', 'status', runId, '--json'], { cwd: dir })).stdout) as { error: string; steps: { compile: { error: { message: string; code: string } } } };
+    await expect.poll(() => page.locator('.run-error').textContent(), { timeout: 30_000 }).toBe(`Error: ${state.error}`);
+    await page.locator('g.node[data-step="compile"][data-status="failed"]').click();
+    await expect.poll(() => page.locator('.step-error').textContent(), { timeout: 30_000 }).toBe(`${state.steps.compile.error.message} (${state.steps.compile.error.code})`);
+  }, 60_000);
+
+  it('a wrong token gets no data', async () => {
+    const { url, origin } = dashboard as NonNullable<typeof dashboard>;
+    const stranger = await (browser as LaunchedBrowser).context.browser()?.newContext();
+    // A persistent context has no browser object: clear this one's cookies instead, then restore them.
+    const cookies = await (browser as LaunchedBrowser).context.cookies();
+    await (browser as LaunchedBrowser).context.clearCookies();
+    try {
+      const other = stranger === undefined ? page : await stranger.newPage();
+      const response = await other.goto(`${origin}/?token=${'0'.repeat(64)}`);
+      expect(response?.status()).toBe(401);
+      expect(await other.locator('body').textContent()).toBe('{"error":{"code":"UNAUTHORIZED","message":"Wrong access token: open the URL printed by \\"tapps-agents dashboard\\""}}');
+      const api = await other.evaluate(async () => {
+        const answer = await fetch('/api/runs');
+        return { status: answer.status, body: await answer.text() };
+      });
+      expect(api.status).toBe(401);
+      expect(api.body).not.toContain('gated-');
+    } finally {
+      await stranger?.close();
+      await (browser as LaunchedBrowser).context.addCookies(cookies);
+    }
+    expect(url).toContain('token=');
+  }, 60_000);
+});
