@@ -26,7 +26,7 @@ export interface DashboardAppOptions extends AccessPolicy {
   assets?: Assets;
 }
 
-/** HTTP status of each library error (the body carries the code and message, as the CLI's --json errors do). */
+/** HTTP status of each library error (the body is the CLI's --json error: code, message, details). */
 const HTTP_STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   USAGE: 400,
   RUN_NOT_FOUND: 404,
@@ -40,7 +40,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
 };
 
 function errorResponse(c: Context, error: unknown): Response {
-  if (TappsError.is(error)) return c.json({ error: { code: error.code, message: error.message } }, HTTP_STATUS[error.code] ?? 500);
+  if (TappsError.is(error)) return c.json({ error: { code: error.code, message: error.message, details: error.details } }, HTTP_STATUS[error.code] ?? 500);
   return c.json({ error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } }, 500);
 }
 

@@ -3,7 +3,7 @@
 // dashboard. Its output goes to dashboard-resume.log in the run's directory.
 
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { ERROR_CODES, TappsError, type ErrorCode } from '../errors.js';
 import { packageFile } from '../package-files.js';
@@ -32,6 +32,8 @@ export async function resumeFromDashboard(projectRoot: string, runId: string): P
   await readRunState(projectRoot, runId);
   const logFile = path.join(paths.dir, 'dashboard-resume.log');
   const fd = openSync(logFile, 'a', 0o600);
+  // Where this attempt's output starts in the log (earlier resumes wrote before it).
+  const start = fstatSync(fd).size;
   const child = spawn(process.execPath, [packageFile('bin', 'tapps-agents.js'), '-C', projectRoot, 'workflow', 'resume', runId, '--json'], {
     cwd: projectRoot,
     detached: true,
@@ -46,7 +48,7 @@ export async function resumeFromDashboard(projectRoot: string, runId: string): P
   const deadline = Date.now() + TAKEOVER_MS;
   try {
     while (Date.now() < deadline) {
-      if (exited !== undefined) throw await failureOf(logFile, runId, exited);
+      if (exited !== undefined) throw await failureOf(logFile, start, runId, exited);
       const state = await readRunState(projectRoot, runId).catch(() => undefined);
       if (state?.executor.pid === pid) return { run_id: runId, pid, log_file: logFile };
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -58,15 +60,16 @@ export async function resumeFromDashboard(projectRoot: string, runId: string): P
   }
 }
 
-/** The error the resume command printed last (its --json error line), as a TappsError. */
-async function failureOf(logFile: string, runId: string, code: number | null): Promise<TappsError> {
-  const lines = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').reverse();
-  for (const line of lines) {
+/** The error the resume command printed (its --json error document, after `start` in the log), as a TappsError. */
+async function failureOf(logFile: string, start: number, runId: string, code: number | null): Promise<TappsError> {
+  const output = (await readFile(logFile).catch(() => Buffer.alloc(0))).subarray(start).toString('utf8');
+  const at = output.lastIndexOf('{\n  "error"');
+  if (at >= 0) {
     try {
-      const parsed = JSON.parse(line) as { error?: { code?: string; message?: string } };
-      if (parsed.error?.message !== undefined) return new TappsError(ERROR_CODES.includes(parsed.error.code as ErrorCode) ? (parsed.error.code as ErrorCode) : 'CONFLICT', parsed.error.message);
+      const { error } = JSON.parse(output.slice(at)) as { error: { code?: string; message: string; details?: Record<string, unknown> } };
+      return new TappsError(ERROR_CODES.includes(error.code as ErrorCode) ? (error.code as ErrorCode) : 'CONFLICT', error.message, { details: error.details ?? {} });
     } catch {
-      // not a JSON line
+      // not the CLI's error document: reported as below
     }
   }
   return new TappsError('CONFLICT', `"tapps-agents workflow resume ${runId}" exited with code ${String(code)}; see ${logFile}`);

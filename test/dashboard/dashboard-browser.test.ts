@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { runCli } from '../helpers/cli.js';
-import { startCliInBackground, startDashboardCli, waitUntil, type BackgroundCli } from '../helpers/background-cli.js';
+import { startCliInBackground, startDashboardCli, type BackgroundCli } from '../helpers/background-cli.js';
 import { launchChromium, type LaunchedBrowser } from '../helpers/browser.js';
 
 const GATED = `id: gated
