@@ -60,7 +60,7 @@ export function metricsPage(root: HTMLElement): void {
           'section',
           { class: 'card' },
           h('h2', {}, 'By agent/action: executions'),
-          barChart(m.by_agent_action.map((entry) => ({ label: `${entry.agent} ${entry.action}`, value: entry.total, text: `${entry.total} · ${rate(entry.success_rate)} · avg ${duration(entry.average_duration_ms)}` }))),
+          barChart(m.by_agent_action.map((entry) => ({ label: `${entry.agent} ${entry.action}`, value: entry.total, text: `${entry.total} · ${rate(entry.success_rate)} · avg ${duration(entry.average_duration_ms)}` })), 760),
         ),
       );
     } catch (error) {

@@ -1,0 +1,71 @@
+// Regenerates docs/dashboard-{runs,run,metrics,agents}.png: a scratch project with a finished, a failed and a waiting
+// run, the dashboard on it, and each page captured in Debian's headless Chromium. Usage: npm run build && node scripts/dashboard-screenshots.mjs
+
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'bin/tapps-agents.js');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const dir = mkdtempSync(path.join(tmpdir(), 'tapps-screenshots-'));
+const profile = mkdtempSync(path.join(tmpdir(), 'tapps-screenshots-chromium-'));
+const cli = (args) => execFileSync(process.execPath, [CLI, ...args], { cwd: dir, stdio: 'ignore' });
+let waiting;
+let dashboard;
+let context;
+try {
+  writeFileSync(path.join(dir, 'release.yaml'), `id: release
+steps:
+  - { id: lint, run: "sleep 0.3; echo lint ok" }
+  - { id: test, run: "sleep 0.6; echo 42 tests passed > test-report.txt", creates: [test-report.txt], needs: [] }
+  - { id: build, run: "sleep 0.4; echo built > build.txt", creates: [build.txt], needs: [lint, test] }
+  - id: sign-off
+    approval: { prompt: "Ship the build?" }
+  - { id: ship, run: "echo shipped" }
+`);
+  writeFileSync(path.join(dir, 'broken.yaml'), 'id: broken\nsteps:\n  - { id: compile, run: "echo \'error TS2307: Cannot find module foo\' >&2; exit 2" }\n');
+  try {
+    cli(['workflow', 'execute', '--workflow', 'broken.yaml']);
+  } catch {
+    // it fails, as meant
+  }
+  waiting = spawn(process.execPath, [CLI, 'workflow', 'execute', '--workflow', 'release.yaml', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  waiting.stdout.on('data', (chunk) => (out += chunk));
+  for (let i = 0; i < 600 && !out.includes('step.waiting_approval'); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  const runId = JSON.parse(out.split('\n')[0]).runId;
+  const { startDashboard } = await import(path.join(ROOT, 'dist/dashboard/dashboard-server.js'));
+  dashboard = await startDashboard({ projectRoot: dir });
+  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto(dashboard.url);
+  await page.locator('tr[data-run]').nth(1).waitFor();
+  await page.screenshot({ path: path.join(ROOT, 'docs/dashboard-runs.png'), fullPage: true });
+  await page.goto(`http://127.0.0.1:${dashboard.port}/#/runs/${runId}`);
+  await page.locator('g.node[data-step="build"]').click();
+  await page.locator('.details h2').waitFor();
+  await page.getByRole('link', { name: 'build.txt' }).click();
+  await page.locator('pre.file').filter({ hasText: 'built' }).waitFor();
+  await page.screenshot({ path: path.join(ROOT, 'docs/dashboard-run.png'), fullPage: true });
+  await page.goto(`http://127.0.0.1:${dashboard.port}/#/metrics`);
+  await page.locator('[data-metric="total_executions"]').waitFor();
+  await page.screenshot({ path: path.join(ROOT, 'docs/dashboard-metrics.png'), fullPage: true });
+  await page.goto(`http://127.0.0.1:${dashboard.port}/#/agents`);
+  await page.locator('[data-overall]').waitFor();
+  await page.screenshot({ path: path.join(ROOT, 'docs/dashboard-agents.png'), fullPage: true });
+  process.stdout.write('wrote docs/dashboard-{runs,run,metrics,agents}.png\n');
+} finally {
+  await context?.close().catch(() => undefined);
+  await dashboard?.close();
+  if (waiting !== undefined && waiting.exitCode === null) {
+    waiting.kill('SIGTERM');
+    await new Promise((resolve) => waiting.once('exit', resolve));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true });
+}
