@@ -5,6 +5,7 @@
 //   bundle: the shipped script, style sheet and page, gzipped.
 // Usage: npm run build && node bench/dashboard.mjs [--quick]
 
+/* global document, window, MutationObserver -- these run in the page (page.evaluate, waitForFunction) */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

@@ -2,7 +2,7 @@
 // run, the dashboard on it, and each page captured in Debian's headless Chromium. Usage: npm run build && node scripts/dashboard-screenshots.mjs
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
