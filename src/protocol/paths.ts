@@ -39,3 +39,18 @@ export function protocolPathsIn(dir: string): ProtocolPaths {
     cancelFile: path.join(dir, CANCEL_FILE_NAME),
   };
 }
+
+/** Directory names never descended into when looking for protocol files, so a large repository stays cheap. */
+export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git']);
+
+/**
+ * Where protocol files (command, status files) appear, relative to the project root, and how many directory levels
+ * below `dir` the directory holding them may be. The runner's watcher and the health checks both look here.
+ */
+export const PROTOCOL_FILE_AREAS: readonly { dir: string; maxDepth: number }[] = [
+  // <run-id>/steps/<step-id>/.cursor/
+  { dir: '.tapps-agents/workflow-state', maxDepth: 4 },
+  // <run-id>/<step-id>-<attempt>/.cursor/, or one level deeper when the project is a sub-directory of its repository
+  { dir: '.tapps-agents/worktrees', maxDepth: 4 },
+  { dir: '.cursor', maxDepth: 0 },
+];

@@ -5,7 +5,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pollingForced } from '../protocol/watch.js';
-import { SKIPPED_DIRECTORIES, type WatchPlan } from './watch-paths.js';
+import { SKIPPED_DIRECTORIES } from '../protocol/paths.js';
+import type { WatchPlan } from './watch-paths.js';
 
 /** A running tree watch. */
 export interface TreeWatch {

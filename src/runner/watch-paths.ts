@@ -6,6 +6,7 @@
 
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { PROTOCOL_FILE_AREAS as STEP_AREAS, SKIPPED_DIRECTORIES } from '../protocol/paths.js';
 
 /** A directory watched with its sub-directories down to `maxDepth` levels. */
 export interface WatchRoot {
@@ -20,18 +21,6 @@ export interface WatchPlan {
   /** True when the absolute path `file` is a command file for these patterns. */
   matches(file: string): boolean;
 }
-
-/** Directory names never descended into. */
-export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git']);
-
-/** Where step directories live, relative to the project root, and how deep their command files sit. */
-const STEP_AREAS: readonly { dir: string; maxDepth: number }[] = [
-  // <run-id>/steps/<step-id>/.cursor/
-  { dir: '.tapps-agents/workflow-state', maxDepth: 4 },
-  // <run-id>/<step-id>-<attempt>/.cursor/, or one level deeper when the project is a sub-directory of its repository
-  { dir: '.tapps-agents/worktrees', maxDepth: 4 },
-  { dir: '.cursor', maxDepth: 0 },
-];
 
 /** Compiles `patterns` for the project at `projectRoot`. */
 export function compileWatchPaths(projectRoot: string, patterns: readonly string[]): WatchPlan {
