@@ -50,6 +50,14 @@ async function commentOf(c: Context): Promise<string | undefined> {
   return typeof body.comment === 'string' && body.comment !== '' ? body.comment : undefined;
 }
 
+/** A non-negative whole number from the query, or undefined when absent. @throws {TappsError} USAGE */
+function count(text: string | undefined, name: string): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new TappsError('USAGE', `${name} must be a whole number of 0 or more, not "${text}"`);
+  return value;
+}
+
 /** Builds the app. Every route under /api answers JSON; errors as `{ error: { code, message } }`. */
 export function createDashboardApp(options: DashboardAppOptions): Hono {
   const { projectRoot } = options;
@@ -69,8 +77,12 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     const { runs, damaged } = await listRunsReport(projectRoot);
     const status = c.req.query('status');
     const workflow = c.req.query('workflow');
-    const shown = runs.filter((run) => (status === undefined || status === '' || run.status === status) && (workflow === undefined || workflow === '' || run.workflow_id === workflow));
-    return c.json({ runs: shown, damaged, total: runs.length });
+    const matching = runs.filter((run) => (status === undefined || status === '' || run.status === status) && (workflow === undefined || workflow === '' || run.workflow_id === workflow));
+    const offset = count(c.req.query('offset'), 'offset') ?? 0;
+    const limit = count(c.req.query('limit'), 'limit');
+    const shown = matching.slice(offset, limit === undefined ? undefined : offset + limit);
+    const workflows = [...new Set(runs.map((run) => run.workflow_id))].sort();
+    return c.json({ runs: shown, damaged, total: runs.length, matched: matching.length, workflows });
   });
   app.get('/api/runs/:run', async (c) => c.json(await runDetail(projectRoot, c.req.param('run'))));
   app.get('/api/runs/:run/steps/:step', async (c) => {

@@ -1,6 +1,8 @@
 // One watcher per dashboard over the files the pages show: every run's directory (state.json, events.jsonl) and
 // the runner's status directory. `fs.watch` (recursive) wakes the listeners at once; a rescan every second is the
 // safety net for a missed event (DEPENDENCIES.md: watch with fs.watch and re-read, never trust one event).
+// The watchers start with the dashboard and live until it closes: Node sets a recursive watch up by walking the tree
+// synchronously (about 100 ms with 1,000 runs stored), which a page load must not wait for each time it opens.
 
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -20,58 +22,68 @@ export interface ProjectWatch {
 
 const RESCAN_MS = 1000;
 
-/** Watches lazily: the watchers run only while someone listens. */
+/** Watches from now until `close`; the rescan runs only while someone listens. */
 export function projectWatch(projectRoot: string): ProjectWatch {
   const listeners = new Set<(change: ProjectChange) => void>();
   let watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
   const tell = (change: ProjectChange) => {
     for (const listener of listeners) listener(change);
   };
   const watchInto = (dir: string, onName: (name: string) => void) => {
-    if (pollingForced()) return;
+    if (pollingForced() || closed) return;
     try {
       const watcher = watch(dir, { persistent: false, recursive: true }, (_event, name) => onName(name ?? ''));
       watcher.on('error', () => watcher.close());
       watchers.push(watcher);
     } catch {
-      // Not there yet or no inotify: the rescan carries on (and starts the watch once the directory exists).
+      // No inotify (or the directory went away): the rescan carries on, and tries the watch again.
     }
   };
+  let starting: Promise<void> | undefined;
   const start = async () => {
     const stateRoot = workflowStateRoot(projectRoot);
     // Created so that the first run of a fresh project is seen at once (the CLI creates it the same way).
     await mkdir(stateRoot, { recursive: true }).catch(() => undefined);
     await mkdir(runnerDir(projectRoot), { recursive: true }).catch(() => undefined);
-    if (listeners.size === 0 || watchers.length > 0) return;
+    if (closed || watchers.length > 0) return;
     watchInto(stateRoot, (name) => {
       const runId = name.split(path.sep)[0];
       if (runId !== undefined && runId !== '') tell({ kind: 'run', runId });
     });
     watchInto(runnerDir(projectRoot), () => tell({ kind: 'runners' }));
   };
-  const stop = () => {
-    for (const watcher of watchers) watcher.close();
-    watchers = [];
+  const stopRescan = () => {
     if (timer !== undefined) clearInterval(timer);
     timer = undefined;
   };
+  const ensureStarted = () => {
+    starting ??= start().finally(() => (starting = undefined));
+  };
+  ensureStarted();
   return {
     subscribe(listener) {
       listeners.add(listener);
       if (timer === undefined) {
-        timer = setInterval(() => tell({ kind: 'rescan' }), RESCAN_MS);
+        timer = setInterval(() => {
+          // A directory that did not exist (or a watch that failed) at start is watched from the next rescan on.
+          if (watchers.length === 0 && !pollingForced()) ensureStarted();
+          tell({ kind: 'rescan' });
+        }, RESCAN_MS);
         timer.unref();
-        void start();
       }
       return () => {
         listeners.delete(listener);
-        if (listeners.size === 0) stop();
+        if (listeners.size === 0) stopRescan();
       };
     },
     close() {
+      closed = true;
       listeners.clear();
-      stop();
+      stopRescan();
+      for (const watcher of watchers) watcher.close();
+      watchers = [];
     },
   };
 }

@@ -4,14 +4,14 @@
 // fails with a confusing error. The file is opened with O_NONBLOCK (so opening a FIFO returns at once), checked with
 // fstat on that same descriptor (no race between check and read), and refused unless it is a regular file.
 
-import { constants, openSync, closeSync, fstatSync, readFileSync, type Stats } from 'node:fs';
+import { constants, openSync, closeSync, fstatSync, readFileSync, type BigIntStats, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { TappsError } from '../errors.js';
 
 const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /** What a non-regular file is, in words; undefined for a regular file. */
-export function kindOfNonRegular(info: Stats): string | undefined {
+export function kindOfNonRegular(info: Stats | BigIntStats): string | undefined {
   if (info.isFile()) return undefined;
   if (info.isDirectory()) return 'a directory';
   if (info.isFIFO()) return 'a FIFO (named pipe)';
@@ -60,6 +60,24 @@ export async function readRegularFileWithTime(file: string): Promise<{ text: str
     const kind = kindOfNonRegular(info);
     if (kind !== undefined) throw notRegularFileError(file, kind);
     return { text: (await handle.readFile()).toString('utf8'), mtimeMs: info.mtimeMs };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * {@link readRegularFile}, unless the file is still the version `known` names: `version` is its inode, size and
+ * modification time in nanoseconds (from the same descriptor), and `text` is null when it equals `known`. For files
+ * replaced by a rename on every write (a new inode each time), an unchanged version means unchanged content.
+ */
+export async function readRegularFileIfChanged(file: string, known?: string): Promise<{ text: string | null; version: string }> {
+  const handle = await open(file, READ_FLAGS);
+  try {
+    const info = await handle.stat({ bigint: true });
+    const kind = kindOfNonRegular(info);
+    if (kind !== undefined) throw notRegularFileError(file, kind);
+    const version = `${info.ino}:${info.size}:${info.mtimeNs}`;
+    return { text: version === known ? null : (await handle.readFile()).toString('utf8'), version };
   } finally {
     await handle.close().catch(() => undefined);
   }

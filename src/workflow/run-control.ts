@@ -11,7 +11,8 @@ import { redactValue } from '../redaction/redact.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readApprovalDecision, writeApprovalDecision, type ApprovalDecision } from './approval.js';
 import { checkRunId, runPaths } from '../protocol/run-paths.js';
-import { describeRunOutcome, displayedStatus, isExecutorAlive, listRunStates, readRunState, type DamagedRun, type RunState, type RunStatus } from './run-state.js';
+import { listRunStates, type DamagedRun } from './run-list.js';
+import { describeRunOutcome, displayedStatus, isExecutorAlive, readRunState, type RunState, type RunStatus } from './run-state.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** One run as `workflow list` shows it. */

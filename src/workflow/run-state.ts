@@ -3,8 +3,7 @@
 
 import { isRecordedProcessAlive, procStat } from '../exec/process-alive.js';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { isNotRegularFile, readRegularFile } from '../fs/read-regular-file.js';
+import { isNotRegularFile, readRegularFileIfChanged } from '../fs/read-regular-file.js';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
@@ -290,15 +289,30 @@ const END = Buffer.from('}}\n');
  *   not a file, not JSON or lacks fields; CONFLICT when it was written by another schema version.
  */
 export async function readRunState(projectRoot: string, runId: string): Promise<RunState> {
+  return (await readRunStateIfChanged(projectRoot, runId)).state;
+}
+
+/** A run's state as read, and the version of state.json it came from (see {@link readRegularFileIfChanged}). */
+export interface VersionedRunState {
+  version: string;
+  state: RunState;
+}
+
+/**
+ * {@link readRunState}, returning `known` itself (not reading nor checking the file again) while state.json is still
+ * the version `known` was read from. state.json is replaced by a rename on every write, so the version changes with it.
+ * @throws {TappsError} as {@link readRunState}
+ */
+export async function readRunStateIfChanged(projectRoot: string, runId: string, known?: VersionedRunState): Promise<VersionedRunState> {
   const file = runPaths(projectRoot, runId).state;
   const damaged = (why: string, cause?: unknown) =>
     new TappsError('RUN_DAMAGED', `Run ${runId} is damaged: ${file} ${why}. Its other files are left as they are; remove the run directory ${path.dirname(file)} if it is of no use.`, {
       details: { run_id: runId, file, reason: why },
       ...(cause === undefined ? {} : { cause }),
     });
-  let text: string;
+  let read: { text: string | null; version: string };
   try {
-    text = await readRegularFile(file);
+    read = await readRegularFileIfChanged(file, known?.version);
   } catch (error) {
     if (isNotRegularFile(error)) throw damaged(`is ${String(error.details.kind)}, not a file`, error);
     const code = (error as NodeJS.ErrnoException).code;
@@ -308,6 +322,8 @@ export async function readRunState(projectRoot: string, runId: string): Promise<
     if (code === 'EISDIR') throw damaged('is a directory, not a file', error);
     throw error;
   }
+  if (read.text === null && known !== undefined) return known;
+  const text = read.text ?? '';
   let state: unknown;
   try {
     state = JSON.parse(text);
@@ -323,7 +339,7 @@ export async function readRunState(projectRoot: string, runId: string): Promise<
     const issues = checked.error.issues.slice(0, 3).map((issue) => `${issue.path.length === 0 ? '(top level)' : issue.path.join('.')}: ${issue.message}`);
     throw damaged(`is not a valid run state (${issues.join('; ')}${checked.error.issues.length > 3 ? '; …' : ''})`);
   }
-  return checked.data as RunState;
+  return { version: read.version, state: checked.data as RunState };
 }
 
 /** The status to show: a running (or waiting) run whose executor is gone from this host is `interrupted`. */
@@ -332,39 +348,4 @@ export function displayedStatus(state: RunState): RunStatus | 'interrupted' {
     return 'interrupted';
   }
   return state.status;
-}
-
-/** A run whose state.json cannot be used, as `workflow list` reports it. */
-export interface DamagedRun {
-  run_id: string;
-  file: string;
-  message: string;
-}
-
-/** Every run of the project, newest first, and the damaged ones (which never hide the others). */
-export async function listRunStates(projectRoot: string): Promise<{ states: RunState[]; damaged: DamagedRun[] }> {
-  let names: string[];
-  try {
-    names = await readdir(workflowStateRoot(projectRoot));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { states: [], damaged: [] };
-    throw error;
-  }
-  const states: RunState[] = [];
-  const damaged: DamagedRun[] = [];
-  await Promise.all(
-    names.map(async (name) => {
-      try {
-        states.push(await readRunState(projectRoot, name));
-      } catch (error) {
-        // A stray entry that is no run (an invalid name, no state.json) is not listed; a damaged run is.
-        if (TappsError.is(error) && (error.code === 'RUN_DAMAGED' || error.code === 'CONFLICT')) {
-          damaged.push({ run_id: name, file: runPaths(projectRoot, name).state, message: error.message });
-        }
-      }
-    }),
-  );
-  states.sort((a, b) => b.started_at.localeCompare(a.started_at));
-  damaged.sort((a, b) => a.run_id.localeCompare(b.run_id));
-  return { states, damaged };
 }

@@ -1,5 +1,6 @@
 // Runs: every run, newest first, with status, progress, duration; filters by status and workflow; Resume on an
-// interrupted run. Live: re-read when any run's files change.
+// interrupted run. Shown a page at a time (the newest PAGE, then PAGE more on each "Show more"), filtered by the
+// server, so a project with thousands of runs loads what fits on the screen. Live: re-read when any run's files change.
 
 import { get, post, seg } from './api.js';
 import { h, show } from './dom.js';
@@ -9,6 +10,8 @@ import type { RunListEntry } from './types.js';
 
 const STATUSES = ['running', 'waiting_approval', 'interrupted', 'succeeded', 'completed_with_failures', 'failed', 'cancelled'];
 const filters = { status: '', workflow: '' };
+/** Rows shown at first and added by each "Show more". */
+const PAGE = 100;
 
 export function badge(status: string): HTMLElement {
   return h('span', { class: `badge ${status}`, 'data-status': status }, status.replace(/_/g, ' '));
@@ -41,11 +44,11 @@ function progress(run: RunListEntry): HTMLElement {
 export function runsPage(root: HTMLElement): void {
   const message = h('p', { class: 'error', role: 'alert' });
   const body = h('div');
+  let limit = PAGE;
   const load = coalesce(async () => {
-    // One read of every run (the workflow filter lists them all); filtered here as /api/runs?status=&workflow= does.
-    const all = await get<{ runs: RunListEntry[] }>('/api/runs');
-    const shown = { total: all.runs.length, runs: all.runs.filter((run) => (filters.status === '' || run.status === filters.status) && (filters.workflow === '' || run.workflow_id === filters.workflow)) };
-    const workflows = [...new Set(all.runs.map((run) => run.workflow_id))].sort();
+    const query = new URLSearchParams({ status: filters.status, workflow: filters.workflow, limit: String(limit) });
+    const shown = await get<{ runs: RunListEntry[]; total: number; matched: number; workflows: string[] }>(`/api/runs?${query.toString()}`);
+    const workflows = filters.workflow === '' || shown.workflows.includes(filters.workflow) ? shown.workflows : [...shown.workflows, filters.workflow].sort();
     const select = (name: 'status' | 'workflow', values: string[], label: string) =>
       h(
         'label',
@@ -53,14 +56,18 @@ export function runsPage(root: HTMLElement): void {
         `${label} `,
         h(
           'select',
-          { name, onchange: (event: Event) => ((filters[name] = (event.target as HTMLSelectElement).value), load()) },
+          { name, onchange: (event: Event) => ((filters[name] = (event.target as HTMLSelectElement).value), (limit = PAGE), load()) },
           h('option', { value: '' }, 'all'),
           values.map((value) => h('option', { value, selected: filters[name] === value }, value)),
         ),
       );
+    const more =
+      shown.matched > shown.runs.length
+        ? h('p', { class: 'more' }, h('button', { class: 'more', onclick: () => ((limit += PAGE), load()) }, `Show ${Math.min(PAGE, shown.matched - shown.runs.length)} more`), ` (${shown.matched - shown.runs.length} older not shown)`)
+        : null;
     show(
       body,
-      h('div', { class: 'filters' }, select('status', STATUSES, 'Status'), select('workflow', workflows, 'Workflow'), h('span', { class: 'count' }, `${shown.runs.length} of ${shown.total} runs`)),
+      h('div', { class: 'filters' }, select('status', STATUSES, 'Status'), select('workflow', workflows, 'Workflow'), h('span', { class: 'count' }, countText(shown))),
       shown.runs.length === 0
         ? h('p', { class: 'empty' }, shown.total === 0 ? 'No runs yet. Start one with: tapps-agents workflow execute --workflow FILE' : 'No run matches the filter.')
         : h(
@@ -85,8 +92,16 @@ export function runsPage(root: HTMLElement): void {
               ),
             ),
           ),
+      more,
     );
   });
   show(root, h('h1', {}, 'Runs'), message, body);
+  // The first read does not wait for the stream; `ready` reads again (what changed while the stream opened).
+  load();
   listen({ onReady: load, onRunsChanged: load, onTick: load });
+}
+
+function countText(shown: { runs: unknown[]; total: number; matched: number }): string {
+  const matched = shown.matched === shown.total ? `${shown.total} runs` : `${shown.matched} of ${shown.total} runs match`;
+  return shown.runs.length === shown.matched ? matched : `newest ${shown.runs.length} of ${matched}`;
 }
