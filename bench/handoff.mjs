@@ -17,6 +17,7 @@ import { writeFileAtomically } from '../dist/fs/atomic-write.js';
 import { Runner } from '../dist/runner/runner.js';
 import { FileTransport } from '../dist/transport/file.js';
 import { createInlineTransport } from '../dist/transport/inline.js';
+import { BUILTIN_NOOP, SPAWNED_RUNNER } from './step-fixtures.mjs';
 
 let N = 500;
 let polling = false;
@@ -109,16 +110,6 @@ async function statusToSeen() {
 }
 
 const SHELL_TRUE = { agent: 'shell', action: 'run', params: { argv: ['true'] } };
-/** A builtin in-process action that does almost nothing: checks that HOME is set and writes its small report. */
-const BUILTIN_NOOP = { agent: 'analyst', action: 'check-prerequisites', params: { env: ['HOME'] } };
-const SPAWNED_RUNNER = `agents:
-  - name: bench
-    type: background
-    commands: ["tapps-agents workflow execute-skill-command --command-file {command_file_path}"]
-    watch_paths: [".cursor-skill-command.txt"]
-global:
-  in_process: false
-`;
 
 /** A no-op step end to end: inline transport, or the file transport and an embedded runner (skill in-process or spawned). */
 async function noOpStep(kind, invocation, steps) {

@@ -12,17 +12,8 @@ import { importOnlyArgs } from './bundle.mjs';
 import { resolveConfig } from '../dist/config/resolve.js';
 import { Runner } from '../dist/runner/runner.js';
 import { FileTransport } from '../dist/transport/file.js';
+import { BUILTIN_NOOP, SPAWNED_RUNNER } from './step-fixtures.mjs';
 
-const SPAWNED_RUNNER = `agents:
-  - name: bench
-    type: background
-    commands: ["tapps-agents workflow execute-skill-command --command-file {command_file_path}"]
-    watch_paths: [".cursor-skill-command.txt"]
-global:
-  in_process: false
-`;
-/** A builtin action that does almost nothing: checks that HOME is set and writes its small report. */
-const BUILTIN_NOOP = { agent: 'analyst', action: 'check-prerequisites', params: { env: ['HOME'] } };
 
 function summary(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
