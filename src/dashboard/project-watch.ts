@@ -25,41 +25,48 @@ const RESCAN_MS = 1000;
 /** Watches from now until `close`; the rescan runs only while someone listens. */
 export function projectWatch(projectRoot: string): ProjectWatch {
   const listeners = new Set<(change: ProjectChange) => void>();
-  let watchers: FSWatcher[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
   const tell = (change: ProjectChange) => {
     for (const listener of listeners) listener(change);
   };
-  const watchInto = (dir: string, onName: (name: string) => void) => {
-    if (pollingForced() || closed) return;
-    try {
-      const watcher = watch(dir, { persistent: false, recursive: true }, (_event, name) => onName(name ?? ''));
-      watcher.on('error', () => watcher.close());
-      watchers.push(watcher);
-    } catch {
-      // No inotify (or the directory went away): the rescan carries on, and tries the watch again.
-    }
-  };
+  // The directories watched, each with what a change under it means.
+  const targets: { dir: string; onName: (name: string) => void }[] = [
+    {
+      dir: workflowStateRoot(projectRoot),
+      onName: (name) => {
+        const runId = name.split(path.sep)[0];
+        if (runId !== undefined && runId !== '') tell({ kind: 'run', runId });
+      },
+    },
+    { dir: runnerDir(projectRoot), onName: () => tell({ kind: 'runners' }) },
+  ];
+  const watchers = new Map<string, FSWatcher>();
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
   let starting: Promise<void> | undefined;
   const start = async () => {
-    const stateRoot = workflowStateRoot(projectRoot);
-    // Created so that the first run of a fresh project is seen at once (the CLI creates it the same way).
-    await mkdir(stateRoot, { recursive: true }).catch(() => undefined);
-    await mkdir(runnerDir(projectRoot), { recursive: true }).catch(() => undefined);
-    if (closed || watchers.length > 0) return;
-    watchInto(stateRoot, (name) => {
-      const runId = name.split(path.sep)[0];
-      if (runId !== undefined && runId !== '') tell({ kind: 'run', runId });
-    });
-    watchInto(runnerDir(projectRoot), () => tell({ kind: 'runners' }));
+    for (const { dir, onName } of targets) {
+      if (closed || pollingForced() || watchers.has(dir)) continue;
+      // Created so that the first run of a fresh project is seen at once (the CLI creates it the same way).
+      await mkdir(dir, { recursive: true }).catch(() => undefined);
+      try {
+        const watcher = watch(dir, { persistent: false, recursive: true }, (_event, name) => onName(name ?? ''));
+        // A watch that fails is dropped, so that the next rescan sets it up again.
+        watcher.on('error', () => {
+          watcher.close();
+          if (watchers.get(dir) === watcher) watchers.delete(dir);
+        });
+        watchers.set(dir, watcher);
+      } catch {
+        // No inotify (or the directory went away): the rescan carries on, and tries the watch again.
+      }
+    }
+  };
+  const ensureStarted = () => {
+    starting ??= start().finally(() => (starting = undefined));
   };
   const stopRescan = () => {
     if (timer !== undefined) clearInterval(timer);
     timer = undefined;
-  };
-  const ensureStarted = () => {
-    starting ??= start().finally(() => (starting = undefined));
   };
   ensureStarted();
   return {
@@ -67,8 +74,7 @@ export function projectWatch(projectRoot: string): ProjectWatch {
       listeners.add(listener);
       if (timer === undefined) {
         timer = setInterval(() => {
-          // A directory that did not exist (or a watch that failed) at start is watched from the next rescan on.
-          if (watchers.length === 0 && !pollingForced()) ensureStarted();
+          if (watchers.size < targets.length) ensureStarted();
           tell({ kind: 'rescan' });
         }, RESCAN_MS);
         timer.unref();
@@ -82,8 +88,8 @@ export function projectWatch(projectRoot: string): ProjectWatch {
       closed = true;
       listeners.clear();
       stopRescan();
-      for (const watcher of watchers) watcher.close();
-      watchers = [];
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
     },
   };
 }

@@ -6,7 +6,7 @@
 
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { PROTOCOL_FILE_AREAS as STEP_AREAS, SKIPPED_DIRECTORIES } from '../protocol/paths.js';
+import { PROTOCOL_FILE_AREAS, SKIPPED_DIRECTORIES } from '../protocol/paths.js';
 
 /** A directory watched with its sub-directories down to `maxDepth` levels. */
 export interface WatchRoot {
@@ -31,11 +31,11 @@ export function compileWatchPaths(projectRoot: string, patterns: readonly string
     const pattern = raw.replace(/^\.\//, '').replace(/^(\*\*\/)+/, '');
     if (!pattern.includes('/')) {
       const name = compileGlob(pattern);
-      for (const area of STEP_AREAS) addRoot(path.join(projectRoot, area.dir), area.maxDepth);
+      for (const area of PROTOCOL_FILE_AREAS) addRoot(path.join(projectRoot, area.dir), area.maxDepth);
       matchers.push((relative) => {
         if (!name(path.posix.basename(relative))) return false;
         const dir = path.posix.dirname(relative);
-        return STEP_AREAS.some((area) => dir === area.dir || (area.maxDepth > 0 && dir.startsWith(`${area.dir}/`) && dir.split('/').length - area.dir.split('/').length <= area.maxDepth));
+        return PROTOCOL_FILE_AREAS.some((area) => dir === area.dir || (area.maxDepth > 0 && dir.startsWith(`${area.dir}/`) && dir.split('/').length - area.dir.split('/').length <= area.maxDepth));
       });
       continue;
     }

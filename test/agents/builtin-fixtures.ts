@@ -61,6 +61,7 @@ export { Store };
   'src/notes.md': 'not code\n',
 };
 
+/** A node:test project with one test of each outcome (2 pass, 1 fails, 1 is skipped), for run-tests' counts. */
 export const FAILING_TESTS_PROJECT = {
   'package.json': JSON.stringify({ name: 'failing', version: '1.0.0', type: 'module', scripts: { test: 'node --test --test-reporter=tap' } }),
   'test/math.test.js': `import test from 'node:test';

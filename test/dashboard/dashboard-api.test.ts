@@ -73,6 +73,25 @@ describe('access guard (app.request)', () => {
     }
   });
 
+  it('pages and filters /api/runs (limit, offset, status, workflow) and refuses a count that is not a whole number', async () => {
+    const headers = { 'x-tapps-token': TOKEN };
+    const page = async (query: string) => (await (await request(`/api/runs?${query}`, { headers })).json()) as { runs: { run_id: string }[]; total: number; matched: number; workflows: string[] };
+    expect(await page('limit=1')).toMatchObject({ runs: [{ run_id: doneRun }], total: 1, matched: 1, workflows: ['ok'] });
+    expect(await page('limit=0')).toMatchObject({ runs: [], total: 1, matched: 1 });
+    expect(await page('offset=1')).toMatchObject({ runs: [], total: 1, matched: 1 });
+    expect(await page('status=failed')).toMatchObject({ runs: [], total: 1, matched: 0, workflows: ['ok'] });
+    expect(await page('workflow=ok&status=succeeded')).toMatchObject({ runs: [{ run_id: doneRun }], matched: 1 });
+    for (const [query, message] of [
+      ['limit=-1', 'limit must be a whole number of 0 or more, not "-1"'],
+      ['offset=abc', 'offset must be a whole number of 0 or more, not "abc"'],
+      ['limit=1.5', 'limit must be a whole number of 0 or more, not "1.5"'],
+    ] as const) {
+      const refused = await request(`/api/runs?${query}`, { headers });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { code: 'USAGE', message } });
+    }
+  });
+
   it('a first visit with ?token= sets an HttpOnly SameSite=Strict cookie and drops the token from the URL', async () => {
     const response = await request(`/?token=${TOKEN}`);
     expect(response.status).toBe(303);
