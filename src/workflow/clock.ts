@@ -16,3 +16,8 @@ export const systemClock: Clock = {
   // Any length: retry delays and approval waits may be days (src/time/long-timeout.ts).
   sleep: (ms, signal) => sleepLong(ms, signal),
 };
+
+/** `clock`'s now as an ISO-8601 time: the form of every timestamp in state.json, events and metrics. */
+export function isoNow(clock: Clock): string {
+  return new Date(clock.now()).toISOString();
+}

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { formatSkillCommand } from '../protocol/skill-command.js';
 import type { ContextFile, StepRunContext } from '../agents/skill.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { redactSecrets } from '../redaction/redact.js';
 import { silentObserver, type ExecutionObserver, type ExecutionStatus } from '../observability/observer.js';
 import type { AttemptOutcome, Transport } from '../transport/transport.js';
 import { waitForApproval } from './approval.js';
@@ -20,10 +19,11 @@ import { transitiveDependencies } from './dependencies.js';
 import { ExpressionEvaluationError } from './expression.js';
 import type { GateTarget, Step, Workflow } from './model.js';
 import { retryDelayMs, retryPolicyFor, shouldRetry } from './retry-policy.js';
-import { runPaths, stepStateDir } from '../protocol/run-paths.js';
-import { describeRunOutcome, thisExecutor, RunStore, type RunEvent, type RunState, type StepState, type StepStatus } from './run-state.js';
+import { runPaths } from '../protocol/run-paths.js';
+import { describeRunOutcome, RunStore, type RunEvent, type RunState, type StepState, type StepStatus } from './run-state.js';
 import { namedResults } from './named-results.js';
 import { runSummaryOf } from './run-summary.js';
+import { executionRecord } from './run-state-factories.js';
 import { evaluateInRun } from './step-scope.js';
 import { TappsError } from '../errors.js';
 import { StepIsolation, type StepWorkspace } from '../worktree/step-isolation.js';
@@ -57,72 +57,6 @@ export interface RunReport {
 const TERMINAL: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 /** String outputs kept in state.json are cut to this many characters (the full text is in the step log). */
 const MAX_OUTPUT_CHARS = 4096;
-
-/** A fresh state for a new run of `workflow`. */
-export function newRunState(options: { projectRoot: string; workflow: Workflow; runId: string; params: Record<string, unknown>; autoExecution: boolean; transport: string }): RunState {
-  const now = new Date().toISOString();
-  const { projectRoot, workflow, runId } = options;
-  return {
-    schemaVersion: 1,
-    run_id: runId,
-    workflow_id: workflow.id,
-    workflow_name: workflow.name,
-    workflow_file: workflow.absolutePath,
-    status: 'running',
-    executor: thisExecutor(),
-    started_at: now,
-    updated_at: now,
-    completed_at: null,
-    error: null,
-    params: { ...workflow.params, ...options.params },
-    auto_execution: options.autoExecution,
-    transport: options.transport,
-    gate_iterations: {},
-    steps: Object.fromEntries(
-      workflow.steps.map((step): [string, StepState] => [
-        step.id,
-        {
-          name: step.name,
-          status: 'pending',
-          attempt: 0,
-          started_at: null,
-          completed_at: null,
-          step_dir: stepStateDir(projectRoot, runId, step.id),
-          work_dir: projectRoot,
-          outputs: {},
-          artifacts: [],
-          error: null,
-          ...(step.invocation === undefined ? {} : { agent: step.invocation.agent, action: step.invocation.action }),
-        },
-      ]),
-    ),
-  };
-}
-
-/**
- * Prepares a stored state for a resume: steps that did not succeed or get skipped by their condition run again;
- * a step that was running keeps its attempt number (the same attempt is dispatched again).
- */
-export function prepareResume(state: RunState): void {
-  for (const step of Object.values(state.steps)) {
-    const stoppedSkip = step.status === 'skipped' && step.skip_reason?.startsWith('run ') === true;
-    if (step.status === 'failed' || step.status === 'cancelled' || stoppedSkip) {
-      step.status = 'pending';
-      step.error = null;
-      step.completed_at = null;
-      delete step.skip_reason;
-    }
-    if (step.status === 'running' && step.attempt > 0 && step.retry_at === undefined) {
-      step.interrupted_attempt = step.attempt;
-      step.status = 'pending';
-    } else if (step.status === 'running' || step.status === 'waiting_approval') step.status = 'pending';
-    delete step.retry_at;
-  }
-  state.status = 'running';
-  state.error = null;
-  state.completed_at = null;
-  state.executor = thisExecutor();
-}
 
 /**
  * Runs (or resumes) a workflow to its end.
@@ -591,22 +525,7 @@ class RunDriver {
 
   private async record(step: Step, stepState: StepState, status: ExecutionStatus, startedAt: string, completedAt: string, error: string | null, outcome?: AttemptOutcome): Promise<void> {
     try {
-      await this.observer.recordExecution({
-        execution_id: `${this.state.run_id}/${step.id}/${stepState.attempt}`,
-        workflow_id: this.state.workflow_id,
-        run_id: this.state.run_id,
-        step_id: step.id,
-        agent: step.invocation?.agent ?? 'approval',
-        action: step.invocation?.action ?? 'approve',
-        command: step.invocation === undefined ? '' : redactSecrets(formatSkillCommand(step.invocation)),
-        status,
-        duration_ms: Math.max(0, Date.parse(completedAt) - Date.parse(startedAt)),
-        retry_count: Math.max(0, stepState.attempt - 1),
-        started_at: startedAt,
-        completed_at: completedAt,
-        error_message: error,
-        usage: outcome?.usage ?? null,
-      });
+      await this.observer.recordExecution(executionRecord(this.state, step, stepState, status, startedAt, completedAt, error, outcome));
     } catch {
       // The observer must never break a run.
     }

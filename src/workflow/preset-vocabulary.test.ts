@@ -8,7 +8,8 @@ import { findAction } from '../agents/registry.js';
 import { resolveConfig } from '../config/resolve.js';
 import { formatProblem } from '../config/problem.js';
 import type { AttemptOutcome, Transport } from '../transport/transport.js';
-import { executeRun, newRunState } from './executor.js';
+import { executeRun } from './executor.js';
+import { newRunState } from './run-state-factories.js';
 import { loadWorkflow } from './load-workflow.js';
 import type { RunEvent, RunState } from './run-state.js';
 

@@ -19,7 +19,8 @@ import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
 import type { CommandWritten } from '../transport/file.js';
 import type { Transport } from '../transport/transport.js';
 import type { Clock } from './clock.js';
-import { executeRun, newRunState, prepareResume, type RunReport } from './executor.js';
+import { executeRun, type RunReport } from './executor.js';
+import { newRunState, prepareResume } from './run-state-factories.js';
 import { loadWorkflowOrThrow } from './load-workflow.js';
 import type { Workflow } from './model.js';
 import { checkRunId, newRunId, runPaths } from '../protocol/run-paths.js';
@@ -75,7 +76,7 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
     await makeDirectoryInside(paths.dir, 0o700, options.projectRoot);
     // The run's own copy (resume reads it), private like every file under .tapps-agents (copyFile kept the source's mode).
     await writeFileAtomically(paths.workflow, await readRegularFile(workflow.absolutePath));
-    return newRunState({ projectRoot: options.projectRoot, workflow, runId, params: options.params ?? {}, autoExecution, transport: transport.kind });
+    return newRunState({ projectRoot: options.projectRoot, workflow, runId, params: options.params ?? {}, autoExecution, transport: transport.kind, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   });
 }
 
