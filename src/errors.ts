@@ -22,6 +22,7 @@ export const ERRORS = {
   STORAGE_FAILED: "The run's state could not be saved (e.g. disk full); what was saved before is intact.",
   OUTSIDE_PROJECT: 'A write was refused because its path (through a symbolic link, or an id) leads out of the project.',
   RUN_DAMAGED: "A run's state.json is not a file, not JSON, lacks fields or does not match the run's workflow copy.",
+  QUEUE_UNREACHABLE: "The queue transport's Redis cannot be reached or refused us (the URL is named, its password masked).",
 } as const satisfies Record<string, string>;
 
 /** The codes of {@link ERRORS}, in order. */

@@ -15,6 +15,8 @@ export const EXIT = {
   COMPLETED_WITH_FAILURES: 4,
   /** A run's files are damaged (state.json missing fields, not JSON, not a file): the run cannot be shown or resumed. */
   RUN_DAMAGED: 65,
+  /** The queue's Redis cannot be reached (sysexits' EX_UNAVAILABLE: a service is unavailable). */
+  QUEUE_UNREACHABLE: 69,
   /** A bug in tapps-agents (an unexpected error). */
   INTERNAL: 70,
   /** A run or wait timed out. */
@@ -41,6 +43,7 @@ const BY_ERROR_CODE: Record<ErrorCode, ExitCode> = {
   STORAGE_FAILED: EXIT.FAILED,
   OUTSIDE_PROJECT: EXIT.USAGE,
   RUN_DAMAGED: EXIT.RUN_DAMAGED,
+  QUEUE_UNREACHABLE: EXIT.QUEUE_UNREACHABLE,
   TIMEOUT: EXIT.TIMEOUT,
   INTERRUPTED: EXIT.INTERRUPTED,
 };

@@ -83,6 +83,7 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .addOption(new Option('--auto', 'turn auto-execution on for this run (overrides the workflow and config files)'))
     .addOption(new Option('--no-auto', 'turn auto-execution off for this run'))
     .option('--manual', 'write each step\'s command file and instructions, and wait for anyone to write its status file')
+    .addOption(new Option('--transport <kind>', 'how steps reach their runners: file (a background agent here) or queue (BullMQ workers, docs/scale-out.md); overrides workflow.transport').choices(['file', 'queue']))
     .option('--param <key=value>', 'set params.<key> (repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--json', 'stream one JSON event per line')
     .action(run(async () => (await import('./commands/workflow-execute.js')).workflowExecuteCommand));

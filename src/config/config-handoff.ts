@@ -7,6 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { packageVersion } from '../package-files.js';
 import { configFilesUnchanged } from './config-stamps.js';
+import { maskRedisUrl } from './redis-url.js';
 import type { ResolvedConfig } from './resolve.js';
 
 /** The variable a runner sets for a spawned builtin skill command; removed from the child's environment on reading. */
@@ -18,7 +19,9 @@ const MAX_HANDOFF_CHARS = 64 * 1024;
 /** The variable's value for `config`, or undefined when it cannot be handed over (no file stamps, or too large). */
 export function encodeConfigHandoff(config: ResolvedConfig): string | undefined {
   if (config.files === undefined) return undefined;
-  const text = JSON.stringify({ version: packageVersion(), config });
+  // A skill never needs the queue's password: it does not travel in the variable.
+  const shown = config.queue === undefined ? config : { ...config, queue: { ...config.queue, url: maskRedisUrl(config.queue.url) } };
+  const text = JSON.stringify({ version: packageVersion(), config: shown });
   return text.length <= MAX_HANDOFF_CHARS ? text : undefined;
 }
 

@@ -19,6 +19,17 @@ export const DEFAULTS = {
     concurrency: 4,
     worktrees: false,
     runner: 'auto' as 'auto' | 'embedded' | 'external',
+    transport: 'file' as 'file' | 'queue',
+  },
+  queue: {
+    url: 'redis://127.0.0.1:6379',
+    /** The variable that overrides queue.url (the place for a password). */
+    urlVariable: 'TAPPS_AGENTS_REDIS_URL',
+    prefix: 'tapps-agents',
+    lockDurationSeconds: 30,
+    stalledIntervalSeconds: 30,
+    maxStalledCount: 2,
+    maxChangesBytes: 16 * 1024 * 1024,
   },
   agents: {
     defaultEngine: 'auto',

@@ -42,6 +42,10 @@ export const projectConfigSchema = z
           .enum(['auto', 'embedded', 'external'])
           .default(DEFAULTS.workflow.runner)
           .describe('auto: use a running background agent, else run one inside `workflow execute`; embedded: always in-process; external: require a running background agent.'),
+        transport: z
+          .enum(['file', 'queue'])
+          .default(DEFAULTS.workflow.transport)
+          .describe('file: steps go to a background agent on this machine through command files; queue: steps become BullMQ jobs in Redis for workers on any machine (docs/scale-out.md).'),
       })
       .prefault({})
       .describe('Workflow execution settings.'),
@@ -70,6 +74,35 @@ export const projectConfigSchema = z
       })
       .prefault({})
       .describe('Execution metrics (.tapps-agents/metrics/).'),
+    queue: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, e.g. "redis://127.0.0.1:6379"')
+          .default(DEFAULTS.queue.url)
+          .describe('Redis of the queue transport; TAPPS_AGENTS_REDIS_URL overrides it. Put a password in that variable, not in this file.'),
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_" or "-"')
+          .default(DEFAULTS.queue.prefix)
+          .describe('Key prefix of every Redis key the queue uses (several projects or test runs can share one Redis).'),
+        lock_duration: durationSchema().default(DEFAULTS.queue.lockDurationSeconds).describe('How long a worker holds a job without renewing its lock before the job counts as stalled.'),
+        stalled_interval: durationSchema().default(DEFAULTS.queue.stalledIntervalSeconds).describe('How often workers look for stalled jobs (those whose worker died) and hand them to another worker.'),
+        max_stalled_count: z.int().min(0).max(100).default(DEFAULTS.queue.maxStalledCount).describe('How many times one attempt may stall (its worker died) and be re-delivered before it fails.'),
+        max_changes_bytes: z.int().min(1024).max(512 * 1024 * 1024).default(DEFAULTS.queue.maxChangesBytes).describe("Largest step result (diff and artifacts) a worker sends back; over it the step fails with CHANGES_TOO_LARGE."),
+      })
+      .prefault({})
+      .describe('The queue transport (BullMQ on Redis).'),
+    project: z
+      .strictObject({
+        id: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1 to 100 letters, digits, ".", "_" or "-"')
+          .optional()
+          .describe("The project's identity shared by the executor and every queue worker; derived from the git origin URL when unset."),
+      })
+      .prefault({})
+      .describe('Project identity.'),
     redaction: z
       .strictObject({
         secret_names: z

@@ -12,13 +12,16 @@ import { type ConfigFileStamp, stampConfigFiles } from './config-stamps.js';
 import { configPaths } from './project-root.js';
 import { projectConfigSchema, type ProjectConfigFile } from './project-config.js';
 import { hasKey, locate } from './yaml-source.js';
+import { maskRedisUrl } from './redis-url.js';
 
 /** Where a resolved value came from. */
 export type SettingSource =
   | { kind: 'default' }
   | { kind: 'flag'; flag: string }
   | { kind: 'file'; file: string; line: number; col: number }
-  | { kind: 'workflow'; file: string; line: number; col: number };
+  | { kind: 'workflow'; file: string; line: number; col: number }
+  | { kind: 'env'; variable: string }
+  | { kind: 'derived'; from: string };
 
 /** One resolved value and its origin, as `config show` prints it. */
 export interface ResolvedSetting {
@@ -45,7 +48,12 @@ export interface ResolvedConfig {
     polling: { enabled: boolean; intervalMs: number; timeoutMs: number };
     features: Record<keyof typeof DEFAULTS.autoExecution.features, boolean>;
   };
-  workflow: { concurrency: number; worktrees: boolean; runner: 'auto' | 'embedded' | 'external' };
+  /** `transport`: how steps reach whoever runs them when auto-execution is on (resolveConfig always sets it). @default 'file' */
+  workflow: { concurrency: number; worktrees: boolean; runner: 'auto' | 'embedded' | 'external'; transport?: 'file' | 'queue' };
+  /** The queue transport's settings (resolveConfig always sets them); `url` may hold a password: show it only through maskRedisUrl. */
+  queue?: ResolvedQueueConfig;
+  /** `project.id` as configured; when unset the queue derives it from the git origin URL (src/queue/project-id.ts). */
+  project?: { id?: string };
   /** `contextBudget`: characters of input content in a model step's prompt (resolveConfig always sets it). @default 96000 */
   agents: { defaultEngine: string; contextBudget?: number; byAgent: Record<string, { engine?: string; model?: string }> };
   engines: ProjectConfigFile['engines'];
@@ -61,6 +69,16 @@ export interface ResolvedConfig {
   files?: ConfigFileStamp[];
 }
 
+/** The queue transport's settings, durations in milliseconds. */
+export interface ResolvedQueueConfig {
+  url: string;
+  prefix: string;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  maxChangesBytes: number;
+}
+
 /** Inputs above the files in precedence. */
 export interface ResolveOptions {
   projectRoot: string;
@@ -68,6 +86,10 @@ export interface ResolveOptions {
   autoFlag?: boolean;
   /** A workflow's `metadata.auto_execution`, with its location. */
   workflowAutoExecution?: { value: boolean; file: string; line: number; col: number };
+  /** `--transport file|queue`. */
+  transportFlag?: 'file' | 'queue';
+  /** Where TAPPS_AGENTS_REDIS_URL is read. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 type Kind = 'boolean' | 'number' | 'duration' | 'string';
@@ -80,6 +102,10 @@ interface SettingSpec {
   aec?: readonly string[];
   /** Path in config.yaml. */
   cfg?: readonly string[];
+  /** An environment variable that outranks the files. */
+  env?: string;
+  /** A secret may be part of the value: shown through this. */
+  mask?: (value: string) => string;
 }
 
 const ae = DEFAULTS.autoExecution;
@@ -96,6 +122,14 @@ const SETTINGS: readonly SettingSpec[] = [
   { key: 'workflow.concurrency', kind: 'number', default: DEFAULTS.workflow.concurrency, cfg: ['workflow', 'concurrency'] },
   { key: 'workflow.worktrees', kind: 'boolean', default: DEFAULTS.workflow.worktrees, cfg: ['workflow', 'worktrees'] },
   { key: 'workflow.runner', kind: 'string', default: DEFAULTS.workflow.runner, cfg: ['workflow', 'runner'] },
+  { key: 'workflow.transport', kind: 'string', default: DEFAULTS.workflow.transport, cfg: ['workflow', 'transport'] },
+  { key: 'queue.url', kind: 'string', default: DEFAULTS.queue.url, cfg: ['queue', 'url'], env: DEFAULTS.queue.urlVariable, mask: maskRedisUrl },
+  { key: 'queue.prefix', kind: 'string', default: DEFAULTS.queue.prefix, cfg: ['queue', 'prefix'] },
+  { key: 'queue.lock_duration', kind: 'duration', default: DEFAULTS.queue.lockDurationSeconds, cfg: ['queue', 'lock_duration'] },
+  { key: 'queue.stalled_interval', kind: 'duration', default: DEFAULTS.queue.stalledIntervalSeconds, cfg: ['queue', 'stalled_interval'] },
+  { key: 'queue.max_stalled_count', kind: 'number', default: DEFAULTS.queue.maxStalledCount, cfg: ['queue', 'max_stalled_count'] },
+  { key: 'queue.max_changes_bytes', kind: 'number', default: DEFAULTS.queue.maxChangesBytes, cfg: ['queue', 'max_changes_bytes'] },
+  { key: 'project.id', kind: 'string', default: '', cfg: ['project', 'id'] },
   { key: 'agents.default_engine', kind: 'string', default: DEFAULTS.agents.defaultEngine, cfg: ['agents', 'default_engine'] },
   { key: 'agents.context_budget', kind: 'number', default: DEFAULTS.agents.contextBudget, cfg: ['agents', 'context_budget'] },
 ];
@@ -148,7 +182,16 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
       polling: { enabled: bool('polling.enabled'), intervalMs: num('polling.interval'), timeoutMs: num('polling.timeout') },
       features: Object.fromEntries(Object.keys(ae.features).map((name) => [name, bool(`features.${name}`)])) as ResolvedConfig['autoExecution']['features'],
     },
-    workflow: { concurrency: num('workflow.concurrency'), worktrees: bool('workflow.worktrees'), runner: value('workflow.runner') as ResolvedConfig['workflow']['runner'] },
+    workflow: { concurrency: num('workflow.concurrency'), worktrees: bool('workflow.worktrees'), runner: value('workflow.runner') as ResolvedConfig['workflow']['runner'], transport: value('workflow.transport') as 'file' | 'queue' },
+    queue: {
+      url: rawQueueUrl(files, options),
+      prefix: String(value('queue.prefix')),
+      lockDurationMs: num('queue.lock_duration'),
+      stalledIntervalMs: num('queue.stalled_interval'),
+      maxStalledCount: num('queue.max_stalled_count'),
+      maxChangesBytes: num('queue.max_changes_bytes'),
+    },
+    project: project?.project.id === undefined ? {} : { id: project.project.id },
     agents: { defaultEngine: String(value('agents.default_engine')), contextBudget: num('agents.context_budget'), byAgent: stripUndefined(byAgent) },
     engines: project?.engines ?? {},
     redaction: { secretNames: project?.redaction.secret_names ?? [], patterns: project?.redaction.patterns ?? [] },
@@ -157,6 +200,13 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     warnings: problems,
     files: stamps,
   };
+}
+
+/** The queue URL with its password (the resolved setting shows it masked): variable > config.yaml > default. */
+function rawQueueUrl(files: LoadedConfigFiles, options: ResolveOptions): string {
+  const fromEnv = (options.env ?? process.env)[DEFAULTS.queue.urlVariable];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return files.projectConfig.value?.queue.url ?? DEFAULTS.queue.url;
 }
 
 /** Throws CONFIG_INVALID listing every error (warnings stay with the caller). */
@@ -172,10 +222,14 @@ export function throwIfErrors(problems: readonly Problem[]): void {
 /** The value of one setting: the first place that sets it, in precedence order, wins; the others are `overridden`. */
 function resolveSetting(spec: SettingSpec, files: LoadedConfigFiles, options: ResolveOptions): ResolvedSetting {
   const make = (raw: unknown, source: SettingSource): ResolvedSetting => {
-    const value = spec.kind === 'duration' ? (parseDuration(raw as DurationInput) ?? 0) : (raw as boolean | number | string);
+    const parsed = spec.kind === 'duration' ? (parseDuration(raw as DurationInput) ?? 0) : (raw as boolean | number | string);
+    const value = spec.mask === undefined ? parsed : spec.mask(String(parsed));
     return { key: spec.key, value, display: spec.kind === 'duration' ? formatDuration(value as number) : String(value), source };
   };
   const candidates: ResolvedSetting[] = [];
+  if (spec.key === 'workflow.transport' && options.transportFlag !== undefined) candidates.push(make(options.transportFlag, { kind: 'flag', flag: `--transport ${options.transportFlag}` }));
+  const fromEnv = spec.env === undefined ? undefined : (options.env ?? process.env)[spec.env];
+  if (spec.env !== undefined && fromEnv !== undefined && fromEnv !== '') candidates.push(make(fromEnv, { kind: 'env', variable: spec.env }));
   if (spec.key === 'auto_execution.enabled') {
     if (options.autoFlag !== undefined) candidates.push(make(options.autoFlag, { kind: 'flag', flag: options.autoFlag ? '--auto' : '--no-auto' }));
     const fromWorkflow = options.workflowAutoExecution;
@@ -228,6 +282,10 @@ export function describeSource(source: SettingSource): string {
     case 'file':
     case 'workflow':
       return `${source.file}:${source.line}:${source.col}`;
+    case 'env':
+      return `environment ${source.variable}`;
+    case 'derived':
+      return source.from;
   }
 }
 

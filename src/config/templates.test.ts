@@ -27,6 +27,7 @@ describe('shipped templates', () => {
       concurrency: DEFAULTS.workflow.concurrency,
       worktrees: DEFAULTS.workflow.worktrees,
       runner: DEFAULTS.workflow.runner,
+      transport: DEFAULTS.workflow.transport,
     });
   });
 

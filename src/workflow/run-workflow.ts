@@ -45,6 +45,8 @@ export interface RunOptions {
   clock?: Clock;
   /** Use this transport instead of the one selectTransport picks (library use and tests). */
   transport?: Transport;
+  /** `--transport file|queue`: outranks workflow.transport of config.yaml (a resumed run keeps the one it started with). */
+  transportKind?: 'file' | 'queue';
   /** `--manual`: steps write command files and instructions and wait for anyone to write their status files. */
   manual?: boolean;
   /** Told which runner serves the run (an embedded one, the daemon) or that it is manual. */
@@ -98,7 +100,9 @@ export async function resumeWorkflow(options: RunOptions & { runId: string }): P
   workflow.file = state.workflow_file;
   prepareResume(state);
   const autoFlag = options.autoFlag ?? state.auto_execution;
-  return drive({ ...options, autoFlag }, workflow, runId, () => Promise.resolve(state));
+  // A run that went through the queue resumes through it: its jobs (running or finished) are adopted there.
+  const transportKind = options.transportKind ?? (state.transport === 'queue' ? 'queue' : undefined);
+  return drive({ ...options, autoFlag, ...(transportKind === undefined ? {} : { transportKind }) }, workflow, runId, () => Promise.resolve(state));
 }
 
 async function drive(
@@ -111,6 +115,7 @@ async function drive(
     projectRoot: options.projectRoot,
     ...(options.autoFlag === undefined ? {} : { autoFlag: options.autoFlag }),
     ...(workflow.autoExecution === undefined ? {} : { workflowAutoExecution: { ...workflow.autoExecution, file: workflow.file } }),
+    ...(options.transportKind === undefined ? {} : { transportFlag: options.transportKind }),
   });
   // As the CLI does: metrics, audit and the debug log as the configuration says, and no step left running on exit.
   const given = options.observer ?? options.observerFor?.(config) ?? createObserver(options.projectRoot, config, { actor: 'executor' });

@@ -18,6 +18,7 @@ export interface WorkflowExecuteFlags {
   preset?: string;
   auto?: boolean;
   manual?: boolean;
+  transport?: string;
   param?: string[];
   json?: boolean;
 }
@@ -53,7 +54,7 @@ export async function workflowResumeCommand(runId: string, flags: { auto?: boole
   return runWithView(flags, projectRoot, (options) => resumeWorkflow({ ...options, runId }));
 }
 
-async function runWithView(flags: { auto?: boolean; json?: boolean; manual?: boolean }, projectRoot: string, start: (options: RunOptions) => Promise<RunReport>): Promise<number> {
+async function runWithView(flags: { auto?: boolean; json?: boolean; manual?: boolean; transport?: string }, projectRoot: string, start: (options: RunOptions) => Promise<RunReport>): Promise<number> {
   const view = createProgressView({ json: flags.json === true });
   const controller = new AbortController();
   let signalled: NodeJS.Signals | undefined;
@@ -74,6 +75,7 @@ async function runWithView(flags: { auto?: boolean; json?: boolean; manual?: boo
       // Metrics and audit honour the run's resolved feature flags.
       observerFor: (config) => createObserver(projectRoot, config, { actor: 'executor' }),
       ...(flags.manual === true ? { manual: true } : {}),
+      ...(flags.transport === 'file' || flags.transport === 'queue' ? { transportKind: flags.transport } : {}),
       onNotice: (message) => printErrorLines(message),
       onCommandWritten: (written) => {
         if (flags.manual !== true) return;
