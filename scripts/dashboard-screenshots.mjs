@@ -1,5 +1,6 @@
 // Regenerates docs/dashboard-{runs,run,metrics,agents}.png: a scratch project with a finished, a failed and a waiting
-// run, the dashboard on it, and each page captured in Debian's headless Chromium. Usage: npm run build && node scripts/dashboard-screenshots.mjs
+// run, a sample metrics history of the last 30 hours (so the charts over time have points; written through the
+// metrics store, as the observer writes), the dashboard on it, and each page captured in Debian's headless Chromium. Usage: npm run build && node scripts/dashboard-screenshots.mjs
 
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,27 @@ const profile = mkdtempSync(path.join(tmpdir(), 'tapps-screenshots-chromium-'));
 const cli = (args) => execFileSync(process.execPath, [CLI, ...args], { cwd: dir, stdio: 'ignore' });
 let waiting;
 let dashboard;
+
+/** Attempts of four agent/actions over the last 30 hours: a deterministic mix of statuses, durations and retries. */
+async function sampleHistory() {
+  const { createMetricsStore } = await import(path.join(ROOT, 'dist/observability/metrics-store.js'));
+  const store = createMetricsStore(dir);
+  const pairs = [['analyst', 'gather-requirements'], ['implementer', 'implement-feature'], ['reviewer', 'review-code'], ['tester', 'run-tests']];
+  const now = Date.now();
+  for (let i = 0; i < 120; i += 1) {
+    const [agent, action] = pairs[i % pairs.length];
+    const completed = new Date(now - (30 * 3_600_000 * (120 - i)) / 120);
+    const status = i % 9 === 4 ? 'failed' : i % 17 === 8 ? 'timeout' : 'success';
+    const duration = 2000 + ((i * 7919) % 40_000) + (agent === 'implementer' ? 30_000 : 0);
+    await store.append({
+      execution_id: `sample-${i}/${agent}/1`, workflow_id: 'feature', run_id: `sample-${Math.floor(i / 4)}`, step_id: agent, agent, action,
+      command: `@${agent} ${action}`, status, duration_ms: duration, retry_count: i % 11 === 3 ? 1 : 0,
+      started_at: new Date(completed.getTime() - duration).toISOString(), completed_at: completed.toISOString(),
+      error_message: status === 'success' ? null : `${action} ${status}`,
+      usage: { input_tokens: 1200 + i * 13, output_tokens: 300 + i * 5, cost_usd: 0.004 },
+    });
+  }
+}
 let context;
 try {
   writeFileSync(path.join(dir, 'release.yaml'), `id: release
@@ -33,6 +55,7 @@ steps:
   } catch {
     // it fails, as meant
   }
+  await sampleHistory();
   waiting = spawn(process.execPath, [CLI, 'workflow', 'execute', '--workflow', 'release.yaml', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   waiting.stdout.on('data', (chunk) => (out += chunk));
@@ -54,6 +77,7 @@ steps:
   await page.screenshot({ path: path.join(ROOT, 'docs/dashboard-run.png'), fullPage: true });
   await page.goto(`http://127.0.0.1:${dashboard.port}/#/metrics`);
   await page.locator('[data-metric="total_executions"]').waitFor();
+  await page.locator('svg[data-chart="duration"]').waitFor();
   await page.screenshot({ path: path.join(ROOT, 'docs/dashboard-metrics.png'), fullPage: true });
   await page.goto(`http://127.0.0.1:${dashboard.port}/#/agents`);
   await page.locator('[data-overall]').waitFor();

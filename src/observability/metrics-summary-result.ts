@@ -47,7 +47,31 @@ export interface MetricsSummary {
   /** Completion time of the oldest and newest record counted. */
   first_completed_at: string | null;
   last_completed_at: string | null;
+  /** The same figures per hour or day. */
+  over_time: OverTimeSummary;
   files_read: number;
   /** Corrupt or torn lines skipped, by file name. */
   unreadable: UnreadableLines;
+}
+
+/** One hour or day of {@link OverTimeSummary}; its figures are defined as the summary's. */
+export interface TimeBucketSummary {
+  /** The bucket's first instant (UTC, ISO). */
+  start: string;
+  total_executions: number;
+  success_rate: number | null;
+  average_duration_ms: number | null;
+  p50_duration_ms: number | null;
+  p95_duration_ms: number | null;
+  retries: number;
+  by_status: StatusCounts;
+}
+
+/**
+ * The executions over time: by UTC hour when the first and last record are at most 48 hours apart, else by UTC day;
+ * every bucket from the first with data to the last, empty ones included (total 0, rates and durations null).
+ */
+export interface OverTimeSummary {
+  bucket: 'hour' | 'day';
+  series: TimeBucketSummary[];
 }

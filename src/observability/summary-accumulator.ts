@@ -1,19 +1,13 @@
 // Aggregates metrics lines into a summary in constant memory; partial aggregates from worker threads merge into one.
 
 import { DurationHistogram, type HistogramSnapshot } from './duration-histogram.js';
-import { EXECUTION_STATUSES } from './execution-record.js';
+import { roundMs, Tally, type TallyData } from './execution-tally.js';
 import { LineBlockReader } from './jsonl-forward.js';
-import type { AgentActionSummary, MetricsSummary, StatusCounts, UsageSummary } from './metrics-summary-result.js';
+import type { AgentActionSummary, MetricsSummary, UsageSummary } from './metrics-summary-result.js';
 import { matchesFilter, type RecordFilter } from './record-filter.js';
+import { TimeSeries, type TimeSeriesSnapshot } from './time-series.js';
 import { readSummaryFields, type SummaryFields } from './summary-fields.js';
 import path from 'node:path';
-
-interface TallyData {
-  total: number;
-  byStatus: StatusCounts;
-  ran: number;
-  durationSum: number;
-}
 
 /** A partial aggregate as plain data, to send between threads. */
 export interface AccumulatorSnapshot {
@@ -25,40 +19,7 @@ export interface AccumulatorSnapshot {
   first: string | null;
   last: string | null;
   unreadable: Record<string, number>;
-}
-
-class Tally implements TallyData {
-  total = 0;
-  byStatus: StatusCounts = emptyStatusCounts();
-  ran = 0;
-  durationSum = 0;
-
-  add(record: SummaryFields): void {
-    this.total++;
-    this.byStatus[record.status]++;
-    if (record.status === 'skipped') return;
-    this.ran++;
-    this.durationSum += record.duration_ms;
-  }
-
-  merge(other: TallyData): void {
-    this.total += other.total;
-    this.ran += other.ran;
-    this.durationSum += other.durationSum;
-    for (const status of EXECUTION_STATUSES) this.byStatus[status] += other.byStatus[status];
-  }
-
-  data(): TallyData {
-    return { total: this.total, byStatus: { ...this.byStatus }, ran: this.ran, durationSum: this.durationSum };
-  }
-
-  successRate(): number | null {
-    return this.ran === 0 ? null : this.byStatus.success / this.ran;
-  }
-
-  averageDuration(): number | null {
-    return this.ran === 0 ? null : this.durationSum / this.ran;
-  }
+  overTime: TimeSeriesSnapshot;
 }
 
 /** Adds records (or other accumulators' snapshots) and produces the summary. */
@@ -72,6 +33,7 @@ export class SummaryAccumulator {
   #first: string | null = null;
   #last: string | null = null;
   #unreadable: Record<string, number> = {};
+  #overTime = new TimeSeries();
   readonly #filter: RecordFilter;
   readonly #reader = new LineBlockReader();
 
@@ -109,6 +71,7 @@ export class SummaryAccumulator {
     // An attempt with retry_count > 0 is one retry performed (summing retry_count would count attempt 3 as two).
     if (record.retry_count > 0) this.#retries += 1;
     this.#tally(record.agent, record.action).add(record);
+    this.#overTime.add(record);
     if (record.usage !== null) {
       this.#usage.executions_with_usage++;
       this.#usage.input_tokens += record.usage.input_tokens ?? 0;
@@ -137,6 +100,7 @@ export class SummaryAccumulator {
       first: this.#first,
       last: this.#last,
       unreadable: { ...this.#unreadable },
+      overTime: this.#overTime.snapshot(),
     };
   }
 
@@ -151,6 +115,7 @@ export class SummaryAccumulator {
     this.#retries += other.retries;
     if (other.first !== null && (this.#first === null || other.first < this.#first)) this.#first = other.first;
     if (other.last !== null && (this.#last === null || other.last > this.#last)) this.#last = other.last;
+    this.#overTime.merge(other.overTime);
     for (const [name, count] of Object.entries(other.unreadable)) this.#unreadable[name] = (this.#unreadable[name] ?? 0) + count;
   }
 
@@ -178,18 +143,10 @@ export class SummaryAccumulator {
       usage: { ...this.#usage, cost_usd: Math.round(this.#usage.cost_usd * 1e6) / 1e6 },
       first_completed_at: this.#first,
       last_completed_at: this.#last,
+      over_time: this.#overTime.result(),
       files_read: filesRead,
       // Newest file first, as history reports them.
       unreadable: Object.fromEntries(Object.entries(this.#unreadable).sort(([a], [b]) => (a < b ? 1 : -1))),
     };
   }
-}
-
-/** Whole milliseconds (percentiles are estimates; fractions would suggest false precision). */
-function roundMs(value: number | undefined): number | null {
-  return value === undefined ? null : Math.round(value);
-}
-
-function emptyStatusCounts(): StatusCounts {
-  return Object.fromEntries(EXECUTION_STATUSES.map((status) => [status, 0])) as StatusCounts;
 }

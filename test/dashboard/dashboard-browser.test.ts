@@ -83,11 +83,17 @@ describe('dashboard in Chromium', () => {
   }, 120_000);
 
   it('the metrics page shows the numbers of auto-execution metrics --json', async () => {
-    const cli = JSON.parse((await runCli(['auto-execution', 'metrics', '--json'], { cwd: dir })).stdout) as { total_executions: number; success_rate: number };
+    const cli = JSON.parse((await runCli(['auto-execution', 'metrics', '--json'], { cwd: dir })).stdout) as { total_executions: number; success_rate: number; over_time: { bucket: string; series: { success_rate: number | null }[] } };
     expect(cli.total_executions).toBeGreaterThan(0);
     await page.getByRole('link', { name: 'Metrics' }).click();
     await expect.poll(() => page.locator('[data-metric="total_executions"] strong').textContent(), { timeout: 30_000 }).toBe(String(cli.total_executions));
     expect(await page.locator('[data-metric="success_rate"] strong').textContent()).toBe(`${(cli.success_rate * 100).toFixed(1)}%`);
+    // Over time: the CLI's series, one bar a bucket and one success-rate point for each bucket where something ran.
+    await page.locator(`[data-over-time="${cli.over_time.bucket}"]`).waitFor();
+    expect(await page.locator('svg[data-chart="executions"] rect.bar').count()).toBe(cli.over_time.series.length);
+    const rates = cli.over_time.series.flatMap((bucket) => (bucket.success_rate === null ? [] : [String(bucket.success_rate)]));
+    const points = await page.locator('svg[data-chart="success_rate"] circle.point').all();
+    expect(await Promise.all(points.map((point) => point.getAttribute('data-value')))).toEqual(rates);
   }, 60_000);
 
   it('a failed run shows its error on the run page', async () => {

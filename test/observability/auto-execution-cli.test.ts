@@ -291,6 +291,13 @@ describe('auto-execution metrics', () => {
       usage: { executions_with_usage: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 },
       first_completed_at: '2026-11-24T09:00:00.000Z',
       last_completed_at: '2026-11-24T09:25:00.000Z',
+      // All three completed within one hour: one hourly bucket with the same figures.
+      over_time: {
+        bucket: 'hour',
+        series: [
+          { start: '2026-11-24T09:00:00.000Z', total_executions: 3, success_rate: 2 / 3, average_duration_ms: 515000, p50_duration_ms: 600000, p95_duration_ms: 900000, retries: 1, by_status: { success: 2, failed: 1, timeout: 0, cancelled: 0, skipped: 0 } },
+        ],
+      },
       files_read: 1,
       unreadable_lines: { 'executions_2026-11-24.jsonl': 1 },
       pruned: null,

@@ -1,8 +1,10 @@
 // Metrics: the numbers of `auto-execution metrics --json` for the same filter (it is the same call), as cards and
-// charts: success rate, durations (average, p50, p95), retries, tokens and cost, by status and by agent/action.
+// charts: success rate, durations (average, p50, p95), retries, tokens and cost, by status and by agent/action, and
+// executions, success rate and p50/p95 per hour or day (the series `over_time` of the same answer).
 
 import { get } from './api.js';
 import { barChart } from './bar-chart.js';
+import { timeChart } from './time-chart.js';
 import { h, show } from './dom.js';
 import { duration, rate, time } from './format.js';
 import { coalesce, listen } from './live.js';
@@ -19,6 +21,39 @@ interface Metrics {
   usage: { executions_with_usage: number; input_tokens: number; output_tokens: number; cost_usd: number };
   first_completed_at: string | null;
   last_completed_at: string | null;
+  over_time: OverTime;
+}
+
+interface OverTime {
+  bucket: 'hour' | 'day';
+  series: { start: string; total_executions: number; success_rate: number | null; p50_duration_ms: number | null; p95_duration_ms: number | null; retries: number }[];
+}
+
+/** A bucket's label in UTC: "11-23" for a day; "08:00" for an hour, with the date on the first and at midnight. */
+function bucketLabel(start: string, index: number, bucket: OverTime['bucket']): string {
+  const day = start.slice(5, 10);
+  if (bucket === 'day') return day;
+  const hour = start.slice(11, 16);
+  return index === 0 || hour === '00:00' ? `${day} ${hour}` : hour;
+}
+
+/** Executions, success rate and p50/p95 duration per bucket; the page says which bucket size the server chose. */
+function overTime(data: OverTime): HTMLElement {
+  const labels = data.series.map((bucket, index) => bucketLabel(bucket.start, index, data.bucket));
+  const unit = data.bucket === 'hour' ? 'hour' : 'day';
+  const pick = (field: 'total_executions' | 'success_rate' | 'p50_duration_ms' | 'p95_duration_ms') => data.series.map((bucket) => bucket[field]);
+  return h(
+    'section',
+    { class: 'card', 'data-over-time': data.bucket },
+    h('h2', {}, `Over time: per ${unit} (UTC)`),
+    h('p', { class: 'sub' }, `${data.series.length} ${unit}s from ${data.series[0]?.start.slice(0, 16).replace('T', ' ') ?? '–'} UTC. By hour when the first and last execution are at most 48 hours apart, else by day.`),
+    h('h3', {}, `Executions per ${unit}`),
+    timeChart({ name: 'executions', labels, lines: [{ name: 'executions', kind: 'success', values: pick('total_executions') }], bars: true, format: (value) => String(Math.round(value)) }),
+    h('h3', {}, 'Success rate'),
+    timeChart({ name: 'success_rate', labels, lines: [{ name: 'success rate', kind: 'rate', values: pick('success_rate') }], max: 1, format: rate }),
+    h('h3', {}, 'Duration', h('span', { class: 'legend' }), 'p50', h('span', { class: 'legend p95' }), 'p95'),
+    timeChart({ name: 'duration', labels, lines: [{ name: 'p50', kind: 'p50', values: pick('p50_duration_ms') }, { name: 'p95', kind: 'p95', values: pick('p95_duration_ms') }], format: duration }),
+  );
 }
 
 const filter = { workflow_id: '', since: '' };
@@ -54,6 +89,7 @@ export function metricsPage(root: HTMLElement): void {
           card('Cost', `$${m.usage.cost_usd.toFixed(4)}`, 'cost_usd'),
         ),
         h('p', { class: 'sub' }, `Period: ${time(m.first_completed_at)} to ${time(m.last_completed_at)}`),
+        overTime(m.over_time),
         h('section', { class: 'card' }, h('h2', {}, 'By status'), barChart(Object.entries(m.by_status).filter(([, count]) => count > 0).map(([status, count]) => ({ label: status, value: count, kind: status })))),
         h('section', { class: 'card' }, h('h2', {}, 'Durations'), barChart([['average', m.average_duration_ms], ['p50', m.p50_duration_ms], ['p95', m.p95_duration_ms]].map(([label, value]) => ({ label: String(label), value: Number(value ?? 0), text: duration(value as number | null) })))),
         h(
