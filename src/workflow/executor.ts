@@ -14,7 +14,8 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { silentObserver, type ExecutionObserver, type ExecutionStatus } from '../observability/observer.js';
 import type { AttemptOutcome, Transport } from '../transport/transport.js';
 import { waitForApproval } from './approval.js';
-import { systemClock, type Clock } from './clock.js';
+import { isoNow, systemClock, type Clock } from './clock.js';
+import { transitionStep } from './step-transition.js';
 import { transitiveDependencies } from './dependencies.js';
 import { ExpressionEvaluationError } from './expression.js';
 import type { GateTarget, Step, Workflow } from './model.js';
@@ -87,9 +88,9 @@ class RunDriver {
 
   constructor(options: ExecuteRunOptions) {
     this.options = options;
-    this.store = new RunStore(options.projectRoot, options.state, options.onEvent);
-    this.observer = options.observer ?? silentObserver;
     this.clock = options.clock ?? systemClock;
+    this.store = new RunStore(options.projectRoot, options.state, options.onEvent, this.clock);
+    this.observer = options.observer ?? silentObserver;
     this.steps = new Map(options.workflow.steps.map((step) => [step.id, step]));
     this.limit = Math.max(1, options.workflow.concurrency ?? options.config.workflow.concurrency);
   }
@@ -195,21 +196,13 @@ class RunDriver {
 
   private skipStep(step: Step, reason: string): void {
     const stepState = this.state.steps[step.id] as StepState;
-    stepState.status = 'skipped';
-    stepState.skip_reason = reason;
-    stepState.completed_at = new Date().toISOString();
-    this.store.changed();
-    this.store.emit('step.skipped', { stepId: step.id, reason });
-    this.track(this.record(step, stepState, 'skipped', stepState.completed_at, stepState.completed_at, reason));
+    transitionStep(this.store, step.id, { type: 'skip', reason });
+    const at = stepState.completed_at as string;
+    this.track(this.record(step, stepState, 'skipped', at, at, reason));
   }
 
   private failStep(step: Step, message: string, code: string): void {
-    const stepState = this.state.steps[step.id] as StepState;
-    stepState.status = 'failed';
-    stepState.error = { message, code, retryable: false };
-    stepState.completed_at = new Date().toISOString();
-    this.store.changed();
-    this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt: stepState.attempt, error: message });
+    transitionStep(this.store, step.id, { type: 'refuse', message, code });
     this.afterFailure(step, message);
   }
 
@@ -244,15 +237,8 @@ class RunDriver {
       const controller = new AbortController();
       this.controllers.set(step.id, controller);
       if (this.options.signal?.aborted === true) controller.abort();
-      const createdAt = new Date().toISOString();
-      stepState.status = 'running';
-      stepState.attempt = attempt;
-      stepState.started_at = createdAt;
-      stepState.completed_at = null;
-      stepState.error = null;
-      delete stepState.retry_at;
-      this.store.changed();
-      this.store.emit('step.started', { stepId: step.id, attempt, name: step.name });
+      transitionStep(this.store, step.id, { type: 'start', attempt });
+      const createdAt = stepState.started_at as string;
       const correlation = { workflow_id: this.state.workflow_id, run_id: this.state.run_id, step_id: step.id, attempt };
       this.track(this.observer.audit({ event: 'execution.started', ...correlation, actor: 'executor', details: { transport: this.options.transport.kind } }));
       const invocation = step.invocation as NonNullable<Step['invocation']>;
@@ -279,17 +265,14 @@ class RunDriver {
       this.controllers.delete(step.id);
       stepState.outputs = trimOutputs(outcome.outputs);
       stepState.artifacts = outcome.artifacts;
-      // The attempt's own start: a result adopted on resume shows the time it ran, not the moment it was adopted.
-      stepState.started_at = outcome.startedAt;
-      stepState.completed_at = outcome.completedAt;
-      stepState.error = outcome.error ?? null;
+      // The attempt's own times (a result adopted on resume shows when it ran), set by the transition below.
+      const ran = { startedAt: outcome.startedAt, completedAt: outcome.completedAt };
+      const error = outcome.error ?? null;
       const status: ExecutionStatus = outcome.status;
       this.track(this.record(step, stepState, status, outcome.startedAt, outcome.completedAt, outcome.error?.message ?? null, outcome));
       if (outcome.status === 'success') {
         this.track(this.observer.audit({ event: 'execution.completed', ...correlation, actor: 'executor' }));
-        stepState.status = 'succeeded';
-        this.store.changed();
-        this.store.emit('step.finished', { stepId: step.id, status: 'succeeded', attempt, output: outcome.output });
+        transitionStep(this.store, step.id, { type: 'succeed', output: outcome.output, ran, error });
         // A model step that replaced an existing file says where its previous content is (outputs.replaced).
         if (Array.isArray(outcome.outputs.replaced) && outcome.outputs.replaced.length > 0) this.store.emit('step.replaced', { stepId: step.id, files: outcome.outputs.replaced });
         this.applyGate(step);
@@ -298,32 +281,23 @@ class RunDriver {
       const message = outcome.error?.message ?? `Step ended with status ${outcome.status}`;
       this.track(this.observer.audit({ event: outcome.status === 'timeout' ? 'execution.timeout' : 'execution.failed', ...correlation, actor: 'executor', details: { error: message } }));
       if (outcome.status === 'cancelled' || this.options.signal?.aborted === true) {
-        stepState.status = 'cancelled';
-        this.store.changed();
-        this.store.emit('step.finished', { stepId: step.id, status: 'cancelled', attempt, error: message });
+        transitionStep(this.store, step.id, { type: 'cancel', message, ran, error });
         return;
       }
       const retryable = outcome.error?.retryable ?? outcome.status === 'timeout';
       if (shouldRetry(policy, attempt, retryable) && this.stopError === undefined) {
         const delay = retryDelayMs(policy, attempt, (this.options.random ?? Math.random)());
-        stepState.status = 'running';
-        stepState.retry_at = new Date(this.clock.now() + delay).toISOString();
-        this.store.changed();
-        this.store.emit('step.retry', { stepId: step.id, attempt, nextAttempt: attempt + 1, delayMs: delay, error: message });
+        transitionStep(this.store, step.id, { type: 'retry_later', ran, error, message, delayMs: delay });
         this.track(this.observer.audit({ event: 'retry.scheduled', ...correlation, actor: 'executor', details: { delay_ms: delay, next_attempt: attempt + 1, error: message } }));
         await this.clock.sleep(delay, this.options.signal);
         if (this.isCancelled()) {
-          stepState.status = 'cancelled';
-          this.store.changed();
-          this.store.emit('step.finished', { stepId: step.id, status: 'cancelled', attempt, error: 'cancelled while waiting to retry' });
+          transitionStep(this.store, step.id, { type: 'cancel', message: 'cancelled while waiting to retry' });
           return;
         }
         attempt++;
         continue;
       }
-      stepState.status = 'failed';
-      this.store.changed();
-      this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt, error: message, onError: step.onError });
+      transitionStep(this.store, step.id, { type: 'fail', message, ran, error, onError: step.onError });
       this.afterFailure(step, message);
       return;
     }
@@ -388,7 +362,7 @@ class RunDriver {
   /** Creates the attempt's worktree and points the step's work_dir at it; a creation failure fails the attempt. */
   private async enterWorktree(step: Step, stepState: StepState, attempt: number, signal: AbortSignal): Promise<{ workspace?: StepWorkspace; failure?: AttemptOutcome }> {
     if (this.isolation === undefined) return {};
-    const startedAt = new Date().toISOString();
+    const startedAt = isoNow(this.clock);
     try {
       const workspace = await this.isolation.enter({ stepId: step.id, attempt, requires: step.requires, creates: step.creates, signal });
       if (workspace === undefined) return {};
@@ -404,7 +378,7 @@ class RunDriver {
         // A setup command past its deadline is a timeout; anything else the worktree did is WORKTREE_FAILED.
         error: stepError(error.code === 'TIMEOUT' ? 'TIMEOUT' : 'WORKTREE_FAILED', error.message, error.code !== 'CONFLICT'),
         startedAt,
-        completedAt: new Date().toISOString(),
+        completedAt: isoNow(this.clock),
       };
       return { failure };
     }
@@ -423,46 +397,30 @@ class RunDriver {
   private async waitForApproval(step: Step): Promise<void> {
     const stepState = this.state.steps[step.id] as StepState;
     const approval = step.approval as NonNullable<Step['approval']>;
-    stepState.attempt = Math.max(1, stepState.attempt);
-    stepState.started_at ??= new Date().toISOString();
-    stepState.status = 'waiting_approval';
     this.state.status = 'waiting_approval';
-    this.store.changed();
-    // Whoever reads the event (a person, a script) may act on state.json at once: make it say so first.
-    await this.store.flush();
-    this.store.emit('step.waiting_approval', { stepId: step.id, prompt: approval.prompt, approve: `tapps-agents workflow approve ${this.state.run_id} ${step.id}`, reject: `tapps-agents workflow reject ${this.state.run_id} ${step.id}` });
+    // Whoever reads the event (a person, a script) may act on state.json at once: the transition writes it first.
+    await transitionStep(this.store, step.id, { type: 'await_approval', prompt: approval.prompt, approve: `tapps-agents workflow approve ${this.state.run_id} ${step.id}`, reject: `tapps-agents workflow reject ${this.state.run_id} ${step.id}` });
     // Measured from when the step first started waiting, also across restarts.
-    const deadline = approval.timeoutMs === undefined ? undefined : Date.parse(stepState.started_at) + approval.timeoutMs;
+    const deadline = approval.timeoutMs === undefined ? undefined : Date.parse(stepState.started_at as string) + approval.timeoutMs;
     const decision = await waitForApproval(runPaths(this.options.projectRoot, this.state.run_id).approval(step.id), this.clock, this.options.signal ?? new AbortController().signal, deadline);
     if (!Object.values(this.state.steps).some((other) => other.status === 'waiting_approval' && other !== stepState)) this.state.status = 'running';
-    stepState.completed_at = new Date().toISOString();
     if (decision === undefined) {
       if (this.options.signal?.aborted === true) {
-        stepState.status = 'cancelled';
-        this.store.changed();
-        this.store.emit('step.finished', { stepId: step.id, status: 'cancelled', attempt: stepState.attempt, error: 'cancelled while waiting for approval' });
+        transitionStep(this.store, step.id, { type: 'cancel', message: 'cancelled while waiting for approval' });
         return;
       }
       const message = `Nobody approved or rejected within ${approval.timeoutMs ?? 0} ms`;
-      stepState.status = 'failed';
-      stepState.error = { message, code: 'APPROVAL_TIMEOUT', retryable: false };
-      this.store.changed();
-      this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt: stepState.attempt, error: message });
+      transitionStep(this.store, step.id, { type: 'fail', message, error: { message, code: 'APPROVAL_TIMEOUT', retryable: false } });
       this.afterFailure(step, message);
       return;
     }
     stepState.outputs = { decision: decision.decision, by: decision.by, at: decision.at, ...(decision.comment === undefined ? {} : { comment: decision.comment }) };
     if (decision.decision === 'approved') {
-      stepState.status = 'succeeded';
-      this.store.changed();
-      this.store.emit('step.finished', { stepId: step.id, status: 'succeeded', attempt: stepState.attempt, output: `approved by ${decision.by}` });
+      transitionStep(this.store, step.id, { type: 'succeed', output: `approved by ${decision.by}` });
       return;
     }
     const message = `Rejected by ${decision.by}${decision.comment === undefined ? '' : `: ${decision.comment}`}`;
-    stepState.status = 'failed';
-    stepState.error = { message, code: 'REJECTED', retryable: false };
-    this.store.changed();
-    this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt: stepState.attempt, error: message });
+    transitionStep(this.store, step.id, { type: 'fail', message, error: { message, code: 'REJECTED', retryable: false } });
     this.afterFailure(step, message);
   }
 
@@ -504,22 +462,15 @@ class RunDriver {
     this.state.gate_iterations[step.id] = iterations;
     for (const other of this.options.workflow.steps) {
       if (other.index < to.index || other.index > step.index) continue;
-      const otherState = this.state.steps[other.id] as StepState;
       if (this.running.has(other.id) && other.id !== step.id) continue;
-      otherState.status = 'pending';
-      otherState.completed_at = null;
-      delete otherState.skip_reason;
+      transitionStep(this.store, other.id, { type: 'rerun' });
     }
     this.store.changed();
     this.store.emit('gate.loop', { stepId: step.id, to: to.id, iteration: iterations, maxIterations: gate.maxIterations });
   }
 
   private markGateFailure(step: Step, message: string, code: string): void {
-    const stepState = this.state.steps[step.id] as StepState;
-    stepState.status = 'failed';
-    stepState.error = { message, code, retryable: false };
-    this.store.changed();
-    this.store.emit('step.finished', { stepId: step.id, status: 'failed', attempt: stepState.attempt, error: message, onError: step.onError });
+    transitionStep(this.store, step.id, { type: 'fail', message, error: { message, code, retryable: false }, onError: step.onError });
     this.afterFailure(step, message);
   }
 
@@ -551,7 +502,7 @@ class RunDriver {
       this.state.error = `Run blocked: ${steps.filter((step) => !TERMINAL.has(step.status)).length} steps could not start`;
     }
     this.state.failed_steps = steps.filter((step) => step.status === 'failed').length;
-    this.state.completed_at = new Date().toISOString();
+    this.state.completed_at = isoNow(this.clock);
     this.store.changed();
     const counts: Record<string, number> = {};
     for (const step of steps) counts[step.status] = (counts[step.status] ?? 0) + 1;

@@ -9,6 +9,7 @@ import type { AttemptOutcome } from '../transport/transport.js';
 import { isoNow, systemClock, type Clock } from './clock.js';
 import type { Step, Workflow } from './model.js';
 import { thisExecutor, type RunState, type StepState } from './run-state.js';
+import { transitionStep, withoutEvents } from './step-transition.js';
 
 /** A fresh state for a new run of `workflow`. */
 export function newRunState(options: { projectRoot: string; workflow: Workflow; runId: string; params: Record<string, unknown>; autoExecution: boolean; transport: string; clock?: Clock }): RunState {
@@ -56,18 +57,11 @@ export function newStepState(projectRoot: string, runId: string, step: Step): St
  * a step that was running keeps its attempt number (the same attempt is dispatched again).
  */
 export function prepareResume(state: RunState): void {
-  for (const step of Object.values(state.steps)) {
+  const target = withoutEvents(state);
+  for (const [id, step] of Object.entries(state.steps)) {
+    // A step skipped because the run stopped runs again; one its condition left out stays skipped.
     const stoppedSkip = step.status === 'skipped' && step.skip_reason?.startsWith('run ') === true;
-    if (step.status === 'failed' || step.status === 'cancelled' || stoppedSkip) {
-      step.status = 'pending';
-      step.error = null;
-      step.completed_at = null;
-      delete step.skip_reason;
-    }
-    if (step.status === 'running' && step.attempt > 0 && step.retry_at === undefined) {
-      step.interrupted_attempt = step.attempt;
-      step.status = 'pending';
-    } else if (step.status === 'running' || step.status === 'waiting_approval') step.status = 'pending';
+    if (step.status === 'failed' || step.status === 'cancelled' || step.status === 'running' || step.status === 'waiting_approval' || stoppedSkip) transitionStep(target, id, { type: 'resume' });
     delete step.retry_at;
   }
   state.status = 'running';

@@ -14,6 +14,7 @@ import { runPaths, workflowStateRoot } from '../protocol/run-paths.js';
 import type { z } from 'zod';
 import { runStateSchema } from '../protocol/run-state-schema.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
+import { isoNow, systemClock, type Clock } from './clock.js';
 
 /** What a step came to, or where it is. */
 export type StepStatus = 'pending' | 'running' | 'waiting_approval' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -144,9 +145,13 @@ export class RunStore {
   /** `"<id>":<step JSON>` of each step as last written; dropped when a field of the step is assigned. */
   private readonly encodedSteps = new Map<string, Uint8Array>();
 
-  constructor(projectRoot: string, state: RunState, listener?: (event: RunEvent) => void) {
+  /** Every timestamp of the run (updated_at, event times, step times) is taken from it. */
+  readonly clock: Clock;
+
+  constructor(projectRoot: string, state: RunState, listener?: (event: RunEvent) => void, clock: Clock = systemClock) {
     this.paths = runPaths(projectRoot, state.run_id);
     this.listener = listener;
+    this.clock = clock;
     const watched = (id: string, step: StepState): StepState =>
       new Proxy(step, {
         set: (target, field, value) => {
@@ -191,7 +196,7 @@ export class RunStore {
    */
   changed(): void {
     this.version++;
-    this.state.updated_at = new Date().toISOString();
+    this.state.updated_at = isoNow(this.clock);
     if (this.timer === undefined && this.writing === undefined) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
@@ -217,7 +222,7 @@ export class RunStore {
   /** Appends an event to events.jsonl and tells the listener. */
   emit(type: string, fields: Record<string, unknown> = {}): RunEvent {
     // Redacted whatever the transport: a step's output or error may quote a secret (docs/reliability.md).
-    const event: RunEvent = redactValue({ schemaVersion: 1, ts: new Date().toISOString(), runId: this.state.run_id, type, ...fields });
+    const event: RunEvent = redactValue({ schemaVersion: 1, ts: isoNow(this.clock), runId: this.state.run_id, type, ...fields });
     this.events?.write(`${JSON.stringify(event)}\n`);
     this.listener?.(event);
     return event;
