@@ -78,7 +78,7 @@ export { executionHistory, executionMetrics, type HistoryOptions, type MetricsOp
 export type { HistoryQuery, HistoryResult } from './observability/metrics-history.js';
 export type { MetricsSummary, AgentActionSummary, UsageSummary } from './observability/metrics-summary.js';
 export { createAuditLog, type AuditLog, type AuditLogOptions, type AuditQuery, type AuditQueryResult } from './observability/audit-log.js';
-export { autoExecutionStatus, type StatusOptions, type AutoExecutionStatusReport } from './observability/execution-status.js';
+export { autoExecutionStatus, type StatusOptions, type AutoExecutionStatusReport } from './project-status/execution-status.js';
 export { runHealthChecks, healthExitCode, type HealthReport, type HealthCheck, type HealthStatus, type HealthOptions } from './health/health.js';
 export { debugStatus, setDebugMode, type DebugReport } from './observability/debug-mode.js';
 

@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { TappsError, type ErrorCode } from '../errors.js';
 import { runHealthChecks } from '../health/health.js';
 import { executionMetrics } from '../observability/execution-queries.js';
-import { autoExecutionStatus, statusJson } from '../observability/execution-status.js';
+import { autoExecutionStatus, statusJson } from '../project-status/execution-status.js';
 import { metricsJson } from '../observability/metrics-json.js';
 import { parseSince } from '../observability/record-filter.js';
 import { cancelRun, decideApproval, listRunsReport, stepStatus } from '../workflow/run-control.js';

@@ -2,7 +2,6 @@
 
 import { constants } from 'node:fs';
 import { access, stat, statfs } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { DEFAULTS } from '../config/defaults.js';
 import { formatDuration } from '../config/duration.js';
@@ -13,12 +12,10 @@ import { loadConfigFiles, resolveConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import type { FreeSpace, HealthCheck } from './health-check.js';
 import { observabilityPaths } from '../observability/layout.js';
-import { processLiveness } from '../exec/process-alive.js';
-import { findProtocolFiles } from '../observability/protocol-files.js';
+import { findFilesUnder, findProtocolFiles } from '../observability/protocol-files.js';
+import { compileWatchPaths } from '../runner/watch-paths.js';
 import { COMMAND_FILE_NAME, STATUS_FILE_NAME } from '../protocol/paths.js';
-import { readJson, RUNNER_STALE_MS } from '../observability/status-sources.js';
-import { stallOf } from '../protocol/liveness.js';
-import { RUNNER_HEARTBEAT_MS, stalledRunnerMessage } from '../protocol/runner-status.js';
+import { readRunnerStatusFile, runnerIsAlive, runnerStall, runnerStatusFile, stalledRunnerMessage } from '../protocol/runner-status.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 
 /** What every check needs. */
@@ -151,12 +148,11 @@ export async function checkStatusFiles({ projectRoot }: HealthContext): Promise<
 /** Command files are readable, and none has waited unclaimed longer than the threshold. */
 export async function checkCommandFiles({ projectRoot, now }: HealthContext, settings: HealthSettings): Promise<HealthCheck> {
   const name = 'command_file_access';
-  const names = new Set([COMMAND_FILE_NAME, ...settings.watchPaths.filter((pattern) => !pattern.includes('/'))]);
-  const files = await findProtocolFiles(projectRoot, names);
-  for (const pattern of settings.watchPaths.filter((item) => item.includes('/') && !/[*?[]/.test(item))) {
-    const file = path.join(projectRoot, pattern);
-    if (!files.includes(file) && (await exists(file))) files.push(file);
-  }
+  // Exactly where the runner looks: its watch plan for the configured patterns (the default command file name when
+  // none is configured), plus the name the executor writes.
+  const patterns = settings.watchPaths.length > 0 ? settings.watchPaths : DEFAULTS.backgroundAgent.watchPaths;
+  const plan = compileWatchPaths(projectRoot, [...new Set([COMMAND_FILE_NAME, ...patterns])]);
+  const files = await findFilesUnder(plan.roots, (file) => plan.matches(file));
   const thresholdMs = Math.max(UNCLAIMED_THRESHOLD_MS, 2 * settings.pollingIntervalMs);
   const unreadable: string[] = [];
   const waiting: string[] = [];
@@ -185,31 +181,27 @@ export async function checkCommandFiles({ projectRoot, now }: HealthContext, set
   return { name, status: 'healthy', message: files.length === 0 ? 'no command files waiting' : `${plural(files.length, 'command file')} readable, none waiting too long`, details };
 }
 
-/** A runner is alive, or an embedded one starts with each `workflow execute`. */
+/** A runner is alive (by the one rule of runnerIsAlive / runnerStall), or an embedded one starts with each `workflow execute`. */
 export async function checkRunner({ projectRoot, now }: HealthContext, settings: HealthSettings): Promise<HealthCheck> {
   const name = 'runner';
-  const file = observabilityPaths(projectRoot).runnerStatusFile;
   const details: Record<string, unknown> = { mode: settings.runner };
-  const status = await readJson(file);
-  if (status === undefined && (await exists(file))) {
-    return { name, status: 'degraded', message: `${show(projectRoot, file)} cannot be read (not a JSON object)`, fix: `restart the runner: tapps-agents background-agent stop, then ${START_RUNNER}`, details };
+  const reading = await readRunnerStatusFile(runnerStatusFile(projectRoot));
+  if (reading.kind === 'unusable') {
+    Object.assign(details, { unusable_status_file: show(projectRoot, reading.file), problem: reading.problem });
+    return { name, status: 'degraded', message: `${show(projectRoot, reading.file)} ${reading.problem}`, fix: `restart the runner: tapps-agents background-agent stop, then ${START_RUNNER}`, details };
   }
-  if (status !== undefined && typeof status.pid === 'number') {
-    const host = typeof status.host === 'string' ? status.host : hostname();
-    const heartbeat = typeof status.heartbeat_at === 'string' ? status.heartbeat_at : undefined;
-    const state = typeof status.state === 'string' ? status.state : 'unknown';
-    const liveness = processLiveness(status.pid, host);
-    const fresh = heartbeat !== undefined && now() - Date.parse(heartbeat) < RUNNER_STALE_MS;
-    Object.assign(details, { pid: status.pid, host, state, heartbeat_at: heartbeat ?? null });
-    const stall = state === 'stopped' || host !== hostname() ? undefined : stallOf(status.pid, host, Date.parse(heartbeat ?? '') || 0, now(), RUNNER_HEARTBEAT_MS);
+  if (reading.kind === 'usable') {
+    const { status } = reading;
+    Object.assign(details, { pid: status.pid, host: status.host, state: status.state, heartbeat_at: status.heartbeat_at });
+    const stall = runnerStall(status, now());
     if (stall !== undefined) {
       Object.assign(details, { stalled: true, heartbeat_age_ms: stall.ageMs });
       return { name, status: 'unhealthy', message: stalledRunnerMessage(stall), fix: `resume it (kill -CONT ${status.pid}), or stop it and ${START_RUNNER}`, details };
     }
-    if (state !== 'stopped' && (liveness ?? fresh)) {
-      return { name, status: 'healthy', message: `background agent pid ${status.pid} is running on ${host} (state ${state})`, details };
+    if (runnerIsAlive(status, now())) {
+      return { name, status: 'healthy', message: `background agent pid ${status.pid} is running on ${status.host} (state ${status.state})`, details };
     }
-    details.stale_status_file = show(projectRoot, file);
+    details.stale_status_file = show(projectRoot, reading.file);
   }
   if (settings.runner === 'external') {
     return {

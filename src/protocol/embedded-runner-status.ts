@@ -8,8 +8,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { isRecordedProcessAlive } from '../exec/process-alive.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
-import { parseRunnerStatus, runnerDir, type RunnerStatus } from './runner-status.js';
-import { readRegularFile } from '../fs/read-regular-file.js';
+import { readRunnerStatusFile, runnerDir, type RunnerStatus, type RunnerStatusFileReading } from './runner-status.js';
 
 /** `.tapps-agents/runner/embedded/` of a project. */
 export function embeddedRunnersDir(projectRoot: string): string {
@@ -30,17 +29,27 @@ export async function removeEmbeddedRunnerStatus(projectRoot: string, runnerId: 
   await unlink(statusFileOf(projectRoot, runnerId)).catch(() => undefined);
 }
 
-/** The statuses of the project's embedded runners, oldest first; unreadable files are skipped. */
+/** The statuses of the project's embedded runners, oldest first; unusable files are skipped. */
 export async function readEmbeddedRunnerStatuses(projectRoot: string): Promise<RunnerStatus[]> {
+  return (await readEmbeddedRunnerFiles(projectRoot)).flatMap((reading) => (reading.kind === 'usable' ? [reading.status] : []));
+}
+
+/**
+ * Every embedded runner's status file, for observers: the usable ones oldest first, then the unusable ones (with why)
+ * by name. A file removed while the directory is read (its runner stopped cleanly) is left out.
+ */
+export async function readEmbeddedRunnerFiles(projectRoot: string): Promise<RunnerStatusFileReading[]> {
   const dir = embeddedRunnersDir(projectRoot);
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+    names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
   } catch {
     return [];
   }
-  const statuses = await Promise.all(names.map((name) => readRegularFile(path.join(dir, name)).then(parseRunnerStatus, () => undefined)));
-  return statuses.filter((status): status is RunnerStatus => status !== undefined).sort((a, b) => a.started_at.localeCompare(b.started_at) || a.id.localeCompare(b.id));
+  const readings = await Promise.all(names.map((name) => readRunnerStatusFile(path.join(dir, name))));
+  const usable = readings.filter((reading) => reading.kind === 'usable');
+  usable.sort((a, b) => a.status.started_at.localeCompare(b.status.started_at) || a.status.id.localeCompare(b.status.id));
+  return [...usable, ...readings.filter((reading) => reading.kind === 'unusable')];
 }
 
 /** Removes the statuses left by embedded runners of this host whose process is gone. */

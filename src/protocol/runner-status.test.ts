@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseRunnerStatus, runnerIsAlive, runnerStall, type RunnerStatus } from './runner-status.js';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { checkRunnerStatus, parseRunnerStatus, readRunnerStatusFile, runnerIsAlive, runnerStall, type RunnerStatus } from './runner-status.js';
 
 const valid = {
   id: 'runner-1',
@@ -47,6 +50,35 @@ describe('parseRunnerStatus', () => {
     for (const value of broken) expect(parseRunnerStatus(JSON.stringify(value)), JSON.stringify(value)).toBeUndefined();
     expect(parseRunnerStatus('{"id": "runner-1",')).toBeUndefined();
     expect(parseRunnerStatus('')).toBeUndefined();
+  });
+});
+
+describe('checkRunnerStatus and readRunnerStatusFile', () => {
+  it('say why a text or file is no runner status: the first problem, in words that follow the path', () => {
+    expect(checkRunnerStatus(JSON.stringify(valid))).toEqual({ status: valid });
+    expect(checkRunnerStatus(' \n')).toEqual({ problem: 'is empty' });
+    expect(checkRunnerStatus('{"id": "runner-1",')).toEqual({ problem: 'is not valid JSON (cut short, or edited by hand)' });
+    expect(checkRunnerStatus('"text"')).toEqual({ problem: 'is not a JSON object' });
+    expect(checkRunnerStatus(JSON.stringify({ ...valid, host: undefined }))).toEqual({ problem: 'has no host' });
+    expect(checkRunnerStatus(JSON.stringify({ ...valid, state: 'done' }))).toEqual({ problem: 'has a state that is not one of starting, running, stopping, stopped ("done")' });
+    expect(checkRunnerStatus(JSON.stringify({ ...valid, started_at: 'yesterday' }))).toEqual({ problem: 'has a started_at that is not a timestamp ("yesterday")' });
+  });
+
+  it('reads a file as missing, unusable (a directory, bad text) or usable, never throwing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tapps-runner-status-'));
+    try {
+      const file = path.join(dir, 'status.json');
+      expect(await readRunnerStatusFile(file)).toEqual({ kind: 'missing', file });
+      await writeFile(file, '{"pid": 1');
+      expect(await readRunnerStatusFile(file)).toEqual({ kind: 'unusable', file, problem: 'is not valid JSON (cut short, or edited by hand)' });
+      await writeFile(file, JSON.stringify(valid));
+      expect(await readRunnerStatusFile(file)).toEqual({ kind: 'usable', file, status: valid });
+      const directory = path.join(dir, 'directory.json');
+      await mkdir(directory);
+      expect(await readRunnerStatusFile(directory)).toEqual({ kind: 'unusable', file: directory, problem: 'is a directory, not a file' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

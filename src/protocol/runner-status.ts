@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { isRecordedProcessAlive } from '../exec/process-alive.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
-import { readRegularFile } from '../fs/read-regular-file.js';
+import { isNotRegularFile, readRegularFile } from '../fs/read-regular-file.js';
 import { describeStall, STALL_INTERVALS, stallOf, type Stall } from './liveness.js';
 
 /** How often a runner rewrites its status file. */
@@ -64,9 +64,34 @@ export async function writeRunnerStatus(projectRoot: string, status: RunnerStatu
   await writeFileAtomically(runnerStatusFile(projectRoot), `${JSON.stringify(status, null, 2)}\n`, { durable: false });
 }
 
-/** Reads the runner status file; missing or unreadable → undefined. */
+/** Reads the runner status file; missing, unreadable or unusable → undefined (observers: {@link readRunnerStatusFile}). */
 export async function readRunnerStatus(projectRoot: string): Promise<RunnerStatus | undefined> {
-  return readRegularFile(runnerStatusFile(projectRoot)).then(parseRunnerStatus, () => undefined);
+  const reading = await readRunnerStatusFile(runnerStatusFile(projectRoot));
+  return reading.kind === 'usable' ? reading.status : undefined;
+}
+
+/**
+ * A runner status file as an observer (status, health, the dashboard) sees it: not there, there but unusable (with why,
+ * in words that follow the file's path: "is empty", "is a directory, not a file", "has no host"), or usable.
+ */
+export type RunnerStatusFileReading =
+  | { kind: 'missing'; file: string }
+  | { kind: 'unusable'; file: string; problem: string }
+  | { kind: 'usable'; file: string; status: RunnerStatus };
+
+/** Reads the runner status file `file` without throwing: see {@link RunnerStatusFileReading}. */
+export async function readRunnerStatusFile(file: string): Promise<RunnerStatusFileReading> {
+  let text: string;
+  try {
+    text = await readRegularFile(file);
+  } catch (error) {
+    if (isNotRegularFile(error)) return { kind: 'unusable', file, problem: `is ${String(error.details.kind)}, not a file` };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'missing', file };
+    return { kind: 'unusable', file, problem: code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? String(error)})` };
+  }
+  const checked = checkRunnerStatus(text);
+  return checked.status === undefined ? { kind: 'unusable', file, problem: checked.problem } : { kind: 'usable', file, status: checked.status };
 }
 
 /**
@@ -74,38 +99,56 @@ export async function readRunnerStatus(projectRoot: string): Promise<RunnerStatu
  * zod: `auto-execution status` reads this file and nothing else that needs the validation library (~25 ms to load).
  */
 export function parseRunnerStatus(text: string): RunnerStatus | undefined {
+  return checkRunnerStatus(text).status;
+}
+
+/** {@link parseRunnerStatus} saying why a text is no runner status: "is empty", "is not valid JSON…", "has no host"… */
+export function checkRunnerStatus(text: string): { status: RunnerStatus; problem?: undefined } | { status?: undefined; problem: string } {
+  if (text.trim() === '') return { problem: 'is empty' };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return undefined;
+    return { problem: 'is not valid JSON (cut short, or edited by hand)' };
   }
-  return isRunnerStatus(value) ? value : undefined;
+  if (!isRecord(value)) return { problem: 'is not a JSON object' };
+  for (const [field, { required, valid, expected }] of Object.entries(FIELDS)) {
+    const entry = value[field];
+    if (entry === undefined) {
+      if (required) return { problem: `has no ${field}` };
+    } else if (!valid(entry)) {
+      return { problem: `has a ${field} that is not ${expected} (${JSON.stringify(entry).slice(0, 40)})` };
+    }
+  }
+  return { status: value as RunnerStatus };
 }
 
 const STATES: readonly unknown[] = ['starting', 'running', 'stopping', 'stopped'];
-const MODES: readonly unknown[] = ['daemon', 'embedded', undefined];
 const COUNTS = ['claimed', 'running', 'finished', 'failed', 'refused'] as const;
 
-function isRunnerStatus(value: unknown): value is RunnerStatus {
-  if (!isRecord(value) || !isRecord(value.counts)) return false;
-  const { counts } = value;
-  return (
-    typeof value.id === 'string' &&
-    Number.isInteger(value.pid) &&
-    typeof value.host === 'string' &&
-    typeof value.started_at === 'string' &&
-    typeof value.heartbeat_at === 'string' &&
-    STATES.includes(value.state) &&
-    Array.isArray(value.watch_paths) &&
-    value.watch_paths.every((entry) => typeof entry === 'string') &&
-    COUNTS.every((key) => Number.isInteger(counts[key])) &&
-    ['log_file', 'run_id', 'pid_start', 'path'].every((key) => value[key] === undefined || typeof value[key] === 'string') &&
-    MODES.includes(value.mode) &&
-    (value.env_names === undefined || (Array.isArray(value.env_names) && value.env_names.every((entry) => typeof entry === 'string'))) &&
-    (value.engine_commands === undefined || (isRecord(value.engine_commands) && Object.values(value.engine_commands).every((entry) => entry === null || typeof entry === 'string')))
-  );
-}
+const isString = (value: unknown) => typeof value === 'string';
+const isTime = (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+const isStringList = (value: unknown) => Array.isArray(value) && value.every(isString);
+const field = (required: boolean, valid: (value: unknown) => boolean, expected: string) => ({ required, valid, expected });
+
+/** Every field the guard knows, in the order its problems are reported; fields added by newer versions pass. */
+const FIELDS: Record<string, { required: boolean; valid: (value: unknown) => boolean; expected: string }> = {
+  id: field(true, isString, 'a string'),
+  pid: field(true, Number.isInteger, 'an integer'),
+  host: field(true, isString, 'a string'),
+  started_at: field(true, isTime, 'a timestamp'),
+  heartbeat_at: field(true, isTime, 'a timestamp'),
+  state: field(true, (value) => STATES.includes(value), 'one of starting, running, stopping, stopped'),
+  watch_paths: field(true, isStringList, 'a list of strings'),
+  counts: field(true, (value) => isRecord(value) && COUNTS.every((key) => Number.isInteger(value[key])), `counts of ${COUNTS.join(', ')}`),
+  pid_start: field(false, isString, 'a string'),
+  log_file: field(false, isString, 'a string'),
+  mode: field(false, (value) => value === 'daemon' || value === 'embedded', 'daemon or embedded'),
+  run_id: field(false, isString, 'a string'),
+  path: field(false, isString, 'a string'),
+  engine_commands: field(false, (value) => isRecord(value) && Object.values(value).every((entry) => entry === null || isString(entry)), 'a map of commands to paths'),
+  env_names: field(false, isStringList, 'a list of strings'),
+};
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -7,7 +7,7 @@ import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { isRecordedProcessAlive } from '../exec/process-alive.js';
 import { CLI_ENTRY } from './command-template.js';
-import { findLiveRunner, readRunnerStatus, runnerDir, runnerIsAlive, runnerStall, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
+import { findLiveRunner, readRunnerStatus, readRunnerStatusFile, runnerDir, runnerIsAlive, runnerStall, runnerStatusFile, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
 import type { Stall } from '../protocol/liveness.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 import { openForAppend } from '../fs/append-file.js';
@@ -148,12 +148,16 @@ export interface RunnerStatusReport {
   stale: boolean;
   /** A runner that is alive but not heart-beating (see {@link runnerStall}). */
   stalled?: Stall;
+  /** Why the status file, which is there, cannot be used ("is empty", "has no host"…); no runner is then known. */
+  unusable?: string;
 }
 
 /** Reports on the project's runner. */
 export async function runnerStatusReport(projectRoot: string): Promise<RunnerStatusReport> {
-  const status = await readRunnerStatus(projectRoot);
-  if (status === undefined) return { running: false, watchPaths: [], stale: false };
+  const reading = await readRunnerStatusFile(runnerStatusFile(projectRoot));
+  if (reading.kind === 'missing') return { running: false, watchPaths: [], stale: false };
+  if (reading.kind === 'unusable') return { running: false, watchPaths: [], stale: false, unusable: reading.problem };
+  const { status } = reading;
   const alive = runnerIsAlive(status);
   const stalled = runnerStall(status);
   return {

@@ -11,6 +11,7 @@ import { startDashboard, type RunningDashboard } from '../../src/dashboard/dashb
 import { projectWatch, type ProjectWatch } from '../../src/dashboard/project-watch.js';
 import { TOKEN_COOKIE } from '../../src/dashboard/access-guard.js';
 import { runCli } from '../helpers/cli.js';
+import { UNUSABLE_RUNNER_FILES } from '../helpers/protocol-fixtures.js';
 import { startCliInBackground, waitUntil, type BackgroundCli } from '../helpers/background-cli.js';
 
 const TOKEN = 'a'.repeat(64);
@@ -70,6 +71,28 @@ describe('access guard (app.request)', () => {
       const response = await request('/api/runs', { headers });
       expect(response.status).toBe(200);
       expect(((await response.json()) as { runs: { run_id: string }[] }).runs.map((run) => run.run_id)).toEqual([doneRun]);
+    }
+  });
+
+  it('/api/runners says which runner status file cannot be used and why (empty, truncated, wrong types, a directory)', async () => {
+    const project = await mkdtemp(path.join(tmpdir(), 'tapps-dashboard-runners-'));
+    const file = path.join(project, '.tapps-agents/runner/status.json');
+    const runnersOf = async () => {
+      const served = createDashboardApp({ projectRoot: project, token: TOKEN, allowedHosts: [HOST], watch });
+      const response = await served.request(`http://${HOST}/api/runners`, { headers: { host: HOST, 'x-tapps-token': TOKEN } });
+      return (await response.json()) as { runners: unknown[]; unusable_runner_files: { file: string; problem: string }[] };
+    };
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      for (const [what, text, problem] of UNUSABLE_RUNNER_FILES) {
+        await writeFile(file, text);
+        expect(await runnersOf(), what).toMatchObject({ runners: [], unusable_runner_files: [{ file: '.tapps-agents/runner/status.json', problem }] });
+      }
+      await rm(file);
+      await mkdir(file);
+      expect((await runnersOf()).unusable_runner_files).toEqual([{ file: '.tapps-agents/runner/status.json', problem: 'is a directory, not a file' }]);
+    } finally {
+      await rm(project, { recursive: true, force: true });
     }
   });
 

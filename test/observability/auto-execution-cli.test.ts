@@ -2,10 +2,11 @@
 
 import { hostname } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLI_BIN, runCli } from '../helpers/cli.js';
+import { runStateJson, UNUSABLE_RUNNER_FILES } from '../helpers/protocol-fixtures.js';
 import { testdir } from '../helpers/testdir.js';
 import { fixtureProject, metricsLine, RUNNER_HEARTBEAT_AT } from './fixture.js';
 
@@ -100,7 +101,7 @@ describe('auto-execution status', () => {
 
   it('shows a run whose executor is gone as interrupted', async () => {
     const dir = await testdir({
-      '.tapps-agents/workflow-state/wf-1/state.json': JSON.stringify({ run_id: 'wf-1', workflow_id: 'wf', status: 'running', executor: { pid: 2 ** 22 + 99, host: hostname() }, started_at: '2026-11-24T09:00:00.000Z', steps: {} }),
+      '.tapps-agents/workflow-state/wf-1/state.json': runStateJson('wf-1', { executor: { pid: 2 ** 22 + 99, host: hostname() }, started_at: '2026-11-24T09:00:00.000Z' }),
     });
     const result = await runCli(['ae', 'status'], { cwd: dir });
     expect(result.stdout.split('\n').slice(0, 3)).toEqual([
@@ -112,11 +113,33 @@ describe('auto-execution status', () => {
     expect(json.active_runs.map((run) => run.status)).toEqual(['interrupted']);
   });
 
+  it('says which runner status file or run state cannot be used, and why, instead of hiding it', async () => {
+    for (const [what, text, problem] of UNUSABLE_RUNNER_FILES) {
+      const dir = await testdir({ '.tapps-agents/runner/status.json': text, '.tapps-agents/workflow-state/wf-2/state.json': '{"torn' });
+      const result = await runCli(['ae', 'status'], { cwd: dir });
+      expect(result.exitCode, what).toBe(0);
+      expect(result.stdout, what).toContain('Background agents: none running');
+      expect(result.stdout, what).toContain(`Runner status file .tapps-agents/runner/status.json ${problem}: it is ignored`);
+      expect(result.stdout, what).toContain('Run wf-2 is damaged');
+      const json = JSON.parse((await runCli(['ae', 'status', '--json'], { cwd: dir })).stdout) as { runners: unknown[]; unusable_runner_files: unknown[]; damaged_runs: { run_id: string }[] };
+      expect(json.runners, what).toEqual([]);
+      expect(json.unusable_runner_files, what).toEqual([{ file: '.tapps-agents/runner/status.json', problem }]);
+      expect(json.damaged_runs.map((run) => run.run_id)).toEqual(['wf-2']);
+      // background-agent status reads the same file with the same reader.
+      const agent = await runCli(['background-agent', 'status', '--json'], { cwd: dir });
+      expect(agent.exitCode, what).toBe(1);
+      expect(JSON.parse(agent.stdout), what).toMatchObject({ running: false, unusable_status_file: problem });
+    }
+    const dir = await testdir();
+    await mkdir(path.join(dir, '.tapps-agents/runner/status.json'), { recursive: true });
+    expect((await runCli(['ae', 'status'], { cwd: dir })).stdout).toContain('Runner status file .tapps-agents/runner/status.json is a directory, not a file: it is ignored');
+  });
+
   it('prints JSON with runs, runners, records and unreadable lines', async () => {
     const dir = await fixtureProject();
     const result = await runCli(['ae', 'status', '--json'], { cwd: dir });
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(['active_runs', 'runners', 'recent_executions', 'unreadable_lines']);
+    expect(Object.keys(json)).toEqual(['active_runs', 'runners', 'damaged_runs', 'unusable_runner_files', 'recent_executions', 'unreadable_lines']);
     expect(json.runners).toEqual([{ mode: 'daemon', run_id: null, id: 'runner-1', pid: process.pid, host: hostname(), state: 'running', started_at: '2026-11-24T08:00:00.000Z', heartbeat_at: RUNNER_HEARTBEAT_AT, alive: true, stalled: false }]);
     expect((json.recent_executions as { execution_id: string }[]).map((record) => record.execution_id)).toEqual([
       'docs-run/publish/1',

@@ -1,6 +1,6 @@
 // A project with recorded executions, an audit log, a running run and a live runner, for the auto-execution tests.
 
-import { hostname } from 'node:os';
+import { runnerStatusJson, runStateJson, stepState } from '../helpers/protocol-fixtures.js';
 import { testdir } from '../helpers/testdir.js';
 
 /** A fresh heartbeat: the fixture's runner (this test process) is alive and beating, not stalled. */
@@ -62,25 +62,15 @@ export const METRICS = {
 /** A run of "feature" that is running step "review" (executor: this process), and a runner (this process) that is idle. */
 export function liveState(): Record<string, string> {
   return {
-    '.tapps-agents/workflow-state/feature-20261124T090000Z-ab12/state.json': JSON.stringify({
-      run_id: 'feature-20261124T090000Z-ab12',
+    '.tapps-agents/workflow-state/feature-20261124T090000Z-ab12/state.json': runStateJson('feature-20261124T090000Z-ab12', {
       workflow_id: 'feature',
-      status: 'running',
-      executor: { pid: process.pid, host: hostname() },
       started_at: '2026-11-24T09:00:00.000Z',
       steps: {
-        design: { status: 'completed', attempt: 1 },
-        review: { status: 'running', attempt: 1, started_at: '2026-11-24T09:30:00.000Z', step_dir: '.tapps-agents/workflow-state/feature-20261124T090000Z-ab12/steps/review' },
+        design: stepState('design', { status: 'succeeded', attempt: 1 }),
+        review: stepState('review', { status: 'running', attempt: 1, started_at: '2026-11-24T09:30:00.000Z', step_dir: '.tapps-agents/workflow-state/feature-20261124T090000Z-ab12/steps/review' }),
       },
     }),
-    '.tapps-agents/runner/status.json': JSON.stringify({
-      id: 'runner-1',
-      pid: process.pid,
-      host: hostname(),
-      started_at: '2026-11-24T08:00:00.000Z',
-      heartbeat_at: RUNNER_HEARTBEAT_AT,
-      state: 'running',
-    }),
+    '.tapps-agents/runner/status.json': runnerStatusJson({ started_at: '2026-11-24T08:00:00.000Z', heartbeat_at: RUNNER_HEARTBEAT_AT }),
   };
 }
 

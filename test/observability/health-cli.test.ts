@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { runnerStatusJson, UNUSABLE_RUNNER_FILES } from '../helpers/protocol-fixtures.js';
 import { testdir } from '../helpers/testdir.js';
 import { fixtureProject } from './fixture.js';
 
@@ -158,14 +159,46 @@ describe('auto-execution health', () => {
     );
     // A status file left by a runner that died is not a live runner.
     await mkdir(path.join(dir, '.tapps-agents/runner'), { recursive: true });
-    await writeFile(path.join(dir, '.tapps-agents/runner/status.json'), JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), state: 'running', heartbeat_at: new Date().toISOString() }));
+    await writeFile(path.join(dir, '.tapps-agents/runner/status.json'), runnerStatusJson({ pid: 2 ** 22 + 7 }));
     const stale = await health(dir);
     expect(stale.exitCode).toBe(2);
     expect(stale.check('runner')?.details).toMatchObject({ stale_status_file: '.tapps-agents/runner/status.json' });
-    await writeFile(path.join(dir, '.tapps-agents/runner/status.json'), JSON.stringify({ pid: process.pid, host: hostname(), state: 'idle', heartbeat_at: new Date().toISOString() }));
+    await writeFile(path.join(dir, '.tapps-agents/runner/status.json'), runnerStatusJson());
     const live = await health(dir);
     expect(live.exitCode).toBe(0);
-    expect(live.check('runner')?.message).toBe(`background agent pid ${process.pid} is running on ${hostname()} (state idle)`);
+    expect(live.check('runner')?.message).toBe(`background agent pid ${process.pid} is running on ${hostname()} (state running)`);
+    // Another host's runner: alive by its heartbeat within three intervals (the rule dispatch uses), gone after.
+    await writeFile(path.join(dir, '.tapps-agents/runner/status.json'), runnerStatusJson({ pid: 1, host: 'another-host' }));
+    expect((await health(dir)).check('runner')?.status).toBe('healthy');
+    await writeFile(path.join(dir, '.tapps-agents/runner/status.json'), runnerStatusJson({ pid: 1, host: 'another-host', heartbeat_at: new Date(Date.now() - 30_000).toISOString() }));
+    expect((await health(dir)).check('runner')?.details).toMatchObject({ stale_status_file: '.tapps-agents/runner/status.json' });
+  });
+
+  it('an unusable runner status file (empty, truncated, wrong types, no host, a directory): degraded saying why, exit 1', async () => {
+    const dir = await initialised();
+    const file = path.join(dir, '.tapps-agents/runner/status.json');
+    await mkdir(path.dirname(file), { recursive: true });
+    for (const [what, text, problem] of UNUSABLE_RUNNER_FILES) {
+      await writeFile(file, text);
+      const { exitCode, check } = await health(dir);
+      expect(exitCode, what).toBe(1);
+      expect(check('runner'), what).toMatchObject({ status: 'degraded', message: `.tapps-agents/runner/status.json ${problem}`, details: { problem } });
+    }
+    await rm(file);
+    await mkdir(file);
+    expect((await health(dir)).check('runner')).toMatchObject({ status: 'degraded', message: '.tapps-agents/runner/status.json is a directory, not a file' });
+  });
+
+  it('looks for command files exactly where a runner watches, not at the project root', async () => {
+    const dir = await initialised({ '.cursor-skill-command.txt': '{}', 'sub/.cursor-skill-command.txt': '{}', [`${STEP}/.cursor-skill-command.txt`]: '{}', '.cursor/.cursor-skill-command.txt': '{}' });
+    const { check } = await health(dir);
+    expect(check('command_file_access')?.details).toMatchObject({ command_files_found: 2 });
+    // A watch path with "/" is watched where it says, and so is it checked.
+    const configured = await initialised({ 'inbox/job.txt': '{}' });
+    const config = path.join(configured, '.cursor/background-agents.yaml');
+    await writeFile(config, (await readFile(config, 'utf8')).replace(/watch_paths:\n(\s+)- /, 'watch_paths:\n$1- inbox/*.txt\n$1- '));
+    const found = (await health(configured)).check('command_file_access');
+    expect(found?.details, JSON.stringify(found)).toMatchObject({ command_files_found: 1 });
   });
 
   it('changes nothing in the project, and creates nothing in an empty directory', async () => {

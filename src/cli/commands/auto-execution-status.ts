@@ -1,8 +1,8 @@
 // `tapps-agents auto-execution status [--workflow-id ID] [--json]`
 
 import type { Command } from 'commander';
-import { autoExecutionStatus, statusJson, type AutoExecutionStatusReport } from '../../observability/execution-status.js';
-import type { RunnerInfo } from '../../observability/status-sources.js';
+import { autoExecutionStatus, statusJson, type AutoExecutionStatusReport } from '../../project-status/execution-status.js';
+import type { RunnerInfo } from '../../project-status/status-sources.js';
 import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { colour, columns, printJson, printLines } from '../output.js';
@@ -15,7 +15,7 @@ export async function statusCommand(options: { workflowId?: string; json?: boole
     printJson(statusJson(report));
     return EXIT.OK;
   }
-  printLines(...runLines(report), '', ...runnerLines(report), '', ...recentLines(report), ...unreadableLines(report.unreadable));
+  printLines(...runLines(report), '', ...runnerLines(report), '', ...recentLines(report), ...unusableLines(report), ...unreadableLines(report.unreadable));
   return EXIT.OK;
 }
 
@@ -61,6 +61,15 @@ function runnerState(runner: RunnerInfo): string {
   }
   // A runner that stopped cleanly is history, not a problem; one whose status still says running but whose pid is gone died.
   return runner.state === 'stopped' ? colour.dim('stopped') : colour.warn(`${runner.state}, not running (it died; stale status file)`);
+}
+
+/** Damaged runs and unusable runner status files: said, so that a file nobody can read never hides silently. */
+function unusableLines({ damaged_runs: runs, unusable_runner_files: files }: AutoExecutionStatusReport): string[] {
+  const lines = [
+    ...runs.map((run) => colour.warn(run.message)),
+    ...files.map((file) => colour.warn(`Runner status file ${file.file} ${file.problem}: it is ignored (a runner rewrites it within 2 s; a file that stays so is left by a runner that is gone — remove it)`)),
+  ];
+  return lines.length === 0 ? [] : ['', ...lines];
 }
 
 function recentLines({ recent_executions: records }: AutoExecutionStatusReport): string[] {

@@ -97,11 +97,13 @@ export async function statusCommand(options: { json?: boolean }, command: Comman
       log_file: report.logFile ?? null,
       stale: report.stale,
       stalled: report.stalled === undefined ? null : { heartbeat_age_ms: report.stalled.ageMs, stopped: report.stalled.stopped },
+      unusable_status_file: report.unusable ?? null,
     });
   } else if (report.stalled !== undefined) {
     printErrorLines(stalledRunnerMessage(report.stalled));
   } else if (!report.running) {
     printLines(
+      ...(report.unusable === undefined ? [] : [`The runner status file .tapps-agents/runner/status.json ${report.unusable}; it is ignored.`]),
       report.stale ? `No background agent is running (the last one, pid ${report.pid ?? '?'}, stopped without cleaning up).` : 'No background agent is running for this project.',
       'Start one with: tapps-agents background-agent start',
     );

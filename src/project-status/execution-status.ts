@@ -1,9 +1,10 @@
 // `auto-execution status`: active runs with their running steps, live runners, and the most recent executions.
 
-import { createMetricsStore } from './metrics-store.js';
-import type { UnreadableLines } from './metrics-history.js';
-import type { ExecutionRecord } from './observer.js';
-import { fileStatusSources, type ActiveRun, type RunnerInfo, type StatusSources } from './status-sources.js';
+import { createMetricsStore } from '../observability/metrics-store.js';
+import type { UnreadableLines } from '../observability/metrics-history.js';
+import type { ExecutionRecord } from '../observability/observer.js';
+import type { DamagedRun } from '../workflow/run-list.js';
+import { fileStatusSources, type ActiveRun, type RunnerInfo, type StatusSources, type UnusableRunnerFile } from './status-sources.js';
 
 /** Options of {@link autoExecutionStatus}. */
 export interface StatusOptions {
@@ -20,6 +21,10 @@ export interface StatusOptions {
 export interface AutoExecutionStatusReport {
   active_runs: ActiveRun[];
   runners: RunnerInfo[];
+  /** Runs whose state.json cannot be used (not listed among the active runs), with the reader's message. */
+  damaged_runs: DamagedRun[];
+  /** Runner status files that are there but cannot be used, and why. */
+  unusable_runner_files: UnusableRunnerFile[];
   recent_executions: ExecutionRecord[];
   unreadable: UnreadableLines;
 }
@@ -28,7 +33,7 @@ export interface AutoExecutionStatusReport {
 export async function autoExecutionStatus(options: StatusOptions): Promise<AutoExecutionStatusReport> {
   const sources = options.sources ?? fileStatusSources(options.projectRoot);
   const filter = options.workflowId === undefined ? {} : { workflowId: options.workflowId };
-  const [runs, runners, history] = await Promise.all([
+  const [{ runs, damaged }, { runners, unusable }, history] = await Promise.all([
     sources.listActiveRuns(),
     sources.listRunners(),
     createMetricsStore(options.projectRoot).history({ ...filter, limit: options.recentLimit ?? 10 }),
@@ -36,6 +41,8 @@ export async function autoExecutionStatus(options: StatusOptions): Promise<AutoE
   return {
     active_runs: options.workflowId === undefined ? runs : runs.filter((run) => run.workflow_id === options.workflowId),
     runners,
+    damaged_runs: damaged,
+    unusable_runner_files: unusable,
     recent_executions: history.records,
     unreadable: history.unreadable,
   };
