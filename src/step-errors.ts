@@ -56,6 +56,12 @@ export const STEP_ERRORS = {
   COMMAND_NOT_FOUND: { retryable: false, when: "The program of a background agent's command could not be started." },
   COMMAND_FAILED: { retryable: true, when: "A background agent's command exited non-zero." },
   WORKTREE_OUTSIDE_PROJECT: { retryable: false, when: "A command file's worktree_path is outside the project: the runner refused it." },
+  // The queue transport (docs/scale-out.md)
+  BASE_COMMIT_MISSING: { retryable: false, when: "The worker's clone lacks the commit the step starts from (fetch it there, or push it to the origin)." },
+  CHANGES_TOO_LARGE: { retryable: false, when: "The step's changes (diff and artifacts) are over queue.max_changes_bytes; nothing was sent back." },
+  CHANGES_NOT_APPLIED: { retryable: false, when: "The executor could not apply a worker's changes to the step's directory (git apply refused them)." },
+  JOB_INVALID: { retryable: false, when: 'A queue job or its result does not parse (another version, or damaged): the worker refused it.' },
+  WORKER_LOST: { retryable: true, when: 'The queue job failed outside the skill: its worker died more often than queue.max_stalled_count, or the job vanished.' },
   // Worktrees and the workflow
   WORKTREE_FAILED: { retryable: false, when: "The step's git worktree could not be created or merged back." },
   OUTPUT_CONFLICT: { retryable: false, when: "A step's worktree changed a file another step changed; nothing was merged." },

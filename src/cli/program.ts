@@ -239,12 +239,14 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .command('run')
     .description('run the background agent in the foreground until Ctrl-C')
     .option('--grace <duration>', 'time running steps get to finish when stopping (default 10s)')
+    .option('--queue [url]', 'be a queue worker: take step jobs from Redis (default queue.url or TAPPS_AGENTS_REDIS_URL; docs/scale-out.md)')
     .addOption(new Option('--log-file <path>', 'shown in status (set by start)').hideHelp())
     .option('--metrics-port <port>', 'serve Prometheus metrics on http://127.0.0.1:<port>/metrics', portNumber)
     .action(run(async () => (await import('./commands/background-agent.js')).runCommand));
   backgroundAgent
     .command('start')
     .description('start the background agent detached; returns once it is ready and prints its pid')
+    .option('--queue [url]', 'start a queue worker instead (default queue.url or TAPPS_AGENTS_REDIS_URL; docs/scale-out.md)')
     .option('--metrics-port <port>', 'serve Prometheus metrics on http://127.0.0.1:<port>/metrics', portNumber)
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/background-agent.js')).startCommand));

@@ -35,6 +35,8 @@ export interface ExecutionRecord {
   completed_at: string;
   error_message: string | null;
   usage: Usage | null;
+  /** The queue worker that ran the attempt (queue transport only). */
+  worker?: { id: string; host: string; pid: number };
 }
 
 /** Audit event names (PRODUCT.md §6). */
@@ -53,6 +55,10 @@ export const AUDIT_EVENTS = [
   'runner.stopped',
   'process.reaped',
   'runner.stalled',
+  'queue.enqueued',
+  'queue.adopted',
+  'queue.requeued',
+  'queue.completed',
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];

@@ -40,6 +40,8 @@ export interface AttemptOutcome extends Omit<SkillResult, 'status'> {
   status: 'success' | 'failed' | 'timeout' | 'cancelled';
   startedAt: string;
   completedAt: string;
+  /** The queue worker that ran the attempt (queue transport), for metrics and audit. */
+  worker?: { id: string; host: string; pid: number };
 }
 
 /** Dispatches step attempts and observes their completion. */

@@ -157,7 +157,8 @@ async function driveObserved(
   const autoExecution = config.autoExecution.enabled;
   // Steps an executor killed earlier left running (inline or embedded runner) must not overlap with their re-run.
   await takeOverOrphanedGroups(options.projectRoot, observer, 'executor');
-  if (options.transport === undefined) {
+  // Queue workers run the steps with their own engines and environment: this machine's are not the ones to check.
+  if (options.transport === undefined && config.workflow.transport !== 'queue') {
     const steps = workflow.steps.flatMap((step) => (step.invocation === undefined ? [] : [{ id: step.id, agent: step.invocation.agent, action: step.invocation.action, engine: step.engine }]));
     // A live daemon runs the steps with its own PATH and environment: the check is made with its view too.
     const daemon = autoExecution && options.manual !== true && config.workflow.runner !== 'embedded' ? await findLiveRunner(options.projectRoot) : undefined;

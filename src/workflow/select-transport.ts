@@ -43,6 +43,13 @@ export async function selectTransport(options: SelectTransportOptions): Promise<
     options.onNotice?.('Manual execution: each step writes a command file and instructions, then waits for its status file.');
     return new FileTransport({ projectRoot, config, observer, manual: true, ...written });
   }
+  if (config.workflow.transport === 'queue') {
+    // Steps become BullMQ jobs for workers on any machine; bullmq and ioredis load only here (docs/scale-out.md).
+    const { openQueueTransport } = await import('../queue/queue-transport.js');
+    const transport = await openQueueTransport({ projectRoot, config, observer });
+    options.onNotice?.(`Queue transport: steps go to the workers of queue ${transport.queue.name} (start one with "tapps-agents background-agent start --queue").`);
+    return transport;
+  }
   if (!options.autoExecution) {
     return createInlineTransport({ projectRoot, config, logger: observer.logger, traceparent: (attempt) => observer.traceparent?.(attempt), artifactDetection: config.autoExecution.features.artifact_detection });
   }

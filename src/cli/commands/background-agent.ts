@@ -15,7 +15,12 @@ import { EXIT } from '../exit-codes.js';
 import { colour, printErrorLines, printJson, printLines } from '../output.js';
 
 /** `background-agent run`: the runner in the foreground until SIGINT/SIGTERM. */
-export async function runCommand(options: { logFile?: string; grace?: string; metricsPort?: number }, command: Command): Promise<number> {
+export async function runCommand(options: { logFile?: string; grace?: string; metricsPort?: number; queue?: boolean | string }, command: Command): Promise<number> {
+  if (options.queue !== undefined) {
+    const grace = options.grace === undefined ? undefined : parseGrace(options.grace);
+    const { runQueueWorkerCommand } = await import('./queue-worker.js');
+    return runQueueWorkerCommand({ queue: options.queue, ...(grace === undefined ? {} : { grace }), ...(options.logFile === undefined ? {} : { logFile: options.logFile }) }, command);
+  }
   const projectRoot = projectRootOf(command);
   // Metrics, audit and debug logs follow the configuration at start; the runner itself reloads its agents.
   const config = await resolveConfig({ projectRoot });
@@ -60,7 +65,8 @@ export async function runCommand(options: { logFile?: string; grace?: string; me
 }
 
 /** `background-agent start`: the runner detached; returns once it is ready. */
-export async function startCommand(options: { json?: boolean; metricsPort?: number }, command: Command): Promise<number> {
+export async function startCommand(options: { json?: boolean; metricsPort?: number; queue?: boolean | string }, command: Command): Promise<number> {
+  if (options.queue !== undefined) return (await import('./queue-worker.js')).startQueueWorkerCommand({ queue: options.queue, ...(options.json === undefined ? {} : { json: options.json }) }, command);
   const report = await startDaemon(projectRootOf(command), options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort });
   // A runner that was already running keeps whatever metrics port it was started with.
   const metricsUrl = options.metricsPort === undefined || report.alreadyRunning ? null : `http://127.0.0.1:${options.metricsPort}/metrics`;

@@ -1,0 +1,91 @@
+// A step's changes as a worker sends them back, and how the executor applies them: a binary git diff of everything
+// the step changed from the base commit (committed or not), plus the artifacts git ignores (which a diff cannot carry),
+// capped at queue.max_changes_bytes (PRODUCT.md §10).
+
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { git, gitFailure } from '../worktree/git.js';
+import { readTravellingFiles, travellingBytes, writeTravellingFiles, type TravellingFile } from './step-files.js';
+
+/** What a step changed. */
+export interface StepChanges {
+  diff_base64: string;
+  files: TravellingFile[];
+  bytes: number;
+}
+
+/** The changes were over the cap: nothing is sent back. */
+export class ChangesTooLarge extends Error {
+  readonly bytes: number;
+  constructor(bytes: number, maxBytes: number) {
+    super(`The step's changes are ${formatBytes(bytes)}, over queue.max_changes_bytes (${formatBytes(maxBytes)}); nothing was sent back. Have the step change less, or raise queue.max_changes_bytes in the workers' .tapps-agents/config.yaml.`);
+    this.bytes = bytes;
+  }
+}
+
+/**
+ * Collects the changes of `worktree` since `baseCommit`: staged with `git add -A`, diffed in binary form, and the
+ * `artifacts` that git ignores read as files.
+ * @throws {ChangesTooLarge} over `maxBytes`; {TappsError} WORKTREE_FAILED when git fails.
+ */
+export async function collectChanges(worktree: string, baseCommit: string, artifacts: readonly string[], maxBytes: number): Promise<StepChanges> {
+  const options = { cwd: worktree, timeoutMs: 300_000 };
+  const add = await git(['add', '-A', '--', '.'], options);
+  if (!add.ok) throw gitFailure(['add', '-A'], worktree, add);
+  const scratch = await mkdtemp(path.join(tmpdir(), 'tapps-changes-'));
+  try {
+    const diffFile = path.join(scratch, 'changes.diff');
+    // To a file: a diff can be far larger than what a captured stdout keeps.
+    const diffArgs = ['diff', '--cached', '--binary', '--no-renames', '--no-color', `--output=${diffFile}`, baseCommit];
+    const diff = await git(diffArgs, options);
+    if (!diff.ok) throw gitFailure(diffArgs, worktree, diff);
+    const diffBytes = (await stat(diffFile)).size;
+    if (diffBytes > maxBytes) throw new ChangesTooLarge(diffBytes, maxBytes);
+    const ignored = await ignoredArtifacts(worktree, artifacts);
+    const files = await readTravellingFiles(worktree, ignored);
+    const bytes = diffBytes + travellingBytes(files);
+    if (bytes > maxBytes) throw new ChangesTooLarge(bytes, maxBytes);
+    return { diff_base64: (await readFile(diffFile)).toString('base64'), files, bytes };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The artifact paths git ignores (so the diff does not carry them). */
+async function ignoredArtifacts(worktree: string, artifacts: readonly string[]): Promise<string[]> {
+  const relative = artifacts.filter((artifact) => artifact !== '' && !path.isAbsolute(artifact) && !artifact.startsWith('..'));
+  if (relative.length === 0) return [];
+  // Exit 1 means none is ignored.
+  const result = await git(['check-ignore', '--no-index', '--', ...relative], { cwd: worktree, timeoutMs: 60_000 });
+  return result.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+}
+
+/**
+ * Applies `changes` to `stepDir` (the step's worktree, or the project): the diff with `git apply --binary`, then the
+ * files. All of the diff or none of it (git apply checks every hunk first).
+ * @throws {TappsError} WORKTREE_FAILED naming what git apply said.
+ */
+export async function applyChanges(stepDir: string, changes: StepChanges): Promise<void> {
+  const diff = Buffer.from(changes.diff_base64, 'base64');
+  if (diff.length > 0) {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'tapps-apply-'));
+    try {
+      const diffFile = path.join(scratch, 'changes.diff');
+      await writeFile(diffFile, diff);
+      const args = ['apply', '--binary', '--whitespace=nowarn', diffFile];
+      const result = await git(args, { cwd: stepDir, timeoutMs: 300_000 });
+      if (!result.ok) throw gitFailure(['apply', '--binary'], stepDir, result);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+  await writeTravellingFiles(stepDir, changes.files);
+}
+
+/** "12.4 MB" style, for messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
