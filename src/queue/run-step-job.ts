@@ -20,6 +20,9 @@ import { writeTravellingFiles } from './step-files.js';
 import { STEP_RESULT_SCHEMA, type StepJob, type StepResultInput } from './step-job.js';
 import type { WorkerAgent } from './worker-agent.js';
 
+/** How far in the past a job's input files are stamped (well beyond the artifact check's one second of slack). */
+const INPUTS_AGE_MS = 60_000;
+
 /** Who runs the job and with what. */
 export interface StepJobContext {
   /** The worker's clone of the repository (its project root). */
@@ -58,7 +61,9 @@ export async function runStepJob(job: StepJob, context: StepJobContext): Promise
   try {
     await mkdir(jobDir, { recursive: true, mode: 0o700 });
     try {
-      await writeTravellingFiles(worktree, job.files);
+      // Stamped a minute old: an expected artifact the step rewrites with the same content then still counts as
+      // written by it (the diff cannot show it, so it travels back as a file), one it only was given does not.
+      await writeTravellingFiles(worktree, job.files, { modifiedAt: new Date(Date.now() - INPUTS_AGE_MS) });
     } catch (error) {
       return failed(stepError('JOB_INVALID', `The job's input files cannot be written into ${worktree}: ${(error as Error).message}`));
     }
@@ -88,7 +93,7 @@ export async function runStepJob(job: StepJob, context: StepJobContext): Promise
     if (report.status !== 'completed') return result({ ...base, status: 'failed', error: report.error ?? stepError('FAILED', 'The step failed without saying why') });
     const expected = (job.command_file.correlation as { expected_artifacts?: string[] } | undefined)?.expected_artifacts ?? [];
     try {
-      const changes = await collectChanges(worktree, since, [...report.artifacts, ...expected], context.config.queue?.maxChangesBytes ?? Number.MAX_SAFE_INTEGER);
+      const changes = await collectChanges(worktree, since, [...report.artifacts, ...expected], context.config.queue?.maxChangesBytes ?? Number.MAX_SAFE_INTEGER, Date.parse(startedAt));
       return result({ ...base, status: 'completed', changes });
     } catch (error) {
       if (error instanceof ChangesTooLarge) return result({ ...base, status: 'failed', error: stepError('CHANGES_TOO_LARGE', error.message) });

@@ -1,10 +1,11 @@
-// A step's changes as a worker sends them back, and how the executor applies them: a binary git diff of everything
-// the step changed from the base commit (committed or not), plus the artifacts git ignores (which a diff cannot carry),
-// capped at queue.max_changes_bytes (PRODUCT.md §10).
+// A step's changes as a worker sends them back, and how the executor applies them: the artifacts the step wrote as
+// whole files (ignored ones included, which a diff cannot carry), and a binary git diff of everything else it changed
+// from the base commit (committed or not), capped at queue.max_changes_bytes (PRODUCT.md §10).
 
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { missingArtifacts } from '../transport/expected-artifacts.js';
 import { git, gitFailure } from '../worktree/git.js';
 import { readTravellingFiles, travellingBytes, writeTravellingFiles, type TravellingFile } from './step-files.js';
 
@@ -25,40 +26,35 @@ export class ChangesTooLarge extends Error {
 }
 
 /**
- * Collects the changes of `worktree` since `baseCommit`: staged with `git add -A`, diffed in binary form, and the
- * `artifacts` that git ignores read as files.
+ * Collects the changes of `worktree` since `baseCommit`: the artifacts the step wrote (since `writtenSinceMs`) whole,
+ * as files — so the last step to finish wins, as on the file transport, and one rewritten with the content it had
+ * still counts as written — and everything else it changed (`git add -A`) as a binary diff.
  * @throws {ChangesTooLarge} over `maxBytes`; {TappsError} WORKTREE_FAILED when git fails.
  */
-export async function collectChanges(worktree: string, baseCommit: string, artifacts: readonly string[], maxBytes: number): Promise<StepChanges> {
+export async function collectChanges(worktree: string, baseCommit: string, artifacts: readonly string[], maxBytes: number, writtenSinceMs: number): Promise<StepChanges> {
   const options = { cwd: worktree, timeoutMs: 300_000 };
   const add = await git(['add', '-A', '--', '.'], options);
   if (!add.ok) throw gitFailure(['add', '-A'], worktree, add);
+  const relative = artifacts.filter((artifact) => artifact !== '' && !path.isAbsolute(artifact) && !artifact.startsWith('..'));
+  const notWritten = new Set(await missingArtifacts(worktree, relative, writtenSinceMs));
+  const written = [...new Set(relative.filter((artifact) => !notWritten.has(artifact)))];
   const scratch = await mkdtemp(path.join(tmpdir(), 'tapps-changes-'));
   try {
     const diffFile = path.join(scratch, 'changes.diff');
     // To a file: a diff can be far larger than what a captured stdout keeps.
-    const diffArgs = ['diff', '--cached', '--binary', '--no-renames', '--no-color', `--output=${diffFile}`, baseCommit];
+    const exclude = written.map((artifact) => `:(exclude,literal)${artifact}`);
+    const diffArgs = ['diff', '--cached', '--binary', '--no-renames', '--no-color', `--output=${diffFile}`, baseCommit, '--', '.', ...exclude];
     const diff = await git(diffArgs, options);
     if (!diff.ok) throw gitFailure(diffArgs, worktree, diff);
     const diffBytes = (await stat(diffFile)).size;
     if (diffBytes > maxBytes) throw new ChangesTooLarge(diffBytes, maxBytes);
-    const ignored = await ignoredArtifacts(worktree, artifacts);
-    const files = await readTravellingFiles(worktree, ignored);
+    const files = await readTravellingFiles(worktree, written);
     const bytes = diffBytes + travellingBytes(files);
     if (bytes > maxBytes) throw new ChangesTooLarge(bytes, maxBytes);
     return { diff_base64: (await readFile(diffFile)).toString('base64'), files, bytes };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** The artifact paths git ignores (so the diff does not carry them). */
-async function ignoredArtifacts(worktree: string, artifacts: readonly string[]): Promise<string[]> {
-  const relative = artifacts.filter((artifact) => artifact !== '' && !path.isAbsolute(artifact) && !artifact.startsWith('..'));
-  if (relative.length === 0) return [];
-  // Exit 1 means none is ignored.
-  const result = await git(['check-ignore', '--no-index', '--', ...relative], { cwd: worktree, timeoutMs: 60_000 });
-  return result.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
 }
 
 /**

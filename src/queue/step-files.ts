@@ -1,7 +1,7 @@
 // Files travelling with a step job or its result: read from a tree (regular files only, never through a link out of
 // it) and written into one (paths checked to stay inside), as base64 so any byte survives JSON.
 
-import { chmod, lstat, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkDirectoryInside } from '../fs/write-boundary.js';
 import { joinInside } from '../fs/path-inside.js';
@@ -39,15 +39,17 @@ export function travellingBytes(files: readonly TravellingFile[]): number {
 }
 
 /**
- * Writes `files` below `root`, creating directories.
+ * Writes `files` below `root`, creating directories; with `modifiedAt`, each file's modification time is set to it
+ * (a worker stamps a job's input files in the past, so what the step writes stands out from what it was given).
  * @throws {TappsError} USAGE for a path that leaves `root`; OUTSIDE_PROJECT for one that a symbolic link leads out of it.
  */
-export async function writeTravellingFiles(root: string, files: readonly TravellingFile[]): Promise<void> {
+export async function writeTravellingFiles(root: string, files: readonly TravellingFile[], options: { modifiedAt?: Date } = {}): Promise<void> {
   for (const file of files) {
     const target = joinInside(root, file.path);
     await mkdir(path.dirname(target), { recursive: true });
     await checkDirectoryInside(path.dirname(target), root);
     await writeFile(target, Buffer.from(file.content_base64, 'base64'));
     if (file.executable === true) await chmod(target, 0o755);
+    if (options.modifiedAt !== undefined) await utimes(target, options.modifiedAt, options.modifiedAt);
   }
 }
