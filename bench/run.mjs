@@ -13,6 +13,7 @@ import { run as floors } from './floors.mjs';
 import { run as handoff } from './handoff.mjs';
 import { run as historyMetrics } from './history-metrics.mjs';
 import { run as idleRunner } from './idle-runner.mjs';
+import { run as queue } from './queue.mjs';
 import { machine } from './stats.mjs';
 import { run as workflowScale, sideBySide } from './workflow-scale.mjs';
 
@@ -20,7 +21,7 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --only=SECTIONS] [-- --rend
   --quick           smaller data sets and fewer runs (under 2 minutes); for spotting regressions, not for the record
   --only=0,1-2,3,4  run only these sections: 0 the machine's floors (disk write, Node start), 1-2 handoff and
                     per-step overhead, 3 1,000-step workflow, 4 CLI cold start, 5 history and metrics at scale,
-                    6 idle runner daemon, 7 side by side
+                    6 idle runner daemon, 7 side by side, 8 the queue transport (needs Redis, see bench/queue.mjs)
   --render          rewrite bench/results/latest.md from latest.json without measuring
 Writes bench/results/latest.json and latest.md; docs/BENCHMARKS.md explains the figures.
 npm run bench:check measures with --quick and compares ratios to the floors with bench/baseline.json (bench/check.mjs).
@@ -68,6 +69,7 @@ const sections = [
   ['5', 'history and metrics at scale', () => historyMetrics({ projectRoot: dataProject(quick ? 100_000 : 1_000_000), runs: quick ? 3 : 7, records: quick ? 100_000 : 1_000_000 })],
   ['6', 'idle runner daemon', () => idleRunner({ quick })],
   ['7', 'side by side', () => sideBySide({ quick })],
+  ['8', 'queue transport (Redis on 127.0.0.1:6379)', () => queue({ quick })],
 ];
 
 const wrongSections = (only ?? []).filter((id) => !sections.some(([known]) => known === id));
