@@ -54,9 +54,14 @@ export async function runStepJob(job: StepJob, context: StepJobContext): Promise
   });
   const failed = (error: StepError) => result({ status: 'failed', error });
 
-  const missing = await missingBaseCommit(context.clone, job.base_commit);
-  if (missing !== undefined) return failed(stepError('BASE_COMMIT_MISSING', missing));
-  const add = await serializeForRepo(context.clone, () => gitWithLockRetry(['worktree', 'add', '--detach', '--quiet', worktree, job.base_commit], { cwd: context.clone }));
+  const addWorktree = () => serializeForRepo(context.clone, () => gitWithLockRetry(['worktree', 'add', '--detach', '--quiet', worktree, job.base_commit], { cwd: context.clone }));
+  let add = await addWorktree();
+  if (!add.ok) {
+    // Most often the commit is not here yet: fetch once and try again (asked only on failure, a git process saved).
+    const missing = await missingBaseCommit(context.clone, job.base_commit);
+    if (missing !== undefined) return failed(stepError('BASE_COMMIT_MISSING', missing));
+    add = await addWorktree();
+  }
   if (!add.ok) return failed(stepError('WORKTREE_FAILED', `git worktree add ${worktree} ${job.base_commit} failed in ${context.clone}: ${add.stderr.trim()}`));
   try {
     await mkdir(jobDir, { recursive: true, mode: 0o700 });
