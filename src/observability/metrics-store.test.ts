@@ -160,6 +160,35 @@ describe('metrics store', () => {
     expect((await readdir(store.dir)).sort()).toEqual(['executions_2026-10-25.jsonl', 'executions_2026-11-24.jsonl', 'notes.txt']);
   });
 
+  it('sums the attempts of each queue worker (host and pid), its field written before usage as the executor writes it', async () => {
+    const root = await testdir();
+    const store = createMetricsStore(root);
+    const remote = (stepId: string, status: ExecutionStatus, pid: number, ms: number): Input => {
+      const { usage: _usage, ...rest } = attempt(stepId, status, '2026-11-24T10:00:00Z', { duration_ms: ms });
+      return { ...rest, worker: { id: `worker-b-${pid}`, host: 'host-b', pid }, usage: { input_tokens: 10, output_tokens: 5, cost_usd: 0.5 } };
+    };
+    await store.append(remote('a', 'success', 41, 1000));
+    await store.append(remote('b', 'failed', 41, 3000));
+    await store.append(remote('c', 'success', 7, 500));
+    await store.append(attempt('local', 'success', '2026-11-24T10:00:00Z'));
+    const summary = await summarizeMetrics(store.dir, {});
+    expect(summary.by_worker).toEqual([
+      { host: 'host-b', pid: 41, total: 2, by_status: { success: 1, failed: 1, timeout: 0, cancelled: 0, skipped: 0 }, success_rate: 0.5, average_duration_ms: 2000 },
+      { host: 'host-b', pid: 7, total: 1, by_status: { success: 1, failed: 0, timeout: 0, cancelled: 0, skipped: 0 }, success_rate: 1, average_duration_ms: 500 },
+    ]);
+    // The usage after the worker field still counts, and the history gives the record back whole.
+    expect(summary.usage).toMatchObject({ executions_with_usage: 3, input_tokens: 30 });
+    const history = await store.history({ limit: 10 });
+    expect(history.records.find((record) => record.step_id === 'a')?.worker).toEqual({ id: 'worker-b-41', host: 'host-b', pid: 41 });
+  });
+
+  it('has no by_worker when no queue worker ran anything', async () => {
+    const root = await testdir();
+    const store = createMetricsStore(root);
+    await store.append(attempt('a', 'success', '2026-11-24T10:00:00Z'));
+    expect((await summarizeMetrics(store.dir, {})).by_worker).toBeUndefined();
+  });
+
   it('answers empty queries when nothing was recorded, creating nothing', async () => {
     const root = await testdir();
     const store = createMetricsStore(root);

@@ -18,6 +18,17 @@ export interface AgentActionSummary {
   average_duration_ms: number | null;
 }
 
+/** One queue worker (host and pid) and the attempts it ran. */
+export interface WorkerSummary {
+  host: string;
+  pid: number;
+  total: number;
+  by_status: StatusCounts;
+  /** See {@link MetricsSummary.success_rate}. */
+  success_rate: number | null;
+  average_duration_ms: number | null;
+}
+
 /** Token use and cost summed over records that reported them. */
 export interface UsageSummary {
   executions_with_usage: number;
@@ -43,6 +54,8 @@ export interface MetricsSummary {
   total_retries: number;
   by_status: StatusCounts;
   by_agent_action: AgentActionSummary[];
+  /** Attempts that queue workers ran, by worker, most first; absent when none did (the file transport only). */
+  by_worker?: WorkerSummary[];
   usage: UsageSummary;
   /** Completion time of the oldest and newest record counted. */
   first_completed_at: string | null;

@@ -3,7 +3,7 @@
 import { DurationHistogram, type HistogramSnapshot } from './duration-histogram.js';
 import { roundMs, Tally, type TallyData } from './execution-tally.js';
 import { LineBlockReader } from './jsonl-forward.js';
-import type { AgentActionSummary, MetricsSummary, UsageSummary } from './metrics-summary-result.js';
+import type { AgentActionSummary, MetricsSummary, UsageSummary, WorkerSummary } from './metrics-summary-result.js';
 import { matchesFilter, type RecordFilter } from './record-filter.js';
 import { TimeSeries, type TimeSeriesSnapshot } from './time-series.js';
 import { readSummaryFields, type SummaryFields } from './summary-fields.js';
@@ -13,6 +13,7 @@ import path from 'node:path';
 export interface AccumulatorSnapshot {
   all: TallyData;
   byAgentAction: [string, string, TallyData][];
+  byWorker: [string, number, TallyData][];
   histogram: HistogramSnapshot;
   usage: UsageSummary;
   retries: number;
@@ -28,6 +29,8 @@ export class SummaryAccumulator {
   #histogram = new DurationHistogram();
   // agent → action → tally (nested maps: no key string to build per record).
   #byAgentAction = new Map<string, Map<string, Tally>>();
+  // host → pid → tally, for attempts a queue worker ran.
+  #byWorker = new Map<string, Map<number, Tally>>();
   #usage: UsageSummary = { executions_with_usage: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
   #retries = 0;
   #first: string | null = null;
@@ -71,6 +74,7 @@ export class SummaryAccumulator {
     // An attempt with retry_count > 0 is one retry performed (summing retry_count would count attempt 3 as two).
     if (record.retry_count > 0) this.#retries += 1;
     this.#tally(record.agent, record.action).add(record);
+    if (record.worker !== undefined) this.#workerTally(record.worker.host, record.worker.pid).add(record);
     this.#overTime.add(record);
     if (record.usage !== null) {
       this.#usage.executions_with_usage++;
@@ -90,10 +94,19 @@ export class SummaryAccumulator {
     return tally;
   }
 
+  #workerTally(host: string, pid: number): Tally {
+    let pids = this.#byWorker.get(host);
+    if (pids === undefined) this.#byWorker.set(host, (pids = new Map<number, Tally>()));
+    let tally = pids.get(pid);
+    if (tally === undefined) pids.set(pid, (tally = new Tally()));
+    return tally;
+  }
+
   snapshot(): AccumulatorSnapshot {
     return {
       all: this.#all.data(),
       byAgentAction: [...this.#byAgentAction].flatMap(([agent, actions]) => [...actions].map(([action, tally]): [string, string, TallyData] => [agent, action, tally.data()])),
+      byWorker: [...this.#byWorker].flatMap(([host, pids]) => [...pids].map(([pid, tally]): [string, number, TallyData] => [host, pid, tally.data()])),
       histogram: this.#histogram.snapshot(),
       usage: { ...this.#usage },
       retries: this.#retries,
@@ -107,6 +120,7 @@ export class SummaryAccumulator {
   merge(other: AccumulatorSnapshot): void {
     this.#all.merge(other.all);
     for (const [agent, action, tally] of other.byAgentAction) this.#tally(agent, action).merge(tally);
+    for (const [host, pid, tally] of other.byWorker) this.#workerTally(host, pid).merge(tally);
     this.#histogram.merge(other.histogram);
     this.#usage.executions_with_usage += other.usage.executions_with_usage;
     this.#usage.input_tokens += other.usage.input_tokens;
@@ -131,6 +145,10 @@ export class SummaryAccumulator {
         success_rate: tally.successRate(),
         average_duration_ms: tally.averageDuration(),
       }));
+    const byWorker: WorkerSummary[] = [...this.#byWorker]
+      .flatMap(([host, pids]) => [...pids].map(([pid, tally]) => ({ host, pid, tally })))
+      .sort((a, b) => b.tally.total - a.tally.total || a.host.localeCompare(b.host) || a.pid - b.pid)
+      .map(({ host, pid, tally }) => ({ host, pid, total: tally.total, by_status: tally.byStatus, success_rate: tally.successRate(), average_duration_ms: roundMs(tally.averageDuration()) }));
     return {
       total_executions: this.#all.total,
       success_rate: this.#all.successRate(),
@@ -140,6 +158,7 @@ export class SummaryAccumulator {
       total_retries: this.#retries,
       by_status: this.#all.byStatus,
       by_agent_action: byAgentAction,
+      ...(byWorker.length === 0 ? {} : { by_worker: byWorker }),
       usage: { ...this.#usage, cost_usd: Math.round(this.#usage.cost_usd * 1e6) / 1e6 },
       first_completed_at: this.#first,
       last_completed_at: this.#last,

@@ -16,6 +16,14 @@ export interface SummaryFields {
   retry_count: number;
   completed_at: string;
   usage: Usage | null;
+  /** The queue worker that ran it (queue transport); absent for the file transport. */
+  worker?: WorkerIdentity;
+}
+
+/** Which queue worker ran an attempt, as the summary groups by it. */
+export interface WorkerIdentity {
+  host: string;
+  pid: number;
 }
 
 const STATUSES: ReadonlySet<string> = new Set(['success', 'failed', 'timeout', 'cancelled', 'skipped']);
@@ -50,6 +58,10 @@ function fastRead(line: string, lineStart: number, lineEnd: number): SummaryFiel
   if (duration === undefined || retries === undefined || completedAt === undefined) return undefined;
   const usageAt = line.indexOf('"usage":', cursor.at);
   if (usageAt === -1 || usageAt >= lineEnd) return undefined;
+  // A queue attempt's worker sits just before usage; a key in quotes cannot occur inside a string value.
+  const workerAt = line.indexOf('"worker":{', cursor.at);
+  const worker = workerAt === -1 || workerAt > usageAt ? undefined : workerOf(safeParse(line.slice(workerAt + 9, usageAt - 1)));
+  if (workerAt !== -1 && workerAt < usageAt && worker === undefined) return undefined;
   let usage: Usage | null = null;
   const usageStart = usageAt + 8;
   if (line.charCodeAt(usageStart) === 0x7b) {
@@ -63,7 +75,22 @@ function fastRead(line: string, lineStart: number, lineEnd: number): SummaryFiel
   } else if (usageStart !== lineEnd - 5 || !line.startsWith('null}', usageStart)) {
     return undefined;
   }
-  return { workflow_id: workflowId, agent, action, status: status as ExecutionStatus, duration_ms: duration, retry_count: retries, completed_at: completedAt, usage };
+  return { workflow_id: workflowId, agent, action, status: status as ExecutionStatus, duration_ms: duration, retry_count: retries, completed_at: completedAt, usage, ...(worker === undefined ? {} : { worker }) };
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host and pid of a record's worker field, when it has both. */
+function workerOf(value: unknown): WorkerIdentity | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { host, pid } = value as Record<string, unknown>;
+  return typeof host === 'string' && typeof pid === 'number' ? { host, pid } : undefined;
 }
 
 /** Where the next key search starts, and the end of the line. */
@@ -139,5 +166,6 @@ function slowRead(line: string): SummaryFields | undefined {
     retry_count: typeof record.retry_count === 'number' ? record.retry_count : 0,
     completed_at: record.completed_at,
     usage: typeof record.usage === 'object' ? record.usage : null,
+    ...(workerOf(record.worker) === undefined ? {} : { worker: workerOf(record.worker) as WorkerIdentity }),
   };
 }

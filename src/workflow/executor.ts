@@ -271,7 +271,7 @@ class RunDriver {
       const status: ExecutionStatus = outcome.status;
       this.track(this.record(step, stepState, status, outcome.startedAt, outcome.completedAt, outcome.error?.message ?? null, outcome));
       if (outcome.status === 'success') {
-        this.track(this.observer.audit({ event: 'execution.completed', ...correlation, actor: 'executor' }));
+        this.track(this.observer.audit({ event: 'execution.completed', ...correlation, actor: 'executor', ...workerDetails(outcome) }));
         transitionStep(this.store, step.id, { type: 'succeed', output: outcome.output, ran, error });
         // A model step that replaced an existing file says where its previous content is (outputs.replaced).
         if (Array.isArray(outcome.outputs.replaced) && outcome.outputs.replaced.length > 0) this.store.emit('step.replaced', { stepId: step.id, files: outcome.outputs.replaced });
@@ -279,7 +279,7 @@ class RunDriver {
         return;
       }
       const message = outcome.error?.message ?? `Step ended with status ${outcome.status}`;
-      this.track(this.observer.audit({ event: outcome.status === 'timeout' ? 'execution.timeout' : 'execution.failed', ...correlation, actor: 'executor', details: { error: message } }));
+      this.track(this.observer.audit({ event: outcome.status === 'timeout' ? 'execution.timeout' : 'execution.failed', ...correlation, actor: 'executor', details: { error: message, ...workerDetails(outcome).details } }));
       if (outcome.status === 'cancelled' || this.options.signal?.aborted === true) {
         transitionStep(this.store, step.id, { type: 'cancel', message, ran, error });
         return;
@@ -508,6 +508,12 @@ class RunDriver {
     for (const step of steps) counts[step.status] = (counts[step.status] ?? 0) + 1;
     this.store.emit('run.finished', { status: this.state.status, error: this.state.error, counts, failedSteps: this.state.failed_steps, summary: describeRunOutcome(this.state.status, this.state.failed_steps) });
   }
+}
+
+/** The audit details naming the queue worker that ran an attempt (none for the file transport). */
+function workerDetails(outcome: AttemptOutcome): { details?: Record<string, unknown> } {
+  const worker = outcome.worker;
+  return worker === undefined ? {} : { details: { worker_id: worker.id, worker_host: worker.host, worker_pid: worker.pid } };
 }
 
 function trimOutputs(outputs: Record<string, unknown>): Record<string, unknown> {

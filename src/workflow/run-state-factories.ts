@@ -86,6 +86,8 @@ export function executionRecord(state: RunState, step: Step, stepState: StepStat
     started_at: startedAt,
     completed_at: completedAt,
     error_message: error,
+    // Before usage, which the metrics summary's fast reader expects last (src/observability/summary-fields.ts).
+    ...(outcome?.worker === undefined ? {} : { worker: outcome.worker }),
     usage: outcome?.usage ?? null,
   };
 }

@@ -52,6 +52,7 @@ export function executionRows(records: readonly ExecutionRecord[], indent = ''):
   const result = [`${indent}${lines[0] ?? ''}`];
   records.forEach((record, index) => {
     result.push(`${indent}${lines[index + 1] ?? ''}`);
+    if (record.worker !== undefined) result.push(`${indent}  ${colour.dim('ran on:')} queue worker ${record.worker.host} (pid ${record.worker.pid})`);
     if (record.error_message !== null && record.error_message !== '') result.push(`${indent}  ${colour.dim('error:')} ${firstLine(record.error_message)}`);
   });
   return result;

@@ -49,7 +49,7 @@ export async function metricsCommand(options: MetricsCommandOptions, command: Co
   if (summary.total_executions === 0) {
     lines.push(filters.length === 0 ? NOTHING_RECORDED : `No executions match (${filters.join(', ')}).`);
   } else {
-    lines.push(`Execution metrics${filters.length === 0 ? '' : ` (${filters.join(', ')})`}`, '', ...summaryLines(summary), '', colour.bold('By agent/action'), ...agentActionLines(summary));
+    lines.push(`Execution metrics${filters.length === 0 ? '' : ` (${filters.join(', ')})`}`, '', ...summaryLines(summary), '', colour.bold('By agent/action'), ...agentActionLines(summary), ...workerLines(summary));
   }
   printLines(...lines, ...unreadableLines(summary.unreadable));
   return EXIT.OK;
@@ -86,4 +86,18 @@ function agentActionLines(summary: MetricsSummary): string[] {
     entry.average_duration_ms === null ? 'n/a' : formatElapsed(entry.average_duration_ms),
   ]);
   return columns([header, ...rows]);
+}
+
+/** Attempts run by queue workers, by host and pid (nothing when every step ran through the file transport). */
+function workerLines(summary: MetricsSummary): string[] {
+  if (summary.by_worker === undefined) return [];
+  const header = ['host', 'pid', 'total', 'success rate', 'average'].map(colour.bold);
+  const rows = summary.by_worker.map((entry) => [
+    entry.host,
+    String(entry.pid),
+    String(entry.total),
+    formatRate(entry.success_rate),
+    entry.average_duration_ms === null ? 'n/a' : formatElapsed(entry.average_duration_ms),
+  ]);
+  return ['', colour.bold('By queue worker'), ...columns([header, ...rows])];
 }
