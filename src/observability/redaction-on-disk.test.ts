@@ -92,7 +92,7 @@ describe('one redaction for every persisted file', () => {
   type Sink = (root: string, text: string) => Promise<string[]>;
   const sinks: Record<string, Sink> = {
     'state.json and events.jsonl (inline transport or not)': async (root, text) => {
-      const { RunStore } = await import('../workflow/run-state.js');
+      const { RunStore } = await import('../workflow/run-store.js');
       const { runPaths } = await import('../protocol/run-paths.js');
       const store = new RunStore(root, {
         schemaVersion: 1, run_id: 'r1', workflow_id: 'w', workflow_name: 'w', workflow_file: '/w.yaml', status: 'running', executor: { pid: 1, host: 'h' },

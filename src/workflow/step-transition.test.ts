@@ -5,7 +5,7 @@ import { testdir } from '../../test/helpers/testdir.js';
 import { runPaths } from '../protocol/run-paths.js';
 import type { Clock } from './clock.js';
 import type { RunEvent, RunState, StepState } from './run-state.js';
-import { RunStore } from './run-state.js';
+import { RunStore } from './run-store.js';
 import { phaseOf, StepTransitionError, transitionStep, type StepEvent, type StepPhase } from './step-transition.js';
 
 const NOW = Date.parse('2026-01-02T03:04:05.000Z');
