@@ -6,7 +6,7 @@ import { watch } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { writeFileAtomically } from '../fs/atomic-write.js';
-import type { Clock } from './clock.js';
+import { isoNow, systemClock, type Clock } from './clock.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 
@@ -18,9 +18,9 @@ export interface ApprovalDecision {
   comment?: string;
 }
 
-/** Writes a decision atomically (0600). */
-export async function writeApprovalDecision(file: string, decision: 'approved' | 'rejected', comment?: string): Promise<ApprovalDecision> {
-  const record: ApprovalDecision = { decision, by: safeUser(), at: new Date().toISOString(), ...(comment === undefined ? {} : { comment }) };
+/** Writes a decision atomically (0600), stamped with `clock`'s now. */
+export async function writeApprovalDecision(file: string, decision: 'approved' | 'rejected', comment?: string, clock: Clock = systemClock): Promise<ApprovalDecision> {
+  const record: ApprovalDecision = { decision, by: safeUser(), at: isoNow(clock), ...(comment === undefined ? {} : { comment }) };
   await writeFileAtomically(file, `${JSON.stringify(record, null, 2)}\n`);
   return record;
 }

@@ -14,6 +14,7 @@ import { checkRunId, runPaths } from '../protocol/run-paths.js';
 import { listRunStates, type DamagedRun } from './run-list.js';
 import { describeRunOutcome, displayedStatus, isExecutorAlive, readRunState, type RunState, type RunStatus } from './run-state.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
+import { isoNow, systemClock, type Clock } from './clock.js';
 
 /** One run as `workflow list` shows it. */
 export interface RunListEntry {
@@ -135,6 +136,12 @@ async function readIfFile(file: string): Promise<string | null> {
   return (await stat(file).catch(() => undefined))?.isFile() === true ? readRegularFile(file) : null;
 }
 
+/** How {@link cancelRun} and {@link decideApproval} stamp what they write. */
+export interface RunControlOptions {
+  /** The time of a cancellation or a decision. @default systemClock */
+  clock?: Clock;
+}
+
 /** What `workflow cancel` did. */
 export interface CancelReport {
   run_id: string;
@@ -149,7 +156,7 @@ export interface CancelReport {
  * a run with no live executor is marked cancelled here. A finished run is left alone.
  * @throws {TappsError} RUN_NOT_FOUND; CONFLICT when the executor runs on another host.
  */
-export async function cancelRun(projectRoot: string, runId: string): Promise<CancelReport> {
+export async function cancelRun(projectRoot: string, runId: string, options: RunControlOptions = {}): Promise<CancelReport> {
   const state = await readRunState(projectRoot, checkRunId(runId));
   if (state.status !== 'running' && state.status !== 'waiting_approval') return { run_id: runId, action: 'none', status: state.status };
   if (state.executor.host !== hostname()) {
@@ -160,7 +167,7 @@ export async function cancelRun(projectRoot: string, runId: string): Promise<Can
     process.kill(state.executor.pid, 'SIGTERM');
     return { run_id: runId, action: 'signalled', pid: state.executor.pid, status: 'running' };
   }
-  const now = new Date().toISOString();
+  const now = isoNow(options.clock ?? systemClock);
   for (const step of Object.values(state.steps)) {
     if (step.status === 'running' || step.status === 'waiting_approval') {
       step.status = 'cancelled';
@@ -185,7 +192,7 @@ export interface ApprovalReport {
  * Records a decision for an approval step. The waiting executor picks it up at once; a stopped run on resume.
  * @throws {TappsError} RUN_NOT_FOUND; USAGE for an unknown or non-approval step; CONFLICT when already decided.
  */
-export async function decideApproval(projectRoot: string, runId: string, stepId: string, decision: 'approved' | 'rejected', comment?: string): Promise<ApprovalReport> {
+export async function decideApproval(projectRoot: string, runId: string, stepId: string, decision: 'approved' | 'rejected', comment?: string, options: RunControlOptions = {}): Promise<ApprovalReport> {
   const state = await readRunState(projectRoot, checkRunId(runId));
   // An own entry only: `__proto__` or `constructor` names no step, whatever a plain object inherits.
   const step = stepOf(state, stepId);
@@ -196,7 +203,7 @@ export async function decideApproval(projectRoot: string, runId: string, stepId:
     const what = existing === undefined ? step.status : `${existing.decision} by ${existing.by} at ${existing.at}`;
     throw new TappsError('CONFLICT', `Step "${stepId}" of run ${runId} is already decided (${what})`);
   }
-  const written = await writeApprovalDecision(file, decision, comment);
+  const written = await writeApprovalDecision(file, decision, comment, options.clock);
   const live = (state.status === 'running' || state.status === 'waiting_approval') && displayedStatus(state) !== 'interrupted';
   return { run_id: runId, step_id: stepId, decision: written, needs_resume: !live };
 }

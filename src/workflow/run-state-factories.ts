@@ -56,8 +56,8 @@ export function newStepState(projectRoot: string, runId: string, step: Step): St
  * Prepares a stored state for a resume: steps that did not succeed or get skipped by their condition run again;
  * a step that was running keeps its attempt number (the same attempt is dispatched again).
  */
-export function prepareResume(state: RunState): void {
-  const target = withoutEvents(state);
+export function prepareResume(state: RunState, clock: Clock = systemClock): void {
+  const target = withoutEvents(state, clock);
   for (const [id, step] of Object.entries(state.steps)) {
     // A step skipped because the run stopped runs again; one its condition left out stays skipped.
     const stoppedSkip = step.status === 'skipped' && step.skip_reason?.startsWith('run ') === true;

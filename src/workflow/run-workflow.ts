@@ -98,7 +98,7 @@ export async function resumeWorkflow(options: RunOptions & { runId: string }): P
   const missing = workflow.steps.filter((step) => state.steps[step.id] === undefined);
   if (missing.length > 0) throw new TappsError('RUN_DAMAGED', `Run ${runId} is damaged: its state.json does not match its workflow copy (steps ${missing.map((step) => step.id).join(', ')} are missing from it). Start a new run with "tapps-agents workflow execute --workflow ${state.workflow_file}".`);
   workflow.file = state.workflow_file;
-  prepareResume(state);
+  prepareResume(state, options.clock);
   const autoFlag = options.autoFlag ?? state.auto_execution;
   // A run that went through the queue resumes through it: its jobs (running or finished) are adopted there.
   const transportKind = options.transportKind ?? (state.transport === 'queue' ? 'queue' : undefined);
