@@ -4,6 +4,10 @@
 //   cmp  := atom (('=='|'!='|'<'|'<='|'>'|'>=') atom)?
 //   atom := "string" | 'string' | number | true | false | null | path | '(' or ')'
 //   path := name ('.' name | '[' (string|number) ']')*     e.g. steps.review.outputs.score, params.env
+//
+// Over 300 lines on purpose: it is one language — the grammar above, its tokenizer, parser, limits and evaluator —
+// and the evaluator's rules (what `<` means between types, what is truthy) are read against the parser's tree, in the
+// same file as the grammar they define; apart, neither half is the language.
 
 /** A parsed expression. */
 export type Expression =
