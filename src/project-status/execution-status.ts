@@ -1,10 +1,11 @@
-// `auto-execution status`: active runs with their running steps, live runners, and the most recent executions.
+// `auto-execution status`: active runs with their running steps, live runners, the queue's depth and workers (when
+// the project uses one), and the most recent executions.
 
 import { createMetricsStore } from '../observability/metrics-store.js';
 import type { UnreadableLines } from '../observability/metrics-history.js';
 import type { ExecutionRecord } from '../observability/observer.js';
 import type { DamagedRun } from '../workflow/run-list.js';
-import { fileStatusSources, type ActiveRun, type RunnerInfo, type StatusSources, type UnusableRunnerFile } from './status-sources.js';
+import { fileStatusSources, type ActiveRun, type QueueStatus, type RunnerInfo, type StatusSources, type UnusableRunnerFile } from './status-sources.js';
 
 /** Options of {@link autoExecutionStatus}. */
 export interface StatusOptions {
@@ -25,6 +26,8 @@ export interface AutoExecutionStatusReport {
   damaged_runs: DamagedRun[];
   /** Runner status files that are there but cannot be used, and why. */
   unusable_runner_files: UnusableRunnerFile[];
+  /** The queue's depth and live workers, when the project uses or names a queue (absent otherwise). */
+  queue?: QueueStatus;
   recent_executions: ExecutionRecord[];
   unreadable: UnreadableLines;
 }
@@ -33,9 +36,10 @@ export interface AutoExecutionStatusReport {
 export async function autoExecutionStatus(options: StatusOptions): Promise<AutoExecutionStatusReport> {
   const sources = options.sources ?? fileStatusSources(options.projectRoot);
   const filter = options.workflowId === undefined ? {} : { workflowId: options.workflowId };
-  const [{ runs, damaged }, { runners, unusable }, history] = await Promise.all([
+  const [{ runs, damaged }, { runners, unusable }, queue, history] = await Promise.all([
     sources.listActiveRuns(),
     sources.listRunners(),
+    sources.readQueue(),
     createMetricsStore(options.projectRoot).history({ ...filter, limit: options.recentLimit ?? 10 }),
   ]);
   return {
@@ -43,6 +47,7 @@ export async function autoExecutionStatus(options: StatusOptions): Promise<AutoE
     runners,
     damaged_runs: damaged,
     unusable_runner_files: unusable,
+    ...(queue === undefined ? {} : { queue }),
     recent_executions: history.records,
     unreadable: history.unreadable,
   };

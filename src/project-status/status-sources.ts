@@ -1,13 +1,17 @@
 // Where `auto-execution status` (and the dashboard's /api/runners) learns about active runs and runners. Runs come
 // from the run store's own validated reader (a damaged state.json is reported, never guessed at); runners from the
 // protocol's runner status reader, judged by its one liveness rule (runnerIsAlive / runnerStall), so this view, the
-// health check and the dispatch decision never disagree about whether a runner is there.
+// health check and the dispatch decision never disagree about whether a runner is there. Queue workers on any machine
+// come from their heartbeats in Redis (src/queue/queue-overview.ts), read only when the project uses or names a queue.
 
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULTS } from '../config/defaults.js';
+import { configPaths } from '../config/project-root.js';
 import { readEmbeddedRunnerFiles } from '../protocol/embedded-runner-status.js';
 import { workflowStateRoot } from '../protocol/run-paths.js';
 import { readRunnerStatusFile, runnerIsAlive, runnerStall, runnerStatusFile, type RunnerStatus, type RunnerStatusFileReading } from '../protocol/runner-status.js';
+import type { QueueOverview } from '../queue/queue-overview.js';
 import type { DamagedRun } from '../workflow/run-list.js';
 import type { RunState } from '../workflow/run-state.js';
 
@@ -56,12 +60,17 @@ export interface UnusableRunnerFile {
   problem: string;
 }
 
+/** The project's queue as `auto-execution status` shows it: its overview, or why it could not be read. */
+export type QueueStatus = ({ reachable: true } & QueueOverview) | { reachable: false; /** Password masked. */ url: string; error: string };
+
 /** The sources of live information for `auto-execution status`. */
 export interface StatusSources {
   /** Runs that are running or waiting for an approval, and the runs whose state.json cannot be used. */
   listActiveRuns(): Promise<{ runs: ActiveRun[]; damaged: DamagedRun[] }>;
   /** The daemon (status.json) and the embedded runners, and the status files that cannot be used. */
   listRunners(): Promise<{ runners: RunnerInfo[]; unusable: UnusableRunnerFile[] }>;
+  /** The queue's depth and live workers; undefined when the project neither uses nor names a queue (or its configuration is invalid). */
+  readQueue(): Promise<QueueStatus | undefined>;
 }
 
 /**
@@ -95,6 +104,22 @@ export function fileStatusSources(projectRoot: string, now: () => number = Date.
       for (const reading of embedded) take(reading, 'embedded');
       return { runners, unusable };
     },
+    async readQueue() {
+      // Without config.yaml or TAPPS_AGENTS_REDIS_URL nothing can name a queue: nothing more is loaded or read.
+      if (process.env[DEFAULTS.queue.urlVariable] === undefined && !(await isFile(configPaths(projectRoot).projectConfig))) return undefined;
+      const [{ resolveConfig }, { queueIsConfigured, queueUrlOf }] = await Promise.all([import('../config/resolve.js'), import('../config/queue-configured.js')]);
+      // An invalid configuration is health's to report; status shows what it can.
+      const config = await resolveConfig({ projectRoot }).catch(() => undefined);
+      if (config === undefined || !queueIsConfigured(config)) return undefined;
+      // bullmq and ioredis load only now, for a project that uses or names a queue.
+      const [{ readQueueOverview }, { maskRedisUrl }, { TappsError }] = await Promise.all([import('../queue/queue-overview.js'), import('../config/redis-url.js'), import('../errors.js')]);
+      try {
+        return { reachable: true, ...(await readQueueOverview(config)) };
+      } catch (error) {
+        if (!TappsError.is(error)) throw error;
+        return { reachable: false, url: maskRedisUrl(queueUrlOf(config)), error: error.message };
+      }
+    },
   };
 }
 
@@ -125,6 +150,10 @@ function runnerInfo(status: RunnerStatus, mode: RunnerInfo['mode'], now: number)
     alive: runnerIsAlive(status, now),
     stalled: runnerStall(status, now) !== undefined,
   };
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return stat(file).then((info) => info.isFile(), () => false);
 }
 
 function relativeToProject(dir: string, projectRoot: string): string {

@@ -15,7 +15,7 @@ export async function statusCommand(options: { workflowId?: string; json?: boole
     printJson(statusJson(report));
     return EXIT.OK;
   }
-  printLines(...runLines(report), '', ...runnerLines(report), '', ...recentLines(report), ...unusableLines(report), ...unreadableLines(report.unreadable));
+  printLines(...runLines(report), '', ...runnerLines(report), '', ...queueLines(report), ...recentLines(report), ...unusableLines(report), ...unreadableLines(report.unreadable));
   return EXIT.OK;
 }
 
@@ -45,6 +45,26 @@ function runnerLines({ runners }: AutoExecutionStatusReport): string[] {
   if (runners.length === 0) return ['Background agents: none running (an embedded runner starts with each workflow execute unless workflow.runner is "external")'];
   const rows = runners.map((runner) => [runnerName(runner), `on ${runner.host}`, runnerState(runner), `heartbeat ${formatTime(runner.heartbeat_at)}`]);
   return [colour.bold(`Background agents (${runners.length})`), ...columns(rows).map((line) => `  ${line}`)];
+}
+
+/** The queue's depth and its live workers (nothing at all for a project that neither uses nor names a queue). */
+function queueLines({ queue }: AutoExecutionStatusReport): string[] {
+  if (queue === undefined) return [];
+  if (!queue.reachable) return [colour.warn(`Queue: not readable: ${queue.error}`), ''];
+  const { waiting, active, delayed } = queue.depth;
+  const lines = [`${colour.bold('Queue')} ${queue.queue} at ${queue.url} (Redis ${queue.redis_version}): ${waiting} waiting, ${active} active, ${delayed} delayed`];
+  if (queue.workers.length === 0) {
+    lines.push(colour.warn('  no live worker: steps wait until one starts ("tapps-agents background-agent start --queue" on a machine with a clone)'));
+    return [...lines, ''];
+  }
+  const rows = queue.workers.map((worker) => [
+    `pid ${worker.pid}`,
+    `on ${worker.host}`,
+    worker.state === 'running' ? colour.ok(`${worker.busy} busy, ${worker.free} free`) : colour.warn(`${worker.state} (${worker.busy} busy)`),
+    `v${worker.version}`,
+    `heartbeat ${formatTime(worker.heartbeat_at)}`,
+  ]);
+  return [...lines, colour.bold(`Queue workers (${queue.workers.length})`), ...columns(rows).map((line) => `  ${line}`), ''];
 }
 
 function runnerName(runner: RunnerInfo): string {
