@@ -8,7 +8,7 @@ import { formatDuration } from '../config/duration.js';
 import { validateBackgroundAgentsConfig } from '../runner/validate-agents-config.js';
 import { formatProblem, type Problem } from '../config/problem.js';
 import { configPaths } from '../config/project-root.js';
-import { loadConfigFiles, resolveConfig } from '../config/resolve.js';
+import { loadConfigFiles, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import type { FreeSpace, HealthCheck } from './health-check.js';
 import { observabilityPaths } from '../observability/layout.js';
@@ -30,6 +30,8 @@ export interface HealthSettings {
   pollingIntervalMs: number;
   runner: 'auto' | 'embedded' | 'external';
   watchPaths: string[];
+  /** The resolved configuration, when it resolves (the queue checks need it). */
+  config?: ResolvedConfig;
 }
 
 /** Below this much free space the project is unhealthy. */
@@ -72,7 +74,7 @@ export async function checkConfiguration(context: HealthContext): Promise<{ chec
   try {
     const config = await resolveConfig({ projectRoot });
     const watchPaths = (config.backgroundAgents?.agents ?? []).filter((agent) => agent.enabled).flatMap((agent) => agent.watch_paths ?? []);
-    const settings: HealthSettings = { pollingIntervalMs: config.autoExecution.polling.intervalMs, runner: config.workflow.runner, watchPaths };
+    const settings: HealthSettings = { pollingIntervalMs: config.autoExecution.polling.intervalMs, runner: config.workflow.runner, watchPaths, config };
     const message = `settings resolve without errors (auto-execution ${config.autoExecution.enabled ? 'on' : 'off'}, runner ${config.workflow.runner})`;
     return { check: { name, status: 'healthy', message, details: {} }, settings };
   } catch (error) {

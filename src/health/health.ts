@@ -11,6 +11,7 @@ import {
   checkStatusFiles,
   type HealthContext,
 } from './health-checks.js';
+import { checkQueue } from './queue-health.js';
 import { isRunActive } from '../workflow/run-activity.js';
 import { checkWorktrees } from '../worktree/worktree-health.js';
 import type { FreeSpace, HealthCheck, HealthStatus } from './health-check.js';
@@ -33,7 +34,8 @@ const RANK: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy:
 
 /**
  * Runs every check, in order: background agent configuration, configuration, file system, status file access,
- * command file access, runner, step worktrees, disk space. Overall is the worst of them.
+ * command file access, runner, the queue (Redis, queue, workers: only when the project uses or names one), step
+ * worktrees, disk space. Overall is the worst of them.
  */
 export async function runHealthChecks(projectRoot: string, options: HealthOptions = {}): Promise<HealthReport> {
   const context: HealthContext = { projectRoot, now: options.now ?? Date.now, ...(options.statfs === undefined ? {} : { statfs: options.statfs }) };
@@ -45,6 +47,7 @@ export async function runHealthChecks(projectRoot: string, options: HealthOption
     await checkStatusFiles(context),
     await checkCommandFiles(context, configuration.settings),
     await checkRunner(context, configuration.settings),
+    ...(await checkQueue(configuration.settings.config)),
     await checkWorktrees(projectRoot, (runId) => isRunActive(projectRoot, runId)),
     await checkDiskSpace(context),
   ];

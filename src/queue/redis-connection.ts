@@ -89,7 +89,8 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<RedisSe
 
 /** The QUEUE_UNREACHABLE error for `url`. */
 export function unreachable(url: string, error: unknown): TappsError {
-  const why = maskSecretIn(error instanceof Error ? error.message : String(error), url) || 'no answer';
+  // ioredis ends some messages with a full stop of its own ("Connection is closed.").
+  const why = maskSecretIn(error instanceof Error ? error.message : String(error), url).replace(/\.+$/, '') || 'no answer';
   const shown = maskRedisUrl(url);
   return new TappsError(
     'QUEUE_UNREACHABLE',

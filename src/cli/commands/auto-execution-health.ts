@@ -12,6 +12,9 @@ const LABEL: Record<string, string> = {
   status_file_access: 'Status file access',
   command_file_access: 'Command file access',
   runner: 'Background agent runner',
+  redis: 'Queue Redis',
+  queue: 'Queue',
+  queue_workers: 'Queue workers',
   worktrees: 'Step worktrees',
   disk_space: 'Disk space',
 };
