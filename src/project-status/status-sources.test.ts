@@ -49,7 +49,7 @@ describe('file status sources', () => {
     const now = Date.parse('2026-11-24T10:00:05Z');
     const here = await testdir({ '.tapps-agents/runner/status.json': runnerStatusJson({ started_at: '2026-11-24T09:00:00Z', heartbeat_at: '2026-11-24T10:00:00Z' }) });
     expect(await fileStatusSources(here, () => now).listRunners()).toEqual({
-      runners: [{ mode: 'daemon', run_id: null, id: 'runner-1', pid: process.pid, host: hostname(), state: 'running', started_at: '2026-11-24T09:00:00Z', heartbeat_at: '2026-11-24T10:00:00Z', alive: true, stalled: false }],
+      runners: [{ mode: 'daemon', run_id: null, id: 'runner-1', pid: process.pid, host: hostname(), state: 'running', started_at: '2026-11-24T09:00:00Z', heartbeat_at: '2026-11-24T10:00:00Z', alive: true, stalled: false, max_parallel: null, busy: 0, slots: [] }],
       unusable: [],
     });
     // 8 s without a heartbeat from another host: gone for dispatch, so gone here too (it used to count for 60 s).
@@ -58,6 +58,14 @@ describe('file status sources', () => {
     const fresh = await testdir({ '.tapps-agents/runner/status.json': runnerStatusJson({ pid: 1, host: 'another-host', heartbeat_at: '2026-11-24T10:00:01Z' }) });
     expect((await fileStatusSources(fresh, () => now).listRunners()).runners[0]?.alive).toBe(true);
     expect(await fileStatusSources(await testdir()).listRunners()).toEqual({ runners: [], unusable: [] });
+  });
+
+  it('gives each runner its slots: max_parallel and what each busy slot runs; an older file only its running count', async () => {
+    const slot = { run_id: 'wf-a-1', workflow_id: 'wf-a', step_id: 'build', attempt: 2, started_at: '2026-11-24T10:05:00.000Z', command_file: 'steps/build/.cursor-skill-command.txt' };
+    const busy = await testdir({ '.tapps-agents/runner/status.json': runnerStatusJson({ max_parallel: 3, slots: [slot], counts: { claimed: 4, running: 1, finished: 3, failed: 0, refused: 0 } }) });
+    expect((await fileStatusSources(busy).listRunners()).runners[0]).toMatchObject({ max_parallel: 3, busy: 1, slots: [slot] });
+    const older = await testdir({ '.tapps-agents/runner/status.json': runnerStatusJson({ counts: { claimed: 2, running: 2, finished: 0, failed: 0, refused: 0 } }) });
+    expect((await fileStatusSources(older).listRunners()).runners[0]).toMatchObject({ max_parallel: null, busy: 2, slots: [] });
   });
 
   it('reports every unusable runner status file with why, daemon and embedded alike, a directory in place of the file too', async () => {

@@ -10,7 +10,7 @@ import { DEFAULTS } from '../config/defaults.js';
 import { configPaths } from '../config/project-root.js';
 import { readEmbeddedRunnerFiles } from '../protocol/embedded-runner-status.js';
 import { workflowStateRoot } from '../protocol/run-paths.js';
-import { readRunnerStatusFile, runnerIsAlive, runnerStall, runnerStatusFile, type RunnerStatus, type RunnerStatusFileReading } from '../protocol/runner-status.js';
+import { readRunnerStatusFile, runnerIsAlive, runnerStall, runnerStatusFile, type RunnerSlot, type RunnerStatus, type RunnerStatusFileReading } from '../protocol/runner-status.js';
 import type { QueueOverview } from '../queue/queue-overview.js';
 import type { DamagedRun } from '../workflow/run-list.js';
 import type { RunState } from '../workflow/run-state.js';
@@ -51,6 +51,12 @@ export interface RunnerInfo {
   alive: boolean;
   /** True when its pid is alive on this host but it has sent no heartbeat for STALL_INTERVALS (SIGSTOP, hung). */
   stalled: boolean;
+  /** Its step slots (global.max_parallel_agents); null when its status file does not say (an older runner). */
+  max_parallel: number | null;
+  /** How many slots run a step, as its status file says. */
+  busy: number;
+  /** The busy slots: which attempt of which step of which run each runs (empty when its file lists none). */
+  slots: RunnerSlot[];
 }
 
 /** A runner status file that is there but cannot be used, and why ("is empty", "has no host"…). */
@@ -149,6 +155,10 @@ function runnerInfo(status: RunnerStatus, mode: RunnerInfo['mode'], now: number)
     heartbeat_at: status.heartbeat_at,
     alive: runnerIsAlive(status, now),
     stalled: runnerStall(status, now) !== undefined,
+    max_parallel: status.max_parallel ?? null,
+    // A file written before slots were published has only the count.
+    busy: status.slots?.length ?? status.counts.running,
+    slots: status.slots ?? [],
   };
 }
 

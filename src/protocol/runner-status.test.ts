@@ -17,6 +17,8 @@ const valid = {
   counts: { claimed: 1, running: 0, finished: 1, failed: 0, refused: 0 },
 };
 
+const SLOT = { run_id: 'wf-1', workflow_id: 'wf', step_id: 'build', attempt: 1, started_at: '2026-11-24T06:00:01.000Z', command_file: 'steps/build/.cursor-skill-command.txt' };
+
 describe('parseRunnerStatus', () => {
   it('reads what a runner writes, keeping optional and newer fields', () => {
     expect(parseRunnerStatus(JSON.stringify(valid))).toEqual(valid);
@@ -24,6 +26,8 @@ describe('parseRunnerStatus', () => {
     expect(parseRunnerStatus(JSON.stringify(embedded))).toEqual(embedded);
     const daemon = { ...valid, path: '/usr/bin:/bin', engine_commands: { claude: '/usr/bin/claude', codex: null }, env_names: ['HOME', 'PATH'] };
     expect(parseRunnerStatus(JSON.stringify(daemon))).toEqual(daemon);
+    const busy = { ...valid, max_parallel: 4, slots: [SLOT, { ...SLOT, run_id: null, workflow_id: null, step_id: null, attempt: null }] };
+    expect(parseRunnerStatus(JSON.stringify(busy))).toEqual(busy);
   });
 
   it('rejects text that is not JSON or not a runner status', () => {
@@ -45,6 +49,12 @@ describe('parseRunnerStatus', () => {
       { ...valid, engine_commands: { claude: true } },
       { ...valid, env_names: 'PATH' },
       { ...valid, env_names: [1] },
+      { ...valid, max_parallel: 0 },
+      { ...valid, max_parallel: '4' },
+      { ...valid, slots: SLOT },
+      { ...valid, slots: [{ ...SLOT, started_at: 'soon' }] },
+      { ...valid, slots: [{ ...SLOT, attempt: '1' }] },
+      { ...valid, slots: [{ ...SLOT, command_file: undefined }] },
       Object.fromEntries(Object.entries(valid).filter(([key]) => key !== 'heartbeat_at')),
     ];
     for (const value of broken) expect(parseRunnerStatus(JSON.stringify(value)), JSON.stringify(value)).toBeUndefined();

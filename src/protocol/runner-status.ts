@@ -1,7 +1,7 @@
 // `.tapps-agents/runner/status.json`: what a runner says about itself (pid, host, heartbeat, state, watch paths,
-// counts; a daemon also its PATH, the engine CLIs it can run and its environment's variable names).
-// `background-agent status`, `auto-execution status|health`, the embedded-runner decision and the pre-run engine
-// check read it.
+// counts, its step slots and which step of which run each busy one runs; a daemon also its PATH, the engine CLIs it
+// can run and its environment's variable names). `background-agent status`, `auto-execution status|health`, the
+// embedded-runner decision and the pre-run engine check read it.
 
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,21 @@ export interface RunnerCounts {
   refused: number;
 }
 
+/**
+ * One busy step slot of a runner: the attempt of the step of the run it is running, from the claimed command file
+ * (a command file of the original's format names no run or attempt: null).
+ */
+export interface RunnerSlot {
+  run_id: string | null;
+  workflow_id: string | null;
+  step_id: string | null;
+  attempt: number | null;
+  /** When the runner claimed it. */
+  started_at: string;
+  /** The command file it was offered, relative to the project root. */
+  command_file: string;
+}
+
 /** The runner status file. */
 export interface RunnerStatus {
   id: string;
@@ -34,6 +49,10 @@ export interface RunnerStatus {
   state: 'starting' | 'running' | 'stopping' | 'stopped';
   watch_paths: string[];
   counts: RunnerCounts;
+  /** Its step slots (global.max_parallel_agents); absent in files written before slots were published. */
+  max_parallel?: number;
+  /** Its busy slots, oldest first; absent in files written before slots were published. */
+  slots?: RunnerSlot[];
   log_file?: string;
   /** `embedded` for a runner inside a `workflow execute` (absent in files written before it existed: the daemon). */
   mode?: 'daemon' | 'embedded';
@@ -129,6 +148,15 @@ const COUNTS = ['claimed', 'running', 'finished', 'failed', 'refused'] as const;
 const isString = (value: unknown) => typeof value === 'string';
 const isTime = (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value));
 const isStringList = (value: unknown) => Array.isArray(value) && value.every(isString);
+const isNullOr = (valid: (value: unknown) => boolean) => (value: unknown) => value === null || valid(value);
+const isSlot = (value: unknown) =>
+  isRecord(value) &&
+  isTime(value.started_at) &&
+  isString(value.command_file) &&
+  isNullOr(isString)(value.run_id) &&
+  isNullOr(isString)(value.workflow_id) &&
+  isNullOr(isString)(value.step_id) &&
+  isNullOr(Number.isInteger)(value.attempt);
 const field = (required: boolean, valid: (value: unknown) => boolean, expected: string) => ({ required, valid, expected });
 
 /** Every field the guard knows, in the order its problems are reported; fields added by newer versions pass. */
@@ -141,6 +169,8 @@ const FIELDS: Record<string, { required: boolean; valid: (value: unknown) => boo
   state: field(true, (value) => STATES.includes(value), 'one of starting, running, stopping, stopped'),
   watch_paths: field(true, isStringList, 'a list of strings'),
   counts: field(true, (value) => isRecord(value) && COUNTS.every((key) => Number.isInteger(value[key])), `counts of ${COUNTS.join(', ')}`),
+  max_parallel: field(false, (value) => Number.isInteger(value) && (value as number) >= 1, 'a whole number of 1 or more'),
+  slots: field(false, (value) => Array.isArray(value) && value.every(isSlot), 'a list of slots (run_id, workflow_id, step_id, attempt, started_at, command_file)'),
   pid_start: field(false, isString, 'a string'),
   log_file: field(false, isString, 'a string'),
   mode: field(false, (value) => value === 'daemon' || value === 'embedded', 'daemon or embedded'),

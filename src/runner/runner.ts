@@ -19,10 +19,10 @@ import { claimCommandFile } from '../protocol/claim.js';
 import { parseCommandFile } from '../protocol/command-file.js';
 import { heartbeatIntervalMs } from '../protocol/liveness.js';
 import { CANCEL_FILE_NAME } from '../protocol/paths.js';
-import { currentWriter, type StatusWriter } from '../protocol/status-file.js';
+import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
 import { watchDirectory, type DirectoryWatch } from '../protocol/watch.js';
 import { acquireRunnerLock, type ReleaseLock } from './runner-lock.js';
-import { RUNNER_HEARTBEAT_MS, writeRunnerStatus, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
+import { RUNNER_HEARTBEAT_MS, writeRunnerStatus, type RunnerCounts, type RunnerSlot, type RunnerStatus } from '../protocol/runner-status.js';
 import { pruneGoneEmbeddedRunners, removeEmbeddedRunnerStatus, writeEmbeddedRunnerStatus } from '../protocol/embedded-runner-status.js';
 import { agentTimeoutMs, runClaimed, type AgentCommands, type ServedAttempt } from './run-claimed.js';
 import { compileWatchPaths, type WatchPlan } from './watch-paths.js';
@@ -81,7 +81,8 @@ export class Runner {
   private maxParallel: number = DEFAULTS.backgroundAgent.maxParallelAgents;
   private inProcess = true;
   private readonly pending = new Map<string, OfferExtras>();
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Commands being handled; `slot` once claimed (what status.json says the slot runs). */
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void>; slot?: RunnerSlot }>();
   private watches: TreeWatch[] = [];
   private configWatch: DirectoryWatch | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -313,6 +314,8 @@ export class Runner {
     }
     this.counts.claimed++;
     this.counts.running++;
+    const entry = this.running.get(file);
+    if (entry !== undefined) entry.slot = slotOf(parsed.ok ? statusCorrelation(parsed.value) : {}, path.relative(this.projectRoot, file));
     this.statusSoon();
     await this.observer.audit({
       event: 'command.claimed',
@@ -404,6 +407,8 @@ export class Runner {
       state: this.state,
       watch_paths: this.watchPaths,
       counts: { ...this.counts },
+      max_parallel: this.maxParallel,
+      slots: [...this.running.values()].flatMap((entry) => (entry.slot === undefined ? [] : [entry.slot])),
       ...(this.options.logFile === undefined ? {} : { log_file: this.options.logFile }),
       ...(embedded ? { mode: 'embedded' as const, ...(this.options.runId === undefined ? {} : { run_id: this.options.runId }) } : this.environmentView),
     };
@@ -411,4 +416,16 @@ export class Runner {
       this.observer.logger.warn('could not write runner status', { error: String(error) }),
     );
   }
+}
+
+/** What a busy slot runs, as status.json says: the ids of the claimed command file (null when it names none). */
+function slotOf(correlation: Partial<StatusCorrelation>, commandFile: string): RunnerSlot {
+  return {
+    run_id: correlation.run_id ?? null,
+    workflow_id: correlation.workflow_id ?? null,
+    step_id: correlation.step_id ?? null,
+    attempt: correlation.attempt ?? null,
+    started_at: new Date().toISOString(),
+    command_file: commandFile,
+  };
 }

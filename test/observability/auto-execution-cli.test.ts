@@ -68,7 +68,8 @@ describe('auto-execution status', () => {
         '    step review  attempt 1  since 2026-11-24 09:30:00Z  .tapps-agents/workflow-state/feature-20261124T090000Z-ab12/steps/review',
         '',
         'Background agents (1)',
-        `  runner-1 (pid ${process.pid})  on ${hostname()}  running  heartbeat ${RUNNER_HEARTBEAT_AT.slice(0, 10)} ${RUNNER_HEARTBEAT_AT.slice(11, 19)}Z`,
+        // A status file without max_parallel (written before slots were published): the busy count alone.
+        `  runner-1 (pid ${process.pid})  on ${hostname()}  running  busy 0  heartbeat ${RUNNER_HEARTBEAT_AT.slice(0, 10)} ${RUNNER_HEARTBEAT_AT.slice(11, 19)}Z`,
         '',
         'Recent executions (5)',
         ...RECENT_TABLE.map((line) => `  ${line}`),
@@ -140,7 +141,7 @@ describe('auto-execution status', () => {
     const result = await runCli(['ae', 'status', '--json'], { cwd: dir });
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(['active_runs', 'runners', 'damaged_runs', 'unusable_runner_files', 'recent_executions', 'unreadable_lines']);
-    expect(json.runners).toEqual([{ mode: 'daemon', run_id: null, id: 'runner-1', pid: process.pid, host: hostname(), state: 'running', started_at: '2026-11-24T08:00:00.000Z', heartbeat_at: RUNNER_HEARTBEAT_AT, alive: true, stalled: false }]);
+    expect(json.runners).toEqual([{ mode: 'daemon', run_id: null, id: 'runner-1', pid: process.pid, host: hostname(), state: 'running', started_at: '2026-11-24T08:00:00.000Z', heartbeat_at: RUNNER_HEARTBEAT_AT, alive: true, stalled: false, max_parallel: null, busy: 0, slots: [] }]);
     expect((json.recent_executions as { execution_id: string }[]).map((record) => record.execution_id)).toEqual([
       'docs-run/publish/1',
       'feature-run/implement/2',
@@ -156,7 +157,7 @@ describe('auto-execution status with a runner embedded in workflow execute', () 
   const HOLD = `id: hold\nsteps:\n  - id: wait\n    run: while [ ! -f release ]; do sleep 0.05; done\n`;
   const TIME = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/g;
 
-  /** Starts \`workflow execute\` of a step that waits for the file "release"; resolves once the step runs (so the run state says so) and the embedded runner is published. */
+  /** Starts \`workflow execute\` of a step that waits for the file "release"; resolves once the step runs (so the run state says so) and the embedded runner has published its busy slot. */
   async function startHeldRun(): Promise<{ dir: string; child: ChildProcess; exited: Promise<number | null>; runId: string }> {
     const dir = await testdir({ '.git/HEAD': '', '.tapps-agents/config.yaml': 'workflow:\n  auto_execution_enabled: true\n  runner: auto\n', 'wf.yaml': HOLD });
     const child = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' });
@@ -171,8 +172,9 @@ describe('auto-execution status with a runner embedded in workflow execute', () 
     const deadline = Date.now() + 30_000;
     while (runId === undefined) {
       const names = await readdir(embedded).catch(() => [] as string[]);
-      const status = names.length === 1 ? ((await readJson(path.join(embedded, names[0] as string))) as { run_id?: string } | undefined) : undefined;
-      const state = status?.run_id === undefined ? undefined : ((await readJson(path.join(dir, '.tapps-agents', 'workflow-state', status.run_id, 'state.json'))) as { steps?: { wait?: { status?: string } } } | null);
+      const status = names.length === 1 ? ((await readJson(path.join(embedded, names[0] as string))) as { run_id?: string; slots?: unknown[] } | undefined) : undefined;
+      // Published once the runner has claimed the step's command file (its slot names the step).
+      const state = status?.run_id === undefined || status.slots?.length !== 1 ? undefined : ((await readJson(path.join(dir, '.tapps-agents', 'workflow-state', status.run_id, 'state.json'))) as { steps?: { wait?: { status?: string } } } | null);
       runId = state?.steps?.wait?.status === 'running' ? status?.run_id : undefined;
       if (Date.now() > deadline) throw new Error('the embedded runner did not publish its status');
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -189,13 +191,16 @@ describe('auto-execution status with a runner embedded in workflow execute', () 
     const pid = child.pid as number;
     const result = await runCli(['ae', 'status'], { cwd: dir });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout.replace(TIME, '<time>').split('\n').slice(4, 6)).toEqual([
+    // Its one busy slot of the default four, and what that slot runs.
+    expect(result.stdout.replace(TIME, '<time>').split('\n').slice(4, 7)).toEqual([
       'Background agents (1)',
-      `  embedded in workflow run ${runId} (pid ${pid})  on ${hostname()}  running  heartbeat <time>`,
+      `  embedded in workflow run ${runId} (pid ${pid})  on ${hostname()}  running  busy 1/4  heartbeat <time>`,
+      `    run ${runId}  step wait  attempt 1  since <time>`,
     ]);
     const json = JSON.parse((await runCli(['ae', 'status', '--json'], { cwd: dir })).stdout) as { runners: Record<string, unknown>[] };
+    const slot = { run_id: runId, workflow_id: 'hold', step_id: 'wait', attempt: 1, started_at: expect.any(String) as unknown, command_file: `.tapps-agents/workflow-state/${runId}/steps/wait/.cursor/.cursor-skill-command.txt` };
     expect(json.runners).toEqual([
-      { mode: 'embedded', run_id: runId, id: expect.stringMatching(/^embedded-/) as unknown, pid, host: hostname(), state: 'running', started_at: expect.any(String) as unknown, heartbeat_at: expect.any(String) as unknown, alive: true, stalled: false },
+      { mode: 'embedded', run_id: runId, id: expect.stringMatching(/^embedded-/) as unknown, pid, host: hostname(), state: 'running', started_at: expect.any(String) as unknown, heartbeat_at: expect.any(String) as unknown, alive: true, stalled: false, max_parallel: 4, busy: 1, slots: [slot] },
     ]);
 
     await writeFile(path.join(dir, 'release'), '');

@@ -43,8 +43,29 @@ function runLines({ active_runs: runs }: AutoExecutionStatusReport): string[] {
 
 function runnerLines({ runners }: AutoExecutionStatusReport): string[] {
   if (runners.length === 0) return ['Background agents: none running (an embedded runner starts with each workflow execute unless workflow.runner is "external")'];
-  const rows = runners.map((runner) => [runnerName(runner), `on ${runner.host}`, runnerState(runner), `heartbeat ${formatTime(runner.heartbeat_at)}`]);
-  return [colour.bold(`Background agents (${runners.length})`), ...columns(rows).map((line) => `  ${line}`)];
+  const rows = columns(runners.map((runner) => [runnerName(runner), `on ${runner.host}`, runnerState(runner), ...(runner.alive ? [busyOf(runner)] : []), `heartbeat ${formatTime(runner.heartbeat_at)}`]));
+  const slots = columns(runners.flatMap((runner) => (runner.alive ? runner.slots.map(slotCells) : [])));
+  const lines = [colour.bold(`Background agents (${runners.length})`)];
+  // Each runner's busy slots under it (the slot rows aligned with one another).
+  let next = 0;
+  runners.forEach((runner, index) => {
+    lines.push(`  ${rows[index] ?? ''}`);
+    const count = runner.alive ? runner.slots.length : 0;
+    lines.push(...slots.slice(next, next + count).map((line) => `    ${line}`));
+    next += count;
+  });
+  return lines;
+}
+
+/** A busy slot: the run, step and attempt it runs (a command file of the original's format names none), since when. */
+function slotCells(slot: RunnerInfo['slots'][number]): string[] {
+  if (slot.run_id === null) return [`command ${slot.command_file}`, '', '', `since ${formatTime(slot.started_at)}`];
+  return [`run ${slot.run_id}`, `step ${slot.step_id ?? '?'}`, `attempt ${slot.attempt ?? '?'}`, `since ${formatTime(slot.started_at)}`];
+}
+
+/** "busy 1/4": busy slots of max_parallel_agents ("busy 1" from a runner that does not say how many it has). */
+function busyOf(runner: RunnerInfo): string {
+  return `busy ${runner.busy}${runner.max_parallel === null ? '' : `/${runner.max_parallel}`}`;
 }
 
 /** The queue's depth and its live workers (nothing at all for a project that neither uses nor names a queue). */
