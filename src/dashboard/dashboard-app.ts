@@ -3,6 +3,8 @@
 
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { describeAgents } from '../agents/describe-agents.js';
+import { resolveConfig } from '../config/resolve.js';
 import { TappsError, type ErrorCode } from '../errors.js';
 import { runHealthChecks } from '../health/health.js';
 import { executionMetrics } from '../observability/execution-queries.js';
@@ -107,6 +109,9 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   });
   app.get('/api/runners', async (c) => c.json(statusJson(await autoExecutionStatus({ projectRoot }))));
   app.get('/api/health', async (c) => c.json(await runHealthChecks(projectRoot)));
+  // `agents list --json`: the agents, their actions and the engine each model-backed one would use (read each time: the
+  // configuration may change while the dashboard runs).
+  app.get('/api/actions', async (c) => c.json({ agents: describeAgents({ config: await resolveConfig({ projectRoot }) }) }));
   app.get('/api/events', (c) => liveStream(c, projectRoot, options.watch));
   app.all('/api/*', (c) => c.json({ error: { code: 'USAGE', message: `No API route ${c.req.method} ${c.req.path}; see docs/dashboard.md` } }, 404));
 

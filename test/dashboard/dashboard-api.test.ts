@@ -190,7 +190,7 @@ describe('the real server', () => {
     expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
   });
 
-  it('runs, metrics, runners and health are what the CLI prints with --json', async () => {
+  it('runs, metrics, runners, health and actions are what the CLI prints with --json', async () => {
     const list = JSON.parse((await runCli(['workflow', 'list', '--json'], { cwd: dir })).stdout) as { runs: unknown[] };
     expect((await api<{ runs: unknown[] }>('/api/runs')).runs).toEqual(list.runs);
     const metrics = JSON.parse((await runCli(['auto-execution', 'metrics', '--json'], { cwd: dir })).stdout) as unknown;
@@ -205,6 +205,9 @@ describe('the real server', () => {
     const runners = await api<typeof status>('/api/runners');
     expect(runners.runners).toEqual(status.runners);
     expect(runners.active_runs).toEqual(status.active_runs);
+    const actions = JSON.parse((await runCli(['agents', 'list', '--json'], { cwd: dir })).stdout) as { agents: { agent: string }[] };
+    expect(actions.agents.length).toBeGreaterThan(0);
+    expect(await api('/api/actions')).toEqual(actions);
     const detail = await api<Record<string, unknown>>(`/api/runs/${doneRun}`);
     const cliStatus = JSON.parse((await runCli(['workflow', 'status', doneRun, '--json'], { cwd: dir })).stdout) as Record<string, unknown>;
     expect(detail).toMatchObject(cliStatus);

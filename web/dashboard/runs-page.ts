@@ -3,7 +3,7 @@
 // server, so a project with thousands of runs loads what fits on the screen. Live: re-read when any run's files change.
 
 import { get, post, seg } from './api.js';
-import { h, show } from './dom.js';
+import { h, s, show } from './dom.js';
 import { duration, since, time } from './format.js';
 import { coalesce, listen } from './live.js';
 import type { RunListEntry } from './types.js';
@@ -38,8 +38,22 @@ export function resumeButton(runId: string, onError: (message: string) => void):
 function progress(run: RunListEntry): HTMLElement {
   const total = Object.values(run.steps).reduce((sum, count) => sum + count, 0);
   const done = (run.steps.succeeded ?? 0) + (run.steps.failed ?? 0) + (run.steps.skipped ?? 0) + (run.steps.cancelled ?? 0);
-  return h('span', { class: 'progress', title: Object.entries(run.steps).map(([status, count]) => `${count} ${status}`).join(', ') }, h('meter', { min: 0, max: total || 1, value: done }), ` ${done}/${total}`);
+  // Drawn in the run's own colour (a <meter> is always green: a failed run must not look like a good one).
+  const width = Math.round((PROGRESS_WIDTH * done) / (total || 1));
+  return h(
+    'span',
+    { class: 'progress', title: Object.entries(run.steps).map(([status, count]) => `${count} ${status}`).join(', ') },
+    s(
+      'svg',
+      { class: `progress-bar ${run.status}`, width: PROGRESS_WIDTH, height: 8, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': total, 'aria-valuenow': done },
+      s('rect', { class: 'track', width: PROGRESS_WIDTH, height: 8, rx: 4 }),
+      width === 0 ? null : s('rect', { class: 'done', width, height: 8, rx: 4 }),
+    ),
+    ` ${done}/${total}`,
+  );
 }
+
+const PROGRESS_WIDTH = 80;
 
 export function runsPage(root: HTMLElement): void {
   const message = h('p', { class: 'error', role: 'alert' });
