@@ -32,6 +32,7 @@ function eventLine(event: RunEvent): HTMLElement {
 export function runPage(root: HTMLElement, runId: string): void {
   let run: RunDetail | undefined;
   let selected: string | undefined;
+  let opened: { stepId: string; place: 'artifact' | 'step'; name: string } | undefined;
   const message = h('p', { class: 'error', role: 'alert' });
   const header = h('div');
   const graph = h('section', { class: 'card' });
@@ -75,14 +76,22 @@ export function runPage(root: HTMLElement, runId: string): void {
       return;
     }
     const stepId = selected;
-    const report = await get<StepReport>(`/api/runs/${seg(runId)}/steps/${seg(stepId)}`);
-    const { step } = report;
-    const viewer = h('pre', { class: 'file' });
-    const open = (place: 'artifact' | 'step', name: string) =>
+    const fileText = (place: 'artifact' | 'step', name: string) =>
       get<{ path: string; text: string; truncated: boolean }>(`/api/runs/${seg(runId)}/steps/${seg(stepId)}/file?place=${place}&path=${encodeURIComponent(name)}`).then(
-        (file) => (viewer.textContent = `${file.path}${file.truncated ? ' (last 256 KiB)' : ''}\n\n${file.text}`),
-        (error: unknown) => (viewer.textContent = (error as Error).message),
+        (file) => `${file.path}${file.truncated ? ' (last 256 KiB)' : ''}\n\n${file.text}`,
+        (error: unknown) => (error as Error).message,
       );
+    // The file open in the viewer is read again with the step (a log's tail follows it while it runs), before the
+    // details are redrawn, so the view never blinks empty.
+    const shown = opened?.stepId === stepId ? opened : undefined;
+    const [report, text] = await Promise.all([get<StepReport>(`/api/runs/${seg(runId)}/steps/${seg(stepId)}`), shown === undefined ? '' : fileText(shown.place, shown.name)]);
+    if (selected !== stepId) return;
+    const { step } = report;
+    const viewer = h('pre', { class: 'file' }, text);
+    const open = (place: 'artifact' | 'step', name: string) => {
+      opened = { stepId, place, name };
+      return fileText(place, name).then((loaded) => (viewer.textContent = loaded));
+    };
     const attempts = (run.events ?? []).filter((event) => event.stepId === stepId && (event.type === 'step.finished' || event.type === 'step.retry'));
     show(
       details,
