@@ -71,6 +71,34 @@ describe('metrics over time', () => {
     expect(left.result()).toEqual(whole.result());
   });
 
+  it('keeps one bucket per day once the span passes 48 hours, merging hourly and daily parts exactly', () => {
+    const record = (hour: number, i: number) => fields(new Date(Date.UTC(2026, 10, 1, hour, i % 60)).toISOString(), i % 4 === 0 ? 'failed' : 'success', 5 + ((i * 37) % 900), i % 7 === 0 ? 1 : 0);
+    const whole = new TimeSeries();
+    const recent = new TimeSeries(); // the last day only: by hour on its own
+    const older = new TimeSeries(); // 29 days: by day
+    for (let hour = 0; hour < 30 * 24; hour++) {
+      for (let i = 0; i < 5; i++) {
+        whole.add(record(hour, hour * 5 + i));
+        (hour >= 29 * 24 ? recent : older).add(record(hour, hour * 5 + i));
+      }
+    }
+    // 3,600 records over 720 hours: held in 30 day buckets, not 720 hourly ones.
+    expect(whole.snapshot()).toMatchObject({ width: 24 });
+    expect(whole.snapshot().buckets).toHaveLength(30);
+    expect(recent.snapshot()).toMatchObject({ width: 1 });
+    expect(recent.snapshot().buckets).toHaveLength(24);
+    // Either way round, the merge is what one pass gives.
+    const a = new TimeSeries();
+    a.merge(recent.snapshot());
+    a.merge(older.snapshot());
+    const b = new TimeSeries();
+    b.merge(older.snapshot());
+    b.merge(recent.snapshot());
+    expect(a.result()).toEqual(whole.result());
+    expect(b.result()).toEqual(whole.result());
+    expect(whole.result().series).toHaveLength(30);
+  });
+
   it('its buckets add up to the summary, through the metrics files and the filter', async () => {
     const root = await testdir();
     const store = createMetricsStore(root);

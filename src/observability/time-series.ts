@@ -1,7 +1,7 @@
 // Metrics over time: executions are counted per UTC hour as they stream by (a tally and a duration histogram per
 // hour), and the result is a contiguous series of hours when the data spans at most two days, else of UTC days (the
 // hours merged), so a chart has between 1 and ~50 points for recent data and one a day for a longer history. Memory is
-// one small histogram per hour with data, not per record.
+// one small histogram per bucket with data (at most 49 hours, else one per day), not per record.
 
 import { DurationHistogram, type HistogramSnapshot } from './duration-histogram.js';
 import { roundMs, Tally, type TallyData } from './execution-tally.js';
@@ -21,8 +21,16 @@ interface HourData {
   histogram: HistogramSnapshot;
 }
 
-/** Hours (since the epoch) and their data, to send between threads. */
-export type TimeSeriesSnapshot = [number, HourData][];
+/**
+ * A series as plain data, to send between threads: the bucket width in hours (1, or 24 once the data spans more than
+ * HOURLY_SPAN_LIMIT hours), the first and last hour with data, and each bucket's start hour with its data.
+ */
+export interface TimeSeriesSnapshot {
+  width: 1 | 24;
+  first: number;
+  last: number;
+  buckets: [number, HourData][];
+}
 
 class Bucket {
   tally = new Tally();
@@ -46,8 +54,16 @@ class Bucket {
   }
 }
 
+/**
+ * Counts records per UTC hour while the hours with data are at most HOURLY_SPAN_LIMIT apart, then per UTC day (the
+ * hours merged, exactly): the result would be by day anyway, and memory stays at most 49 hourly buckets or one bucket
+ * per day, whatever the number of records (a 1M-record month is 30 buckets, not 720).
+ */
 export class TimeSeries {
-  readonly #hours = new Map<number, Bucket>();
+  #buckets = new Map<number, Bucket>();
+  #width: 1 | 24 = 1;
+  #first = Infinity;
+  #last = -Infinity;
   // Records come in time order within a file: the last hour's prefix ("2026-12-03T08") finds its bucket without a
   // date parse or a map lookup.
   #lastPrefix = '';
@@ -60,7 +76,9 @@ export class TimeSeries {
     if (bucket === undefined || at.length !== 24 || !at.startsWith(this.#lastPrefix) || at.charCodeAt(23) !== 0x5a) {
       const time = Date.parse(at);
       if (Number.isNaN(time)) return; // counted in the totals, but it has no place in time
-      bucket = this.#bucket(Math.floor(time / HOUR_MS));
+      const hour = Math.floor(time / HOUR_MS);
+      this.#span(hour, hour);
+      bucket = this.#bucket(hour);
       if (UTC_ISO.test(at)) {
         this.#lastPrefix = at.slice(0, 13);
         this.#lastBucket = bucket;
@@ -69,38 +87,50 @@ export class TimeSeries {
     bucket.add(record);
   }
 
+  /** Widens the span to [first, last]; past HOURLY_SPAN_LIMIT hours the hourly buckets become days. */
+  #span(first: number, last: number): void {
+    if (first < this.#first) this.#first = first;
+    if (last > this.#last) this.#last = last;
+    if (this.#width === 24 || this.#last - this.#first <= HOURLY_SPAN_LIMIT) return;
+    this.#width = 24;
+    const hours = this.#buckets;
+    this.#buckets = new Map();
+    for (const [hour, bucket] of hours) {
+      const day = this.#startOf(hour);
+      const into = this.#buckets.get(day);
+      if (into === undefined) this.#buckets.set(day, bucket);
+      else into.merge(bucket.data());
+    }
+    this.#lastBucket = undefined; // it may have been merged into another bucket
+  }
+
+  #startOf(hour: number): number {
+    return Math.floor(hour / this.#width) * this.#width;
+  }
+
   #bucket(hour: number): Bucket {
-    let bucket = this.#hours.get(hour);
-    if (bucket === undefined) this.#hours.set(hour, (bucket = new Bucket()));
+    const start = this.#startOf(hour);
+    let bucket = this.#buckets.get(start);
+    if (bucket === undefined) this.#buckets.set(start, (bucket = new Bucket()));
     return bucket;
   }
 
   snapshot(): TimeSeriesSnapshot {
-    return [...this.#hours].map(([hour, bucket]) => [hour, bucket.data()]);
+    return { width: this.#width, first: this.#first, last: this.#last, buckets: [...this.#buckets].map(([start, bucket]) => [start, bucket.data()]) };
   }
 
   merge(snapshot: TimeSeriesSnapshot): void {
-    for (const [hour, data] of snapshot) this.#bucket(hour).merge(data);
+    if (snapshot.buckets.length === 0) return;
+    this.#span(snapshot.first, snapshot.last);
+    for (const [start, data] of snapshot.buckets) this.#bucket(start).merge(data);
   }
 
   /** The series: every hour (or day) from the first with data to the last, empty ones included. */
   result(): OverTimeSummary {
-    const hours = [...this.#hours.keys()].sort((a, b) => a - b);
-    const first = hours[0];
-    const last = hours.at(-1);
-    if (first === undefined || last === undefined) return { bucket: 'hour', series: [] };
-    const byDay = last - first > HOURLY_SPAN_LIMIT;
-    const width = byDay ? 24 : 1;
-    const buckets = new Map<number, Bucket>();
-    for (const hour of hours) {
-      const start = Math.floor(hour / width) * width;
-      let bucket = buckets.get(start);
-      if (bucket === undefined) buckets.set(start, (bucket = new Bucket()));
-      bucket.merge((this.#hours.get(hour) as Bucket).data());
-    }
+    if (this.#buckets.size === 0) return { bucket: 'hour', series: [] };
     const series: TimeBucketSummary[] = [];
-    for (let start = Math.floor(first / width) * width; start <= last; start += width) series.push(summaryOf(start, buckets.get(start)));
-    return { bucket: byDay ? 'day' : 'hour', series };
+    for (let start = this.#startOf(this.#first); start <= this.#last; start += this.#width) series.push(summaryOf(start, this.#buckets.get(start)));
+    return { bucket: this.#width === 24 ? 'day' : 'hour', series };
   }
 }
 
