@@ -11,7 +11,7 @@ import type { Step, Workflow } from './model.js';
 import { executionRecord } from './run-state-factories.js';
 import type { RunEvent, RunState, StepState, StepStatus } from './run-state.js';
 import { RunStore } from './run-store.js';
-import { transitionStep } from './step-transition.js';
+import { transitionStep, type TransitionTarget } from './step-transition.js';
 
 /** Inputs of {@link executeRun}. */
 export interface ExecuteRunOptions {
@@ -36,14 +36,19 @@ export interface ExecuteRunOptions {
 /** The statuses a step does not leave in this run (except through a gate's loop or a resume). */
 export const TERMINAL_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
-/** One run in progress. */
-export class ActiveRun {
+/** Told of a step's status change (see {@link ActiveRun.onStepChanged}). */
+export type StepChangeListener = (stepId: string, from: StepStatus, to: StepStatus) => void;
+
+/** One run in progress; also the target of its steps' transitions (see step-transition.ts). */
+export class ActiveRun implements TransitionTarget {
   readonly options: ExecuteRunOptions;
   readonly store: RunStore;
   readonly observer: ExecutionObserver;
   readonly clock: Clock;
   /** The workflow's steps by id. */
   readonly steps: Map<string, Step>;
+  /** Each step's direct dependencies (its `dependsOn`), by id. */
+  readonly dependencies: ReadonlyMap<string, readonly string[]>;
   /** The steps being run now (an attempt, its backoff, or an approval wait), settling when the step is done. */
   readonly running = new Map<string, Promise<void>>();
   /** Abort controllers of the attempts in flight: cancelling the run aborts them all. */
@@ -56,6 +61,7 @@ export class ActiveRun {
   isolation: StepIsolation | undefined;
   /** Observer calls still in flight; awaited before the run returns so no metrics or audit line is lost. */
   private readonly reporting = new Set<Promise<unknown>>();
+  private listener: StepChangeListener | undefined;
 
   constructor(options: ExecuteRunOptions) {
     this.options = options;
@@ -63,6 +69,7 @@ export class ActiveRun {
     this.store = new RunStore(options.projectRoot, options.state, options.onEvent, this.clock);
     this.observer = options.observer ?? silentObserver;
     this.steps = new Map(options.workflow.steps.map((step) => [step.id, step]));
+    this.dependencies = new Map(options.workflow.steps.map((step) => [step.id, step.dependsOn]));
     this.limit = Math.max(1, options.workflow.concurrency ?? options.config.workflow.concurrency);
   }
 
@@ -73,6 +80,28 @@ export class ActiveRun {
   /** The state of step `id` (every step of the workflow has one). */
   stepState(id: string): StepState {
     return this.state.steps[id] as StepState;
+  }
+
+  /** The one listener of step status changes (the scheduler). */
+  onStepChanged(listener: StepChangeListener): void {
+    this.listener = listener;
+  }
+
+  // The run as a TransitionTarget: changes and events go to its store, status changes to the listener.
+  changed(): void {
+    this.store.changed();
+  }
+
+  emit(type: string, fields: Record<string, unknown>): RunEvent {
+    return this.store.emit(type, fields);
+  }
+
+  flush(): Promise<void> {
+    return this.store.flush();
+  }
+
+  stepChanged(stepId: string, from: StepStatus, to: StepStatus): void {
+    this.listener?.(stepId, from, to);
   }
 
   /** Read through a method so TypeScript does not narrow it across awaits. */
@@ -99,14 +128,14 @@ export class ActiveRun {
 
   /** A step left out (its condition, a stopped run, a gate's jump): recorded like an attempt. */
   skipStep(step: Step, reason: string): void {
-    transitionStep(this.store, step.id, { type: 'skip', reason });
+    transitionStep(this, step.id, { type: 'skip', reason });
     const at = this.stepState(step.id).completed_at as string;
     this.record(step, 'skipped', at, at, reason);
   }
 
   /** A step that fails before any attempt (a condition that cannot be evaluated, a missing required artifact). */
   refuseStep(step: Step, message: string, code: string): void {
-    transitionStep(this.store, step.id, { type: 'refuse', message, code });
+    transitionStep(this, step.id, { type: 'refuse', message, code });
     this.afterFailure(step, message);
   }
 

@@ -9,31 +9,31 @@ import { transitionStep } from './step-transition.js';
 
 /** Waits for the decision on approval step `step` and finishes it accordingly. */
 export async function runApprovalStep(run: ActiveRun, step: Step): Promise<void> {
-  const { state, store, options } = run;
+  const { state, options } = run;
   const stepState = run.stepState(step.id);
   const approval = step.approval as NonNullable<Step['approval']>;
   state.status = 'waiting_approval';
   // Whoever reads the event (a person, a script) may act on state.json at once: the transition writes it first.
-  await transitionStep(store, step.id, { type: 'await_approval', prompt: approval.prompt, approve: `tapps-agents workflow approve ${state.run_id} ${step.id}`, reject: `tapps-agents workflow reject ${state.run_id} ${step.id}` });
+  await transitionStep(run, step.id, { type: 'await_approval', prompt: approval.prompt, approve: `tapps-agents workflow approve ${state.run_id} ${step.id}`, reject: `tapps-agents workflow reject ${state.run_id} ${step.id}` });
   const deadline = approval.timeoutMs === undefined ? undefined : Date.parse(stepState.started_at as string) + approval.timeoutMs;
   const decision = await waitForApproval(runPaths(options.projectRoot, state.run_id).approval(step.id), run.clock, options.signal ?? new AbortController().signal, deadline);
   if (!Object.values(state.steps).some((other) => other.status === 'waiting_approval' && other !== stepState)) state.status = 'running';
   if (decision === undefined) {
     if (run.isCancelled()) {
-      transitionStep(store, step.id, { type: 'cancel', message: 'cancelled while waiting for approval' });
+      transitionStep(run, step.id, { type: 'cancel', message: 'cancelled while waiting for approval' });
       return;
     }
     const message = `Nobody approved or rejected within ${approval.timeoutMs ?? 0} ms`;
-    transitionStep(store, step.id, { type: 'fail', message, error: { message, code: 'APPROVAL_TIMEOUT', retryable: false } });
+    transitionStep(run, step.id, { type: 'fail', message, error: { message, code: 'APPROVAL_TIMEOUT', retryable: false } });
     run.afterFailure(step, message);
     return;
   }
   stepState.outputs = { decision: decision.decision, by: decision.by, at: decision.at, ...(decision.comment === undefined ? {} : { comment: decision.comment }) };
   if (decision.decision === 'approved') {
-    transitionStep(store, step.id, { type: 'succeed', output: `approved by ${decision.by}` });
+    transitionStep(run, step.id, { type: 'succeed', output: `approved by ${decision.by}` });
     return;
   }
   const message = `Rejected by ${decision.by}${decision.comment === undefined ? '' : `: ${decision.comment}`}`;
-  transitionStep(store, step.id, { type: 'fail', message, error: { message, code: 'REJECTED', retryable: false } });
+  transitionStep(run, step.id, { type: 'fail', message, error: { message, code: 'REJECTED', retryable: false } });
   run.afterFailure(step, message);
 }

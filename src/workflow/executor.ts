@@ -19,7 +19,7 @@ import { finishRun } from './run-outcome.js';
 import type { RunState } from './run-state.js';
 import { openRunWorktrees } from './run-worktrees.js';
 import { runStepAttempts } from './step-attempts.js';
-import { dispatchReady } from './step-scheduler.js';
+import { StepScheduler } from './step-scheduler.js';
 
 /** What a run came to. */
 export interface RunReport {
@@ -35,6 +35,7 @@ export interface RunReport {
  */
 export async function executeRun(options: ExecuteRunOptions): Promise<RunReport> {
   const run = new ActiveRun(options);
+  const scheduler = new StepScheduler(run);
   const { store, state } = run;
   const { signal } = options;
   await store.open();
@@ -49,7 +50,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunReport>
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await driveSteps(run);
+    await driveSteps(run, scheduler);
   } catch (error) {
     // The run cannot go on (its state cannot be saved): the events so far still reach events.jsonl.
     await store.close().catch(() => undefined);
@@ -64,12 +65,12 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunReport>
 }
 
 /** Starts ready steps and waits for them until nothing runs; a cancelled run starts nothing new. */
-async function driveSteps(run: ActiveRun): Promise<void> {
+async function driveSteps(run: ActiveRun, scheduler: StepScheduler): Promise<void> {
   for (;;) {
     if (!run.isCancelled()) {
       // Every completion so far is on disk before the next dispatch.
       await run.store.flush();
-      dispatchReady(run, (step) => runStep(run, step));
+      scheduler.dispatch((step) => runStep(run, step));
     }
     if (run.running.size === 0) return;
     await Promise.race(run.running.values());

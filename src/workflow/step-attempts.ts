@@ -44,7 +44,7 @@ export async function runStepAttempts(run: ActiveRun, step: Step): Promise<void>
     const controller = new AbortController();
     run.controllers.set(step.id, controller);
     if (run.isCancelled()) controller.abort();
-    transitionStep(store, step.id, { type: 'start', attempt });
+    transitionStep(run, step.id, { type: 'start', attempt });
     const createdAt = stepState.started_at as string;
     const correlation = attemptCorrelation(run, step, attempt);
     run.track(observer.audit({ event: 'execution.started', ...correlation, actor: 'executor', details: { transport: options.transport.kind } }));
@@ -60,7 +60,7 @@ export async function runStepAttempts(run: ActiveRun, step: Step): Promise<void>
     run.record(step, outcome.status, outcome.startedAt, outcome.completedAt, outcome.error?.message ?? null, outcome);
     if (outcome.status === 'success') {
       run.track(observer.audit({ event: 'execution.completed', ...correlation, actor: 'executor', ...workerDetails(outcome) }));
-      transitionStep(store, step.id, { type: 'succeed', output: outcome.output, ran, error });
+      transitionStep(run, step.id, { type: 'succeed', output: outcome.output, ran, error });
       // A model step that replaced an existing file says where its previous content is (outputs.replaced).
       if (Array.isArray(outcome.outputs.replaced) && outcome.outputs.replaced.length > 0) store.emit('step.replaced', { stepId: step.id, files: outcome.outputs.replaced });
       applyGate(run, step);
@@ -69,23 +69,23 @@ export async function runStepAttempts(run: ActiveRun, step: Step): Promise<void>
     const message = outcome.error?.message ?? `Step ended with status ${outcome.status}`;
     run.track(observer.audit({ event: outcome.status === 'timeout' ? 'execution.timeout' : 'execution.failed', ...correlation, actor: 'executor', details: { error: message, ...workerDetails(outcome).details } }));
     if (outcome.status === 'cancelled' || run.isCancelled()) {
-      transitionStep(store, step.id, { type: 'cancel', message, ran, error });
+      transitionStep(run, step.id, { type: 'cancel', message, ran, error });
       return;
     }
     const retryable = outcome.error?.retryable ?? outcome.status === 'timeout';
     if (shouldRetry(policy, attempt, retryable) && run.stopError === undefined) {
       const delay = retryDelayMs(policy, attempt, (options.random ?? Math.random)());
-      transitionStep(store, step.id, { type: 'retry_later', ran, error, message, delayMs: delay });
+      transitionStep(run, step.id, { type: 'retry_later', ran, error, message, delayMs: delay });
       run.track(observer.audit({ event: 'retry.scheduled', ...correlation, actor: 'executor', details: { delay_ms: delay, next_attempt: attempt + 1, error: message } }));
       await run.clock.sleep(delay, options.signal);
       if (run.isCancelled()) {
-        transitionStep(store, step.id, { type: 'cancel', message: 'cancelled while waiting to retry' });
+        transitionStep(run, step.id, { type: 'cancel', message: 'cancelled while waiting to retry' });
         return;
       }
       attempt++;
       continue;
     }
-    transitionStep(store, step.id, { type: 'fail', message, ran, error, onError: step.onError });
+    transitionStep(run, step.id, { type: 'fail', message, ran, error, onError: step.onError });
     run.afterFailure(step, message);
     return;
   }

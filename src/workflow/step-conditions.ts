@@ -29,7 +29,7 @@ export function skipReason(run: ActiveRun, step: Step): SkipReason | undefined {
     case 'on_failure':
       return Object.values(state.steps).some((other) => other.status === 'failed') ? undefined : { reason: 'condition on_failure: no step has failed' };
     case 'prerequisites_met': {
-      const unmet = [...transitiveDependencies(new Map([...run.steps].map(([id, other]) => [id, other.dependsOn])), step.id)].filter((id) => state.steps[id]?.status !== 'succeeded');
+      const unmet = [...transitiveDependencies(run.dependencies, step.id)].filter((id) => state.steps[id]?.status !== 'succeeded');
       return unmet.length === 0 ? undefined : { reason: `condition prerequisites_met: ${unmet.map((id) => `"${id}" ${state.steps[id]?.status ?? 'unknown'}`).join(', ')}` };
     }
     case 'expression':

@@ -46,13 +46,13 @@ export function applyGate(run: ActiveRun, step: Step): void {
   for (const other of options.workflow.steps) {
     if (other.index < to.index || other.index > step.index) continue;
     if (run.running.has(other.id) && other.id !== step.id) continue;
-    transitionStep(store, other.id, { type: 'rerun' });
+    transitionStep(run, other.id, { type: 'rerun' });
   }
   store.changed();
   store.emit('gate.loop', { stepId: step.id, to: to.id, iteration: iterations, maxIterations: gate.maxIterations });
 }
 
 function failByGate(run: ActiveRun, step: Step, message: string, code: string): void {
-  transitionStep(run.store, step.id, { type: 'fail', message, error: { message, code, retryable: false }, onError: step.onError });
+  transitionStep(run, step.id, { type: 'fail', message, error: { message, code, retryable: false }, onError: step.onError });
   run.afterFailure(step, message);
 }

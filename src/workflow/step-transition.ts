@@ -74,6 +74,8 @@ export interface TransitionTarget {
   emit(type: string, fields: Record<string, unknown>): unknown;
   /** Resolves once state.json holds every change so far. */
   flush(): Promise<void>;
+  /** Told of every status change, once the step holds it (the scheduler counts finished dependencies with it). */
+  stepChanged?(stepId: string, from: StepStatus, to: StepStatus): void;
 }
 
 /** A transition the table does not allow. */
@@ -169,8 +171,10 @@ export function transitionStep(run: TransitionTarget, stepId: string, event: Ste
       }
       break;
   }
+  const before = step.status;
   step.status = to === 'retry_wait' ? 'running' : to;
   run.changed();
+  run.stepChanged?.(stepId, before, step.status);
   if (event.type === 'await_approval') {
     return run.flush().then(() => {
       run.emit('step.waiting_approval', { stepId, prompt: event.prompt, approve: event.approve, reject: event.reject });
