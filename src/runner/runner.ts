@@ -1,83 +1,52 @@
 // The background agent: watches for command files, claims each by rename, runs the configured commands with at most
 // `global.max_parallel_agents` at once, writes statuses, and keeps `.tapps-agents/runner/status.json` current.
 // Runs as a daemon (`background-agent run|start`) or embedded in `workflow execute`, which hands it command files
-// directly instead of watching.
+// directly instead of watching. Its role (daemon, embedded, peer) and its state are in ./runner-mode.ts.
+// Over 300 lines on purpose: what is left is one concept — the lifecycle, the queue of offered commands (pump, handle)
+// and the status it publishes share the counts, the running map and the state; the parts that stand alone (options,
+// agents from the configuration, admission, config reload, cancel file) have files of their own.
 
 import { randomBytes } from 'node:crypto';
-import { access, realpath, stat, unlink } from 'node:fs/promises';
+import { realpath, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import type { SkillInvocation } from '../protocol/skill-command.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { engineCommands, resolveEngineCommands } from '../engines/engine-commands.js';
-import { configPaths } from '../config/project-root.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
 import { procStat } from '../exec/process-alive.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { claimCommandFile } from '../protocol/claim.js';
 import { parseCommandFile } from '../protocol/command-file.js';
-import { heartbeatIntervalMs } from '../protocol/liveness.js';
-import { CANCEL_FILE_NAME } from '../protocol/paths.js';
 import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
-import { watchDirectory, type DirectoryWatch } from '../protocol/watch.js';
+import type { DirectoryWatch } from '../protocol/watch.js';
 import { acquireRunnerLock, type ReleaseLock } from './runner-lock.js';
 import { RUNNER_HEARTBEAT_MS, writeRunnerStatus, type RunnerCounts, type RunnerSlot, type RunnerStatus } from '../protocol/runner-status.js';
 import { pruneGoneEmbeddedRunners, removeEmbeddedRunnerStatus, writeEmbeddedRunnerStatus } from '../protocol/embedded-runner-status.js';
-import { agentTimeoutMs, runClaimed, type AgentCommands, type ServedAttempt } from './run-claimed.js';
-import { compileWatchPaths, type WatchPlan } from './watch-paths.js';
+import { runClaimed } from './run-claimed.js';
+import { runnerSetup, type RunnerAgent } from './runner-agents.js';
+import { watchBackgroundAgentsConfig } from './config-reload.js';
+import { nextRunnerState, notTakingReason, runnerRole, type OfferResult, type RunnerRole, type RunnerState } from './runner-mode.js';
 import { watchTree, type TreeWatch } from './tree-watch.js';
-import { kindOfNonRegular } from '../fs/read-regular-file.js';
+import { admitCommandFile } from './command-admission.js';
+import { watchCancelFile } from './cancel-file-watch.js';
+import type { OfferExtras, RunnerOptions } from './runner-options.js';
 import { RUNNER_STOPPING, statusCorrelation } from './execute-command-file.js';
-import { setLongTimeout, type LongTimeout } from '../time/long-timeout.js';
+import { settlesWithin } from '../time/settles-within.js';
 import { endedAttemptReason } from './attempt-still-wanted.js';
 
-/** How a runner is set up. */
-export interface RunnerOptions {
-  projectRoot: string;
-  observer?: ExecutionObserver;
-  /**
-   * Embedded in `workflow execute`: no lock, no watching, no status.json (its status goes to runner/embedded/ instead);
-   * command files arrive through `offer`.
-   */
-  embedded?: boolean;
-  /** The run an embedded runner serves, shown by `auto-execution status`. */
-  runId?: string;
-  /**
-   * Take the project's singleton lock and publish status.json. @default true. Turn it off only to run several
-   * runners over one project on purpose (machines sharing a file system, race tests); claims stay exclusive.
-   */
-  singleton?: boolean;
-  /** Use this configuration instead of loading it (and do not reload it). */
-  config?: ResolvedConfig;
-  /** Grace period for running steps when stopping. @default 10 s */
-  stopGraceMs?: number;
-  /** Where the daemon's log goes, shown in status. */
-  logFile?: string;
-  /** Told of every attempt this runner served (the daemon's Prometheus metrics). */
-  onServed?: (attempt: ServedAttempt) => void;
-}
-
-/** What is handed over with an offered command file by a writer in the same process. */
-export interface OfferExtras {
-  invocation?: SkillInvocation;
-  env?: NodeJS.ProcessEnv;
-}
-
-interface Agent extends AgentCommands {
-  plan: WatchPlan;
-}
+export type { OfferExtras, RunnerOptions } from './runner-options.js';
 
 /** A background-agent runner. */
 export class Runner {
   readonly id: string;
   readonly projectRoot: string;
+  readonly role: RunnerRole;
   readonly counts: RunnerCounts = { claimed: 0, running: 0, finished: 0, failed: 0, refused: 0 };
   private readonly options: RunnerOptions;
   private readonly observer: ExecutionObserver;
   private readonly writer: StatusWriter;
   private config: ResolvedConfig | undefined;
-  private agents: Agent[] = [];
+  private agents: RunnerAgent[] = [];
   private maxParallel: number = DEFAULTS.backgroundAgent.maxParallelAgents;
   private inProcess = true;
   private readonly pending = new Map<string, OfferExtras>();
@@ -87,7 +56,8 @@ export class Runner {
   private configWatch: DirectoryWatch | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private release: ReleaseLock | undefined;
-  private state: RunnerStatus['state'] = 'starting';
+  /** Changed only by `transition`. */
+  private state: RunnerState = 'starting';
   private startedAt = new Date().toISOString();
   private realRoot = '';
   private idleWaiters: (() => void)[] = [];
@@ -100,7 +70,8 @@ export class Runner {
     this.options = options;
     this.projectRoot = options.projectRoot;
     this.observer = options.observer ?? silentObserver;
-    this.id = `${options.embedded === true ? 'embedded' : 'runner'}-${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+    this.role = runnerRole(options);
+    this.id = `${this.role === 'embedded' ? 'embedded' : 'runner'}-${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
     this.writer = currentWriter(this.id);
   }
 
@@ -121,9 +92,9 @@ export class Runner {
    */
   async start(): Promise<void> {
     this.realRoot = await realpath(this.projectRoot);
-    const embedded = this.options.embedded === true;
+    const embedded = this.role === 'embedded';
     if (embedded) await pruneGoneEmbeddedRunners(this.projectRoot);
-    if (this.holdsLock) {
+    if (this.role === 'daemon') {
       this.release = await acquireRunnerLock(this.projectRoot, (error) => {
         this.observer.logger.error('runner lock compromised; stopping', { error: error.message });
         void this.stop({ graceMs: 0 });
@@ -138,7 +109,7 @@ export class Runner {
     // Before running anything: steps left running by a runner or executor that was killed must not overlap with
     // their re-run.
     await takeOverOrphanedGroups(this.projectRoot, this.observer, this.id);
-    this.state = 'running';
+    this.transition('running');
     this.startedAt = new Date().toISOString();
     if (!embedded) {
       this.startWatching();
@@ -153,14 +124,14 @@ export class Runner {
   }
 
   /**
-   * Hands a command file to this runner (the embedded runner's only input; a daemon's watcher uses it too). Returns
-   * false, taking nothing, once the runner is stopping: the file stays where it is for another runner.
+   * Hands a command file to this runner (the embedded runner's only input; a daemon's watcher uses it too). Unless
+   * the runner is running it takes nothing and says why: the file stays where it is for another runner.
    */
-  offer(commandFile: string, extras: OfferExtras = {}): boolean {
-    if (this.state !== 'running') return false;
+  offer(commandFile: string, extras: OfferExtras = {}): OfferResult {
+    if (this.state !== 'running') return { taken: false, reason: notTakingReason(this.id, this.state) };
     this.pending.set(commandFile, extras);
     this.pump();
-    return true;
+    return { taken: true };
   }
 
   /** Cancels the step of `commandFile` if this runner is running it (its process groups are killed). */
@@ -181,92 +152,63 @@ export class Runner {
    */
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     if (this.state === 'stopping' || this.state === 'stopped') return;
-    this.state = 'stopping';
+    this.transition('stopping');
     for (const watch of this.watches) watch.close();
     this.configWatch?.close();
     this.pending.clear();
     await this.writeStatus();
     const grace = options.graceMs ?? this.options.stopGraceMs ?? 10_000;
     const all = Promise.all([...this.running.values()].map((run) => run.done));
-    let timer: LongTimeout | undefined;
-    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setLongTimeout(() => resolve(true), grace)))]);
-    timer?.clear();
-    if (timedOut) {
+    if (!(await settlesWithin(all, grace))) {
       for (const run of this.running.values()) run.controller.abort(RUNNER_STOPPING);
       await all;
     }
     clearInterval(this.heartbeat);
-    this.state = 'stopped';
+    this.transition('stopped');
     await this.writeStatus();
     await this.release?.().catch(() => undefined);
     await this.observer.audit({ event: 'runner.stopped', actor: this.id, details: { counts: { ...this.counts } } });
   }
 
+  /** The one place the state changes (./runner-mode.ts has the lifecycle). */
+  private transition(to: RunnerState): void {
+    this.state = nextRunnerState(this.id, this.state, to);
+  }
+
   private applyConfig(config: ResolvedConfig): void {
     this.config = config;
-    const file = config.backgroundAgents;
-    const fallbackSeconds = DEFAULTS.backgroundAgent.timeoutSeconds;
-    const configured = (file?.agents ?? []).filter((agent) => agent.enabled);
-    const agents = configured.length > 0 ? configured : undefined;
-    this.agents = (
-      agents ?? [{ name: DEFAULTS.backgroundAgent.name, commands: [DEFAULTS.backgroundAgent.command], watch_paths: [...DEFAULTS.backgroundAgent.watchPaths], environment: [], timeout_seconds: fallbackSeconds, working_directory: undefined }]
-    ).map((agent) => ({
-      name: agent.name,
-      commands: agent.commands,
-      timeoutMs: agentTimeoutMs(agent.timeout_seconds ?? file?.global.timeout_seconds, fallbackSeconds),
-      environment: agent.environment,
-      ...(agent.working_directory === undefined ? {} : { workingDirectory: agent.working_directory }),
-      plan: compileWatchPaths(this.projectRoot, agent.watch_paths ?? []),
-    }));
-    this.maxParallel = file?.global.max_parallel_agents ?? DEFAULTS.backgroundAgent.maxParallelAgents;
-    // A daemon's steps see its environment (and its agents' `environment:`), not the shell's that runs
-    // `workflow execute`: it publishes what it has for the pre-run engine check.
-    if (this.options.embedded !== true) {
-      const agentNames = this.agents.flatMap((agent) => agent.environment.map((entry) => entry.slice(0, entry.indexOf('='))));
-      this.environmentView = { path: process.env.PATH ?? '', engine_commands: resolveEngineCommands(engineCommands(config), process.env), env_names: [...new Set([...Object.keys(process.env), ...agentNames])].sort() };
-    }
-    this.inProcess = file?.global.in_process ?? true;
+    const setup = runnerSetup(this.projectRoot, config, this.role === 'embedded');
+    this.agents = setup.agents;
+    this.maxParallel = setup.maxParallel;
+    this.environmentView = setup.environmentView;
+    this.inProcess = setup.inProcess;
   }
 
   private startWatching(): void {
     for (const watch of this.watches) watch.close();
     const rescanMs = this.config?.autoExecution.polling.intervalMs ?? 5000;
-    this.watches = this.agents.map((agent) => watchTree(this.projectRoot, agent.plan, (file) => void this.offer(file), { rescanMs: Math.max(rescanMs, 50) }));
+    this.watches = this.agents.map((agent) => watchTree(this.projectRoot, agent.plan, (file) => this.offerWatched(file), { rescanMs: Math.max(rescanMs, 50) }));
+  }
+
+  /** A command file a watcher found: one the runner does not take (it is stopping) stays for another runner. */
+  private offerWatched(file: string): void {
+    const offered = this.offer(file);
+    if (!offered.taken) this.observer.logger.info('command file left for another background agent', { file, reason: offered.reason });
   }
 
   /** Reloads `.cursor/background-agents.yaml` when it changes; a broken file keeps the previous configuration. */
   private watchConfig(): void {
-    const file = configPaths(this.projectRoot).backgroundAgents;
-    let reloading = false;
-    let lastSeen = '';
-    const signature = () => stat(file).then((info) => `${info.mtimeMs}:${info.size}`, () => 'missing');
-    void signature().then((value) => (lastSeen = value));
-    this.configWatch = watchDirectory(
-      path.dirname(file),
-      (name) => {
-        if ((name !== undefined && name !== path.basename(file)) || reloading || this.state !== 'running') return;
-        reloading = true;
-        // Only a changed file is parsed again: the periodic rescan must cost next to nothing while idle.
-        signature()
-          .then((value) => {
-            if (value === lastSeen) return undefined;
-            lastSeen = value;
-            return resolveConfig({ projectRoot: this.projectRoot });
-          })
-          .then((config) => {
-            if (config === undefined) return;
-            const before = JSON.stringify(this.config?.backgroundAgents);
-            if (JSON.stringify(config.backgroundAgents) === before) return;
-            this.applyConfig(config);
-            if (this.state === 'running') this.startWatching();
-            this.observer.logger.info('configuration reloaded', { watch_paths: this.watchPaths });
-            return this.writeStatus();
-          })
-          .catch((error: unknown) => this.observer.logger.warn('configuration not reloaded: keeping the previous one', { error: String(error) }))
-          .finally(() => (reloading = false));
+    this.configWatch = watchBackgroundAgentsConfig(this.projectRoot, {
+      active: () => this.state === 'running',
+      current: () => this.config,
+      apply: (config) => {
+        this.applyConfig(config);
+        if (this.state === 'running') this.startWatching();
+        this.observer.logger.info('configuration reloaded', { watch_paths: this.watchPaths });
+        return this.writeStatus();
       },
-      { rescanMs: 10_000 },
-    );
+      logger: this.observer.logger,
+    });
   }
 
   private pump(): void {
@@ -278,15 +220,11 @@ export class Runner {
       const controller = new AbortController();
       const entry = { controller, done: Promise.resolve() };
       this.running.set(file, entry);
-      // The executor asks an out-of-process runner to stop a step by writing the cancel file beside the command.
-      const cancelFile = path.join(path.dirname(file), CANCEL_FILE_NAME);
-      const cancelWatch = setInterval(() => {
-        access(cancelFile).then(() => controller.abort(), () => undefined);
-      }, heartbeatIntervalMs());
+      const stopWatchingCancel = watchCancelFile(file, controller);
       entry.done = this.handle(file, extras, controller.signal)
         .catch((error: unknown) => this.observer.logger.error('runner failed to handle a command file', { file, error: String(error) }))
         .finally(() => {
-          clearInterval(cancelWatch);
+          stopWatchingCancel();
           this.running.delete(file);
           this.pump();
           if (this.pending.size === 0 && this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -336,24 +274,11 @@ export class Runner {
     }
   }
 
-  /** The agent that serves `file`, or undefined (refused and audited) when it is outside every watch path. */
-  private async agentFor(file: string, extras: OfferExtras): Promise<Agent | undefined> {
-    let real: string;
-    try {
-      real = path.join(await realpath(path.dirname(file)), path.basename(file));
-    } catch {
-      return undefined; // gone
-    }
-    const inside = real === this.realRoot || real.startsWith(this.realRoot + path.sep);
-    // A FIFO or device where a command file should be would block the claim's read: refused, never opened.
-    const info = await stat(file).catch(() => undefined);
-    if (info === undefined) return undefined; // gone
-    const kind = kindOfNonRegular(info);
-    if (kind !== undefined) return this.refuse(file, `it is ${kind}, not a regular file`);
-    const offeredInProcess = extras.invocation !== undefined;
-    const agent = offeredInProcess ? this.agents[0] : this.agents.find((candidate) => candidate.plan.matches(file));
-    if (inside && agent !== undefined) return agent;
-    return this.refuse(file, inside ? 'it is outside every watch path of .cursor/background-agents.yaml' : 'it is reached through a symbolic link that leads out of the project');
+  /** The agent that serves `file`, or undefined when it is gone or refused (counted and audited). */
+  private async agentFor(file: string, extras: OfferExtras): Promise<RunnerAgent | undefined> {
+    const admission = await admitCommandFile(file, { realRoot: this.realRoot, agents: this.agents, offeredInProcess: extras.invocation !== undefined });
+    if ('refused' in admission) return this.refuse(file, admission.refused);
+    return 'agent' in admission ? admission.agent : undefined;
   }
 
   /** Counts, logs and audits a command file this runner will not serve. */
@@ -375,14 +300,9 @@ export class Runner {
 
   private statusTimer: NodeJS.Timeout | undefined;
 
-  /** A singleton daemon holds the lock and publishes status.json; non-singleton runners do neither. */
-  private get holdsLock(): boolean {
-    return this.options.embedded !== true && this.options.singleton !== false;
-  }
-
-  /** The singleton daemon publishes status.json, an embedded runner its file under runner/embedded/. */
+  /** The singleton daemon publishes status.json, an embedded runner its file under runner/embedded/, a peer nothing. */
   private get publishes(): boolean {
-    return this.options.embedded === true || this.holdsLock;
+    return this.role !== 'peer';
   }
 
   /** Writes one after another, so a late heartbeat never lands after the final status (or brings a removed file back). */

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
+import { withdrawCommandFile } from '../protocol/claim.js';
 import { readCommandFile, writeCommandFile } from '../protocol/command-file.js';
 import { isProcessAlive } from '../exec/process-alive.js';
 import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
@@ -15,6 +16,7 @@ import { readStatusFile } from '../protocol/status-file.js';
 import { formatInstructions } from '../protocol/instructions.js';
 import { auditIds, commandOfAttempt, statusOfAttempt } from './attempt-correlation.js';
 import { waitForAttempt } from './attempt-wait.js';
+import { failedOutcome } from './terminal-outcome.js';
 import type { LocalRunner } from './local-runner.js';
 import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
 
@@ -63,7 +65,13 @@ export class FileTransport implements Transport {
   async run(attempt: StepAttempt, signal: AbortSignal): Promise<AttemptOutcome> {
     await this.ensureRunner();
     const paths = protocolPaths(attempt.protocolDir);
-    const { startMs } = await this.dispatch(attempt, paths);
+    const { startMs, refused } = await this.dispatch(attempt, paths);
+    if (refused !== undefined && (await withdrawCommandFile(paths.commandFile).catch(() => false))) {
+      // Nobody else can take it while the runner in this process is there (no NO_RUNNER wait): the attempt ends now.
+      const message = `The runner in this process did not take this step: ${refused}; the step can be retried`;
+      this.observer.logger.warn('command file not taken by the runner in this process', { command_file: paths.commandFile, reason: refused });
+      return { ...failedOutcome('NO_RUNNER', message, true), startedAt: new Date(startMs).toISOString(), completedAt: new Date().toISOString() };
+    }
     return waitForAttempt({
       attempt,
       paths,
@@ -87,8 +95,11 @@ export class FileTransport implements Transport {
     if (this.embeddedRunner === undefined) this.embeddedRunner = await this.options.localRunner?.();
   }
 
-  /** Writes the command file, or adopts what a previous executor left for this same attempt. */
-  private async dispatch(attempt: StepAttempt, paths: ProtocolPaths): Promise<{ startMs: number }> {
+  /**
+   * Writes the command file, or adopts what a previous executor left for this same attempt. `refused` says why the
+   * runner in this process did not take it.
+   */
+  private async dispatch(attempt: StepAttempt, paths: ProtocolPaths): Promise<{ startMs: number; refused?: string }> {
     const correlation = attempt.correlation;
     // Three independent reads, at once: for a fresh attempt all three find nothing, and waiting on each in turn was a
     // measurable part of a no-op step.
@@ -108,12 +119,12 @@ export class FileTransport implements Transport {
       if (orphaned) await this.stopOrphanedAttempt();
       if (!orphaned) {
         this.options.onCommandWritten?.({ stepId: correlation.step_id, commandFile: paths.commandFile, statusFile: paths.statusFile, adopted: true });
-        if (unclaimed) this.offer(paths, attempt);
+        const refused = unclaimed ? this.offer(paths, attempt) : undefined;
         // Artifacts count from when the attempt was first dispatched, not from this (resumed) call.
         const firstCreated = sameAttempt && pendingCommand.ok ? Date.parse(pendingCommand.value.correlation.created_at ?? '') : NaN;
         const firstStarted = status.kind === 'ok' ? Date.parse(status.report.startedAt ?? '') : NaN;
         const adoptedStart = [firstCreated, firstStarted, createdMs].find((value) => !Number.isNaN(value)) ?? Date.now();
-        return { startMs: adoptedStart };
+        return { startMs: adoptedStart, ...(refused === undefined ? {} : { refused }) };
       }
     }
     // A status left by an earlier attempt must never complete this one, nor its cancel request stop it.
@@ -148,14 +159,14 @@ export class FileTransport implements Transport {
       ...(instructionsFile === undefined ? {} : { instructionsFile }),
       adopted: false,
     });
-    this.offer(paths, attempt);
-    return { startMs };
+    const refused = this.offer(paths, attempt);
+    return { startMs, ...(refused === undefined ? {} : { refused }) };
   }
 
-  private offer(paths: ProtocolPaths, attempt: StepAttempt): void {
-    if (this.embeddedRunner?.offer(paths.commandFile, { invocation: attempt.invocation, env: attempt.env }) === false) {
-      this.observer.logger.warn('the runner in this process is stopping; the command file waits for another background agent', { command_file: paths.commandFile });
-    }
+  /** Hands the command to the runner in this process, if any; why it was not taken, when it was not. */
+  private offer(paths: ProtocolPaths, attempt: StepAttempt): string | undefined {
+    const offered = this.embeddedRunner?.offer(paths.commandFile, { invocation: attempt.invocation, env: attempt.env });
+    return offered?.taken === false ? offered.reason : undefined;
   }
 
   /**

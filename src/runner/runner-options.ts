@@ -1,0 +1,38 @@
+// How a runner is set up, and what a writer in the same process hands over with a command file.
+
+import type { ExecutionObserver } from '../observability/observer.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { SkillInvocation } from '../protocol/skill-command.js';
+import type { ServedAttempt } from './run-claimed.js';
+
+/** How a runner is set up. */
+export interface RunnerOptions {
+  projectRoot: string;
+  observer?: ExecutionObserver;
+  /**
+   * Embedded in `workflow execute`: no lock, no watching, no status.json (its status goes to runner/embedded/ instead);
+   * command files arrive through `offer`.
+   */
+  embedded?: boolean;
+  /** The run an embedded runner serves, shown by `auto-execution status`. */
+  runId?: string;
+  /**
+   * Take the project's singleton lock and publish status.json. @default true. Turn it off only to run several
+   * runners over one project on purpose (machines sharing a file system, race tests); claims stay exclusive.
+   */
+  singleton?: boolean;
+  /** Use this configuration instead of loading it (and do not reload it). */
+  config?: ResolvedConfig;
+  /** Grace period for running steps when stopping. @default 10 s */
+  stopGraceMs?: number;
+  /** Where the daemon's log goes, shown in status. */
+  logFile?: string;
+  /** Told of every attempt this runner served (the daemon's Prometheus metrics). */
+  onServed?: (attempt: ServedAttempt) => void;
+}
+
+/** What is handed over with an offered command file by a writer in the same process. */
+export interface OfferExtras {
+  invocation?: SkillInvocation;
+  env?: NodeJS.ProcessEnv;
+}
