@@ -1,6 +1,6 @@
 // What a worker's result means for the attempt: checked against its schema and correlation, audited with the
-// worker's host and pid, its changes applied to the step directory, and the expected-artifact check run there, as
-// the file transport does.
+// worker's host and pid, its changes applied to the step directory, and the expected artifacts found there (the
+// worker checked that the step wrote them during the attempt, where its file times mean something).
 
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ExecutionObserver } from '../observability/observer.js';
@@ -52,7 +52,8 @@ export async function outcomeOfResult(value: unknown, attempt: StepAttempt, star
     return { ...base, status: 'failed', error: stepError('CHANGES_NOT_APPLIED', `The changes of worker ${worker.host} (pid ${worker.pid}) could not be applied to ${attempt.stepDir}: ${(error as Error).message}`) };
   }
   if (config.autoExecution.features.artifact_detection && attempt.expectedArtifacts.length > 0) {
-    const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startMs);
+    // The worker checked they were written during the attempt (its clock, its files); here only that they arrived.
+    const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, Number.NEGATIVE_INFINITY);
     if (missing.length > 0) return { ...base, status: 'failed', error: artifactsMissingError(missing, attempt.stepDir) };
   }
   return { ...base, status: 'success', artifacts: result.artifacts.length > 0 ? result.artifacts : attempt.expectedArtifacts };

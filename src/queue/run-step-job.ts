@@ -12,6 +12,7 @@ import { CLAIMED_FILE_NAME, COMMAND_FILE_NAME, STATUS_FILE_NAME } from '../proto
 import { readStatusFile, type StatusWriter } from '../protocol/status-file.js';
 import { runClaimed } from '../runner/run-claimed.js';
 import { stepError, type StepError } from '../step-errors.js';
+import { artifactsMissingError, missingArtifacts } from '../transport/expected-artifacts.js';
 import { git, gitFailure, gitOutput } from '../worktree/git.js';
 import { safeSegment, WORKTREES_DIR } from '../worktree/names.js';
 import { gitWithLockRetry, serializeForRepo } from '../worktree/repo-queue.js';
@@ -74,6 +75,7 @@ export async function runStepJob(job: StepJob, context: StepJobContext): Promise
     }
     // The executor has these files already: committed here, they are the diff's starting point, not changes of the step.
     const since = job.files.length === 0 ? job.base_commit : await commitInputs(worktree);
+    const stepStartMs = Date.now();
     const claimedFile = path.join(jobDir, CLAIMED_FILE_NAME);
     const text = `${JSON.stringify(localCommandFile(job, worktree, jobDir), null, 2)}\n`;
     await writeFile(claimedFile, text, { mode: 0o600 });
@@ -97,8 +99,13 @@ export async function runStepJob(job: StepJob, context: StepJobContext): Promise
     };
     if (report.status !== 'completed') return result({ ...base, status: 'failed', error: report.error ?? stepError('FAILED', 'The step failed without saying why') });
     const expected = (job.command_file.correlation as { expected_artifacts?: string[] } | undefined)?.expected_artifacts ?? [];
+    // Checked here, where the step ran and its file times mean something (its inputs were stamped in the past).
+    if (context.config.autoExecution.features.artifact_detection) {
+      const missing = await missingArtifacts(worktree, expected, stepStartMs);
+      if (missing.length > 0) return result({ ...base, status: 'failed', error: artifactsMissingError(missing, `${worktree} on worker ${context.worker.host}`) });
+    }
     try {
-      const changes = await collectChanges(worktree, since, [...report.artifacts, ...expected], context.config.queue?.maxChangesBytes ?? Number.MAX_SAFE_INTEGER, Date.parse(startedAt));
+      const changes = await collectChanges(worktree, since, [...report.artifacts, ...expected], context.config.queue?.maxChangesBytes ?? Number.MAX_SAFE_INTEGER, stepStartMs);
       return result({ ...base, status: 'completed', changes });
     } catch (error) {
       if (error instanceof ChangesTooLarge) return result({ ...base, status: 'failed', error: stepError('CHANGES_TOO_LARGE', error.message) });

@@ -2,7 +2,7 @@
 // whole files (ignored ones included, which a diff cannot carry), and a binary git diff of everything else it changed
 // from the base commit (committed or not), capped at queue.max_changes_bytes (PRODUCT.md §10).
 
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { missingArtifacts } from '../transport/expected-artifacts.js';
@@ -59,24 +59,53 @@ export async function collectChanges(worktree: string, baseCommit: string, artif
 
 /**
  * Applies `changes` to `stepDir` (the step's worktree, or the project): the diff with `git apply --binary`, then the
- * files. All of the diff or none of it (git apply checks every hunk first).
+ * files. All of the diff or none of it (git apply checks every hunk first). A file the step created that is already
+ * there untracked (an earlier run's output) is replaced, as the step would have replaced it running here; it is put
+ * back when the diff does not apply.
  * @throws {TappsError} WORKTREE_FAILED naming what git apply said.
  */
 export async function applyChanges(stepDir: string, changes: StepChanges): Promise<void> {
   const diff = Buffer.from(changes.diff_base64, 'base64');
   if (diff.length > 0) {
     const scratch = await mkdtemp(path.join(tmpdir(), 'tapps-apply-'));
+    const setAside: { target: string; kept: string }[] = [];
     try {
       const diffFile = path.join(scratch, 'changes.diff');
       await writeFile(diffFile, diff);
+      for (const created of await createdFiles(stepDir, diffFile)) {
+        const target = path.resolve(stepDir, created);
+        if (!target.startsWith(`${path.resolve(stepDir)}${path.sep}`) || !(await isFile(target))) continue;
+        const kept = path.join(scratch, `kept-${setAside.length}`);
+        // Copied, not renamed: the scratch directory may be on another file system.
+        await copyFile(target, kept);
+        await rm(target);
+        setAside.push({ target, kept });
+      }
       const args = ['apply', '--binary', '--whitespace=nowarn', diffFile];
       const result = await git(args, { cwd: stepDir, timeoutMs: 300_000 });
-      if (!result.ok) throw gitFailure(['apply', '--binary'], stepDir, result);
+      if (!result.ok) {
+        for (const { target, kept } of setAside) await copyFile(kept, target).catch(() => undefined);
+        throw gitFailure(['apply', '--binary'], stepDir, result);
+      }
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
   }
   await writeTravellingFiles(stepDir, changes.files);
+}
+
+/** The paths the diff creates (`git apply --summary`: " create mode 100644 <path>"); quoted unusual names are left out. */
+async function createdFiles(stepDir: string, diffFile: string): Promise<string[]> {
+  const summary = await git(['apply', '--summary', diffFile], { cwd: stepDir, timeoutMs: 60_000 });
+  if (!summary.ok) return [];
+  return summary.stdout.split('\n').flatMap((line) => {
+    const match = /^ create mode \d+ (.+)$/.exec(line);
+    return match === null || (match[1] as string).startsWith('"') ? [] : [match[1] as string];
+  });
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return stat(file).then((info) => info.isFile(), () => false);
 }
 
 /** "12.4 MB" style, for messages. */

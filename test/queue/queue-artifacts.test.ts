@@ -1,4 +1,4 @@
-// Expected artifacts through the queue: the executor's check must judge what the step did on the worker. A step that
+// Expected artifacts through the queue: the check judges what the step did on the worker, where it ran. A step that
 // rewrites a file its dependency wrote, with the same content, wrote its artifact (the diff is empty, the file travels
 // back); a step that only was given the file (as an input) and did not write it did not.
 
@@ -52,6 +52,6 @@ describe('queue transport, expected artifacts', () => {
     expect(status.steps.again?.status, result.stdout + result.stderr).toBe('succeeded');
     expect(status.steps['given-only']?.status).toBe('failed');
     expect(status.steps['given-only']?.error?.code).toBe('ARTIFACT_MISSING');
-    expect(status.steps['given-only']?.error?.message).toBe(`Step finished but did not create "given.txt" (expected in ${project.executor}, written during the attempt)`);
+    expect(status.steps['given-only']?.error?.message).toMatch(/^Step finished but did not create "given\.txt" \(expected in \S+ on worker \S+, written during the attempt\)$/);
   });
 });

@@ -51,4 +51,45 @@ describe('queue transport', () => {
     expect(completed.map((entry) => entry.step_id).sort()).toEqual(['after', 's1', 's2', 's3', 's4']);
     for (const entry of completed) expect(workers.map((worker) => worker.pid)).toContain(entry.details?.worker_pid);
   });
+
+  it('a step that rewrites an input with the same content still counts as having created it; one that does not write it fails; a rerun replaces its own earlier output', { timeout: 180_000 }, async () => {
+    const prefix = uniquePrefix('rewrite');
+    // The pause puts the rewrite well past the artifact check's slack after the first write reached the executor.
+    const same = `id: same
+name: Same
+steps:
+  - id: first
+    run: echo same > same.txt
+    creates: [same.txt]
+  - id: pause
+    run: sleep 2
+  - id: again
+    needs: [pause]
+    requires: [same.txt]
+    run: echo same > same.txt
+    creates: [same.txt]
+`;
+    const lazy = `id: lazy
+name: Lazy
+steps:
+  - id: first
+    run: echo same > same.txt
+    creates: [same.txt]
+  - id: idle
+    requires: [same.txt]
+    run: "true"
+    creates: [same.txt]
+    retry: { max_attempts: 1 }
+`;
+    const project = await queueProject({ '.tapps-agents/config.yaml': queueConfig({ prefix, url: REDIS_URL }), '.cursor/background-agents.yaml': ONE_SLOT, 'same.yaml': same, 'lazy.yaml': lazy }, 1);
+    await startWorker(project.clones[0] as string);
+    const ok = await runCli(['workflow', 'execute', '--workflow', 'same.yaml'], { cwd: project.executor, timeoutMs: 120_000 });
+    expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
+    // same.txt is there, untracked, from the first run: its steps create it again and replace it.
+    const rerun = await runCli(['workflow', 'execute', '--workflow', 'same.yaml'], { cwd: project.executor, timeoutMs: 120_000 });
+    expect(rerun.exitCode, rerun.stdout + rerun.stderr).toBe(0);
+    const failed = await runCli(['workflow', 'execute', '--workflow', 'lazy.yaml'], { cwd: project.executor, timeoutMs: 120_000 });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stdout).toMatch(/Step finished but did not create "same\.txt" \(expected in \S+ on worker \S+, written during the attempt\)/);
+  });
 });
