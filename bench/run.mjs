@@ -21,7 +21,8 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --only=SECTIONS] [-- --rend
   --quick           smaller data sets and fewer runs (under 2 minutes); for spotting regressions, not for the record
   --only=0,1-2,3,4  run only these sections: 0 the machine's floors (disk write, Node start), 1-2 handoff and
                     per-step overhead, 3 1,000-step workflow, 4 CLI cold start, 5 history and metrics at scale,
-                    6 idle runner daemon, 7 side by side, 8 the queue transport (needs Redis, see bench/queue.mjs)
+                    6 idle runner daemon, 7 side by side, 8 the queue transport (only with --only=8: needs Redis on
+                    127.0.0.1:6379, see bench/queue.mjs)
   --render          rewrite bench/results/latest.md from latest.json without measuring
 Writes bench/results/latest.json and latest.md; docs/BENCHMARKS.md explains the figures.
 npm run bench:check measures with --quick and compares ratios to the floors with bench/baseline.json (bench/check.mjs).
@@ -72,6 +73,9 @@ const sections = [
   ['8', 'queue transport (Redis on 127.0.0.1:6379)', () => queue({ quick })],
 ];
 
+/** Sections run only when named with --only: the queue needs a Redis server and takes minutes. */
+const OPT_IN = new Set(['8']);
+
 const wrongSections = (only ?? []).filter((id) => !sections.some(([known]) => known === id));
 if (wrongSections.length > 0) {
   process.stderr.write(`bench: no section ${wrongSections.join(', ')}; the sections are ${sections.map(([id]) => id).join(', ')}\n`);
@@ -97,7 +101,7 @@ process.stdout.write(`Machine: ${host.cores} cores, ${host.cpu}, ${host.memory_g
 const rows = [];
 const started = performance.now();
 for (const [id, title, fn] of sections) {
-  if (only !== undefined && !only.includes(id)) continue;
+  if (only !== undefined ? !only.includes(id) : OPT_IN.has(id)) continue;
   const t0 = performance.now();
   process.stderr.write(`[${id}] ${title}…\n`);
   const sectionRows = await fn();
