@@ -1,9 +1,10 @@
-// Regenerates docs/dashboard-{runs,run,metrics,agents}.png: a scratch project with a finished, a failed and a waiting
-// run, a sample metrics history of the last 30 hours (so the charts over time have points; written through the
-// metrics store, as the observer writes), the dashboard on it, and each page captured in Debian's headless Chromium. Usage: npm run build && node scripts/dashboard-screenshots.mjs
+// Regenerates docs/dashboard-{runs,run,metrics,agents}.png: a scratch project with a failed, a waiting and a running
+// run (its step in a runner's busy slot), a sample metrics history of the last 30 hours (so the charts over time have
+// points; written through the metrics store, as the observer writes), the dashboard on it, and each page captured in
+// Debian's headless Chromium. Usage: npm run build && node scripts/dashboard-screenshots.mjs
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'tapps-screenshots-'));
 const profile = mkdtempSync(path.join(tmpdir(), 'tapps-screenshots-chromium-'));
 const cli = (args) => execFileSync(process.execPath, [CLI, ...args], { cwd: dir, stdio: 'ignore' });
 let waiting;
+let held;
 let dashboard;
 
 /** Attempts of four agent/actions over the last 30 hours: a deterministic mix of statuses, durations and retries. */
@@ -61,13 +63,20 @@ steps:
   waiting.stdout.on('data', (chunk) => (out += chunk));
   for (let i = 0; i < 600 && !out.includes('step.waiting_approval'); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
   const runId = JSON.parse(out.split('\n')[0]).runId;
+  // A run whose step a runner embedded in its workflow execute is running (the Agents page's busy slot), held until
+  // the pages are captured.
+  writeFileSync(path.join(dir, 'nightly.yaml'), 'id: nightly\nsteps:\n  - { id: regression-suite, run: "while [ ! -f done ]; do sleep 0.1; done" }\n');
+  mkdirSync(path.join(dir, '.tapps-agents'), { recursive: true });
+  writeFileSync(path.join(dir, '.tapps-agents', 'config.yaml'), 'workflow:\n  auto_execution_enabled: true\n  runner: auto\n');
+  held = spawn(process.execPath, [CLI, 'workflow', 'execute', '--workflow', 'nightly.yaml'], { cwd: dir, stdio: 'ignore' });
   const { startDashboard } = await import(path.join(ROOT, 'dist/dashboard/dashboard-server.js'));
   dashboard = await startDashboard({ projectRoot: dir });
   context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, viewport: { width: 1200, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   await page.goto(dashboard.url);
-  await page.locator('tr[data-run]').nth(1).waitFor();
+  await page.locator('tr[data-run^="nightly-"] [data-status="running"]').waitFor();
+  await page.locator('tr[data-run]').nth(2).waitFor();
   await page.screenshot({ path: path.join(ROOT, 'docs/dashboard-runs.png'), fullPage: true });
   await page.goto(`http://127.0.0.1:${dashboard.port}/#/runs/${runId}`);
   await page.locator('g.node[data-step="build"]').click();
@@ -81,11 +90,14 @@ steps:
   await page.screenshot({ path: path.join(ROOT, 'docs/dashboard-metrics.png'), fullPage: true });
   await page.goto(`http://127.0.0.1:${dashboard.port}/#/agents`);
   await page.locator('[data-overall]').waitFor();
+  await page.locator('li[data-slot^="nightly-"]').waitFor();
   await page.screenshot({ path: path.join(ROOT, 'docs/dashboard-agents.png'), fullPage: true });
   process.stdout.write('wrote docs/dashboard-{runs,run,metrics,agents}.png\n');
 } finally {
   await context?.close().catch(() => undefined);
   await dashboard?.close();
+  writeFileSync(path.join(dir, 'done'), '');
+  if (held !== undefined && held.exitCode === null) await new Promise((resolve) => held.once('exit', resolve));
   if (waiting !== undefined && waiting.exitCode === null) {
     waiting.kill('SIGTERM');
     await new Promise((resolve) => waiting.once('exit', resolve));
