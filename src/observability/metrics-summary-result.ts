@@ -78,6 +78,10 @@ export interface TimeBucketSummary {
   p95_duration_ms: number | null;
   retries: number;
   by_status: StatusCounts;
+  /** Token use and cost of the bucket's records that reported them (as {@link UsageSummary}). */
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
 }
 
 /**

@@ -71,6 +71,17 @@ describe('metrics over time', () => {
     expect(left.result()).toEqual(whole.result());
   });
 
+  it('sums token use and cost per bucket, over the records that reported them', () => {
+    const series = new TimeSeries();
+    series.add({ ...fields('2026-11-23T10:05:00.000Z', 'success', 100), usage: { input_tokens: 1200, output_tokens: 300, cost_usd: 0.0041 } });
+    series.add({ ...fields('2026-11-23T10:45:00.000Z', 'failed', 100), usage: { input_tokens: 800, cost_usd: 0.0009 } });
+    series.add(fields('2026-11-23T11:05:00.000Z', 'success', 100));
+    expect(series.result().series.map(({ input_tokens, output_tokens, cost_usd }) => [input_tokens, output_tokens, cost_usd])).toEqual([
+      [2000, 300, 0.005],
+      [0, 0, 0],
+    ]);
+  });
+
   it('keeps one bucket per day once the span passes 48 hours, merging hourly and daily parts exactly', () => {
     const record = (hour: number, i: number) => fields(new Date(Date.UTC(2026, 10, 1, hour, i % 60)).toISOString(), i % 4 === 0 ? 'failed' : 'success', 5 + ((i * 37) % 900), i % 7 === 0 ? 1 : 0);
     const whole = new TimeSeries();

@@ -19,6 +19,14 @@ interface HourData {
   tally: TallyData;
   retries: number;
   histogram: HistogramSnapshot;
+  /** Token use and cost summed over the bucket's records that reported them. */
+  usage: BucketUsage;
+}
+
+interface BucketUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
 }
 
 /**
@@ -36,21 +44,30 @@ class Bucket {
   tally = new Tally();
   retries = 0;
   histogram = new DurationHistogram();
+  usage: BucketUsage = { input_tokens: 0, output_tokens: 0, cost_usd: 0 };
 
   add(record: SummaryFields): void {
     this.tally.add(record);
     if (record.status !== 'skipped') this.histogram.add(record.duration_ms);
     if (record.retry_count > 0) this.retries++;
+    if (record.usage !== null) {
+      this.usage.input_tokens += record.usage.input_tokens ?? 0;
+      this.usage.output_tokens += record.usage.output_tokens ?? 0;
+      this.usage.cost_usd += record.usage.cost_usd ?? 0;
+    }
   }
 
   merge(other: HourData): void {
     this.tally.merge(other.tally);
     this.retries += other.retries;
     this.histogram.merge(other.histogram);
+    this.usage.input_tokens += other.usage.input_tokens;
+    this.usage.output_tokens += other.usage.output_tokens;
+    this.usage.cost_usd += other.usage.cost_usd;
   }
 
   data(): HourData {
-    return { tally: this.tally.data(), retries: this.retries, histogram: this.histogram.snapshot() };
+    return { tally: this.tally.data(), retries: this.retries, histogram: this.histogram.snapshot(), usage: { ...this.usage } };
   }
 }
 
@@ -145,5 +162,8 @@ function summaryOf(hour: number, bucket: Bucket | undefined): TimeBucketSummary 
     p95_duration_ms: roundMs(bucket?.histogram.quantile(0.95)),
     retries: bucket?.retries ?? 0,
     by_status: { ...tally.byStatus },
+    input_tokens: bucket?.usage.input_tokens ?? 0,
+    output_tokens: bucket?.usage.output_tokens ?? 0,
+    cost_usd: Math.round((bucket?.usage.cost_usd ?? 0) * 1e6) / 1e6, // as the summary's
   };
 }

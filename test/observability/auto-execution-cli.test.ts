@@ -323,7 +323,7 @@ describe('auto-execution metrics', () => {
       over_time: {
         bucket: 'hour',
         series: [
-          { start: '2026-11-24T09:00:00.000Z', total_executions: 3, success_rate: 2 / 3, average_duration_ms: 515000, p50_duration_ms: 600000, p95_duration_ms: 900000, retries: 1, by_status: { success: 2, failed: 1, timeout: 0, cancelled: 0, skipped: 0 } },
+          { start: '2026-11-24T09:00:00.000Z', total_executions: 3, success_rate: 2 / 3, average_duration_ms: 515000, p50_duration_ms: 600000, p95_duration_ms: 900000, retries: 1, by_status: { success: 2, failed: 1, timeout: 0, cancelled: 0, skipped: 0 }, input_tokens: 0, output_tokens: 0, cost_usd: 0 },
         ],
       },
       files_read: 1,

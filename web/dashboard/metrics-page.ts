@@ -1,6 +1,7 @@
 // Metrics: the numbers of `auto-execution metrics --json` for the same filter (it is the same call), as cards and
 // charts: success rate, durations (average, p50, p95), retries, tokens and cost, by status and by agent/action, and
-// executions, success rate and p50/p95 per hour or day (the series `over_time` of the same answer).
+// executions, success rate, p50/p95, retries, tokens and cost per hour or day (the series `over_time` of the same
+// answer).
 
 import { get } from './api.js';
 import { barChart } from './bar-chart.js';
@@ -26,7 +27,7 @@ interface Metrics {
 
 interface OverTime {
   bucket: 'hour' | 'day';
-  series: { start: string; total_executions: number; success_rate: number | null; p50_duration_ms: number | null; p95_duration_ms: number | null; retries: number }[];
+  series: { start: string; total_executions: number; success_rate: number | null; p50_duration_ms: number | null; p95_duration_ms: number | null; retries: number; input_tokens: number; output_tokens: number; cost_usd: number }[];
 }
 
 /** A bucket's label in UTC: "11-23" for a day; "08:00" for an hour, with the date on the first and at midnight. */
@@ -41,7 +42,8 @@ function bucketLabel(start: string, index: number, bucket: OverTime['bucket']): 
 function overTime(data: OverTime): HTMLElement {
   const labels = data.series.map((bucket, index) => bucketLabel(bucket.start, index, data.bucket));
   const unit = data.bucket === 'hour' ? 'hour' : 'day';
-  const pick = (field: 'total_executions' | 'success_rate' | 'p50_duration_ms' | 'p95_duration_ms') => data.series.map((bucket) => bucket[field]);
+  const pick = (field: 'total_executions' | 'success_rate' | 'p50_duration_ms' | 'p95_duration_ms' | 'retries' | 'input_tokens' | 'output_tokens' | 'cost_usd') => data.series.map((bucket) => bucket[field]);
+  const count = (value: number) => Math.round(value).toLocaleString('en-US');
   return h(
     'section',
     { class: 'card', 'data-over-time': data.bucket },
@@ -53,6 +55,12 @@ function overTime(data: OverTime): HTMLElement {
     timeChart({ name: 'success_rate', labels, lines: [{ name: 'success rate', kind: 'rate', values: pick('success_rate') }], max: 1, format: rate }),
     h('h3', {}, 'Duration', h('span', { class: 'legend' }), 'p50', h('span', { class: 'legend p95' }), 'p95'),
     timeChart({ name: 'duration', labels, lines: [{ name: 'p50', kind: 'p50', values: pick('p50_duration_ms') }, { name: 'p95', kind: 'p95', values: pick('p95_duration_ms') }], format: duration }),
+    h('h3', {}, `Retries per ${unit}`),
+    timeChart({ name: 'retries', labels, lines: [{ name: 'retries', kind: 'retry_wait', values: pick('retries') }], bars: true, format: count }),
+    h('h3', {}, `Tokens per ${unit}`, h('span', { class: 'legend' }), 'in', h('span', { class: 'legend p95' }), 'out'),
+    timeChart({ name: 'tokens', labels, lines: [{ name: 'tokens in', kind: 'p50', values: pick('input_tokens') }, { name: 'tokens out', kind: 'p95', values: pick('output_tokens') }], format: count }),
+    h('h3', {}, `Cost per ${unit}`),
+    timeChart({ name: 'cost_usd', labels, lines: [{ name: 'cost', kind: 'cost', values: pick('cost_usd') }], bars: true, floor: 0.0001, format: (value) => `$${value.toFixed(value < 1 ? 4 : 2)}` }),
   );
 }
 

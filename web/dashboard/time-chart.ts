@@ -18,8 +18,10 @@ export interface TimeChartOptions {
   format: (value: number) => string;
   /** Bars instead of lines (the first line only). */
   bars?: boolean;
-  /** The top of the scale. @default the largest value */
+  /** The top of the scale. @default the largest value, rounded up, at least `floor` */
   max?: number;
+  /** The smallest top of the scale (small amounts such as a cost in dollars need less than 1). @default 1 */
+  floor?: number;
   name: string;
 }
 
@@ -35,7 +37,7 @@ export function timeChart(options: TimeChartOptions): SVGElement {
   const plotH = HEIGHT - TOP - BOTTOM;
   const step = plotW / Math.max(1, count);
   const values = options.lines.flatMap((line) => line.values.filter((value): value is number => value !== null));
-  const max = options.max ?? niceCeiling(Math.max(1, ...values));
+  const max = options.max ?? niceCeiling(Math.max(options.floor ?? 1, ...values));
   const x = (index: number) => LEFT + step * index + step / 2;
   const y = (value: number) => TOP + plotH - (plotH * value) / max;
   const every = Math.max(1, Math.ceil(count / 8));
