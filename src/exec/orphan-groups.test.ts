@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { testdir } from '../../test/helpers/testdir.js';
+import { waitFor } from '../../test/helpers/wait-for.js';
 import { isProcessAlive } from './process-alive.js';
 import { processGroupsDir, reapOrphanedGroups, recordProcessGroups } from './orphan-groups.js';
 import { runProcess } from './run-process.js';
@@ -28,10 +29,6 @@ async function writeLedger(root: string, owner: number, groups: { pid: number; s
   await writeFile(path.join(processGroupsDir(root), `${hostname()}-${owner}.json`), JSON.stringify({ owner: { pid: owner }, host: hostname(), groups }));
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition() && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
 describe('process-group ledger', () => {
   it('lists the live groups of this process while they run and is removed when none are left', async () => {
     const root = await testdir();
@@ -52,7 +49,7 @@ describe('process-group ledger', () => {
     const deadOwner = spawnSync('true').pid;
     await writeLedger(root, deadOwner, [{ pid: orphan }]);
     expect(await reapOrphanedGroups(root)).toEqual([{ owner: deadOwner, groups: [orphan] }]);
-    await until(() => !isProcessAlive(orphan));
+    await waitFor(() => !isProcessAlive(orphan), 'the orphaned group gone', 10_000, 20);
     expect(isProcessAlive(orphan)).toBe(false);
     expect(await readdir(processGroupsDir(root))).toEqual([]);
   });

@@ -10,9 +10,9 @@ import { createDashboardApp } from '../../src/dashboard/dashboard-app.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/dashboard-server.js';
 import { projectWatch, type ProjectWatch } from '../../src/dashboard/project-watch.js';
 import { TOKEN_COOKIE } from '../../src/dashboard/access-guard.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli, type BackgroundCli } from '../helpers/cli.js';
 import { UNUSABLE_RUNNER_FILES } from '../helpers/protocol-fixtures.js';
-import { startCliInBackground, waitUntil, type BackgroundCli } from '../helpers/background-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = 'a'.repeat(64);
 const HOST = '127.0.0.1:4555';
@@ -215,9 +215,9 @@ describe('the real server', () => {
   }, 60_000);
 
   it('streams events appended to events.jsonl, approves a waiting step, and the run finishes', async () => {
-    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'gated.yaml', '--json'], dir);
+    const run = startCli(['workflow', 'execute', '--workflow', 'gated.yaml', '--json'], { cwd: dir });
     processes.push(run);
-    await waitUntil(() => run.stdout().includes('"step.waiting_approval"'), 'the approval step');
+    await waitFor(() => run.stdout().includes('"step.waiting_approval"'), 'the approval step');
     const runId = (JSON.parse(run.stdout().split('\n')[0] as string) as { runId: string }).runId;
     const controller = new AbortController();
     const stream = await fetch(`http://127.0.0.1:${dashboard.port}/api/events?run=${runId}`, { headers: { 'x-tapps-token': dashboard.token }, signal: controller.signal });
@@ -251,22 +251,22 @@ describe('the real server', () => {
   }, 90_000);
 
   it('cancel and resume do what workflow cancel and workflow resume do', async () => {
-    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'gated.yaml', '--json'], dir);
+    const run = startCli(['workflow', 'execute', '--workflow', 'gated.yaml', '--json'], { cwd: dir });
     processes.push(run);
-    await waitUntil(() => run.stdout().includes('"step.waiting_approval"'), 'the approval step');
+    await waitFor(() => run.stdout().includes('"step.waiting_approval"'), 'the approval step');
     const runId = (JSON.parse(run.stdout().split('\n')[0] as string) as { runId: string }).runId;
     const cancelled = await api(`/api/runs/${runId}/cancel`, { method: 'POST' });
     expect(cancelled).toEqual({ run_id: runId, action: 'signalled', pid: run.pid, status: 'running' });
     expect((await run.exited).code).toBe(130);
-    await waitUntil(async () => (await api<{ status: string }>(`/api/runs/${runId}`)).status === 'cancelled', 'the run to be cancelled');
+    await waitFor(async () => (await api<{ status: string }>(`/api/runs/${runId}`)).status === 'cancelled', 'the run to be cancelled');
 
     const resumed = await api<{ run_id: string; pid: number; log_file: string }>(`/api/runs/${runId}/resume`, { method: 'POST' });
     expect(resumed.run_id).toBe(runId);
     expect(resumed.log_file).toBe(path.join(dir, '.tapps-agents', 'workflow-state', runId, 'dashboard-resume.log'));
     try {
-      await waitUntil(async () => (await api<{ status: string }>(`/api/runs/${runId}`)).status === 'waiting_approval', 'the resumed run to wait for approval');
+      await waitFor(async () => (await api<{ status: string }>(`/api/runs/${runId}`)).status === 'waiting_approval', 'the resumed run to wait for approval');
       await api(`/api/runs/${runId}/steps/sign-off/approve`, { method: 'POST' });
-      await waitUntil(async () => (await api<{ status: string }>(`/api/runs/${runId}`)).status === 'succeeded', 'the resumed run to succeed');
+      await waitFor(async () => (await api<{ status: string }>(`/api/runs/${runId}`)).status === 'succeeded', 'the resumed run to succeed');
       const again = await api(`/api/runs/${runId}/resume`, { method: 'POST' });
       expect(again).toEqual({ error: { code: 'CONFLICT', message: `Run ${runId} already succeeded; start a new run with "tapps-agents workflow execute --workflow ${path.join(dir, 'gated.yaml')}"`, details: {} } });
     } finally {

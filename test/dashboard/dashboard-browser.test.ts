@@ -9,8 +9,8 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { runCli } from '../helpers/cli.js';
-import { startCliInBackground, startDashboardCli, type BackgroundCli } from '../helpers/background-cli.js';
+import { runCli, startCli, type BackgroundCli } from '../helpers/cli.js';
+import { startDashboardCli } from '../helpers/dashboard-cli.js';
 import { launchChromium, type LaunchedBrowser } from '../helpers/browser.js';
 
 const GATED = `id: gated
@@ -61,7 +61,7 @@ describe('dashboard in Chromium', () => {
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
     await page.getByText('No runs yet. Start one with: tapps-agents workflow execute --workflow FILE').waitFor();
 
-    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'gated.yaml'], dir);
+    const run = startCli(['workflow', 'execute', '--workflow', 'gated.yaml'], { cwd: dir });
     processes.push(run);
     const row = page.locator('tr[data-run^="gated-"]');
     await row.locator('[data-status="waiting_approval"]').waitFor();

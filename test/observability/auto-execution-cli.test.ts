@@ -1,11 +1,11 @@
 // `auto-execution status|history|metrics|debug` as a user meets them, through the built CLI, on a fixture project.
 
 import { hostname } from 'node:os';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CLI_BIN, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { runStateJson, UNUSABLE_RUNNER_FILES } from '../helpers/protocol-fixtures.js';
 import { testdir } from '../helpers/testdir.js';
 import { fixtureProject, metricsLine, RUNNER_HEARTBEAT_AT } from './fixture.js';
@@ -160,7 +160,7 @@ describe('auto-execution status with a runner embedded in workflow execute', () 
   /** Starts \`workflow execute\` of a step that waits for the file "release"; resolves once the step runs (so the run state says so) and the embedded runner has published its busy slot. */
   async function startHeldRun(): Promise<{ dir: string; child: ChildProcess; exited: Promise<number | null>; runId: string }> {
     const dir = await testdir({ '.git/HEAD': '', '.tapps-agents/config.yaml': 'workflow:\n  auto_execution_enabled: true\n  runner: auto\n', 'wf.yaml': HOLD });
-    const child = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' });
+    const child = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: dir }).child;
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     onTestFinished(async () => {
       // The step's own loop ends once the file exists, also when its executor was killed.

@@ -9,7 +9,7 @@ import { runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
 import { startFakeOpenAiServer } from '../engines/fake-openai-server.js';
 import { autoProject, CONFIG } from '../reliability/project.js';
-import { waitFor } from '../runner/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 
 const KEY = 'sk-telemetry-0123456789abcdef';
@@ -105,7 +105,7 @@ describe('traces and metrics of real runs', () => {
 
     // Stopping the daemon exports the spans it still holds.
     expect((await runCli(['background-agent', 'stop'], { cwd: root, env })).exitCode).toBe(0);
-    const spans = await waitFor(() => Promise.resolve(receiver.spans.filter((span) => span.name.startsWith('chat ')).length === 2 && receiver.spans.some((span) => span.name.startsWith('run ')) ? receiver.spans : undefined), 30_000, 'the spans of both processes');
+    const spans = await waitFor(() => Promise.resolve(receiver.spans.filter((span) => span.name.startsWith('chat ')).length === 2 && receiver.spans.some((span) => span.name.startsWith('run ')) ? receiver.spans : undefined), 'the spans of both processes', 30_000);
 
     const byName = (name: string) => spans.filter((span) => span.name === name);
     const one = (name: string): ReceivedSpan => {

@@ -14,7 +14,7 @@ import { formatStatus } from '../../src/protocol/status-file.js';
 import { FileTransport } from '../../src/transport/file.js';
 import type { StepAttempt } from '../../src/transport/transport.js';
 import { testdir } from '../helpers/testdir.js';
-import { waitFor } from '../runner/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 async function setup(intervalMs: number) {
   const root = await testdir({ '.tapps-agents/.keep': '' });
@@ -47,7 +47,7 @@ function attemptIn(root: string, timeoutMs: number): StepAttempt {
 
 async function commandWritten(attempt: StepAttempt) {
   const paths = protocolPaths(attempt.protocolDir);
-  await waitFor(() => import('node:fs/promises').then((fs) => fs.access(paths.commandFile).then(() => true, () => undefined)), 30_000, 'command file');
+  await waitFor(() => import('node:fs/promises').then((fs) => fs.access(paths.commandFile).then(() => true, () => undefined)), 'command file', 30_000);
   return paths;
 }
 

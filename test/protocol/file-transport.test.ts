@@ -12,7 +12,7 @@ import { formatStatus } from '../../src/protocol/status-file.js';
 import { FileTransport } from '../../src/transport/file.js';
 import type { AttemptOutcome, StepAttempt } from '../../src/transport/transport.js';
 import { testdir } from '../helpers/testdir.js';
-import { waitFor } from '../runner/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 async function setup(intervalMs = 100, options: { manual?: boolean } = {}) {
   const root = await testdir({ '.tapps-agents/.keep': '' });
@@ -57,7 +57,7 @@ function statusText(status: 'running' | 'completed' | 'failed', attempt: number,
 async function started(transport: FileTransport, attempt: StepAttempt, signal = new AbortController().signal) {
   const outcome = transport.run(attempt, signal);
   const paths = protocolPaths(attempt.stepDir);
-  await waitFor(() => import('node:fs/promises').then((fs) => fs.access(paths.commandFile).then(() => true, () => undefined)), 10_000, 'command file');
+  await waitFor(() => import('node:fs/promises').then((fs) => fs.access(paths.commandFile).then(() => true, () => undefined)), 'command file', 10_000);
   return { outcome, paths };
 }
 
@@ -67,7 +67,7 @@ describe('file transport', () => {
     const attempt = attemptIn(root, {}, 2);
     const { outcome, paths } = await started(transport, attempt);
     await writeFile(paths.statusFile, statusText('completed', 1));
-    await waitFor(() => Promise.resolve(events.some((event) => event.event === 'status.rejected') ? true : undefined), 10_000, 'status.rejected');
+    await waitFor(() => Promise.resolve(events.some((event) => event.event === 'status.rejected') ? true : undefined), 'status.rejected', 10_000);
     await writeFile(paths.statusFile, statusText('completed', 2, { outputs: { score: 91 } }));
     const result = await outcome;
     expect(result).toMatchObject({ status: 'success', outputs: { score: 91 } });

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/exec/process-alive.js';
 import { queueNameOf } from '../../src/queue/queue-names.js';
 import { resolveProjectId } from '../../src/queue/project-id.js';
-import { startCliInBackground, waitUntil } from '../helpers/background-cli.js';
-import { runCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { gitIn } from '../worktree/gitdir.js';
 import { queueConfig, queueProject, startWorker } from './queue-project.js';
 import { freePort, REDIS_URL, uniquePrefix } from './redis-fixture.js';
@@ -94,7 +94,7 @@ describe('queue transport, bad input', () => {
     expect(result.exitCode).toBe(1);
     expect((await stepStatus(project.executor, runIdOf(result.stdout))).steps.slow?.error?.code).toBe('TIMEOUT');
     const pid = Number((await readFile(pidFile, 'utf8')).trim());
-    await waitUntil(() => !isProcessAlive(pid), 'the step process to be killed', 30_000);
+    await waitFor(() => !isProcessAlive(pid), 'the step process to be killed', 30_000);
   });
 
   it('a cancelled run (SIGINT) reaches the worker, which stops the step', { timeout: 120_000 }, async () => {
@@ -103,11 +103,11 @@ describe('queue transport, bad input', () => {
     const pidFile = path.join(project.root, 'sleeper.pid');
     await writeFile(path.join(project.executor, 'wf.yaml'), workflow(`  - id: slow\n    run: echo $$ > ${pidFile}; exec sleep 120\n`));
     await startWorker(project.clones[0] as string);
-    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'wf.yaml'], project.executor);
-    await waitUntil(async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim() !== '', 'the step to start', 60_000);
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: project.executor });
+    await waitFor(async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim() !== '', 'the step to start', 60_000);
     const pid = Number((await readFile(pidFile, 'utf8')).trim());
     run.child.kill('SIGINT');
     expect((await run.exited).code).toBe(130);
-    await waitUntil(() => !isProcessAlive(pid), 'the step process to be killed', 30_000);
+    await waitFor(() => !isProcessAlive(pid), 'the step process to be killed', 30_000);
   });
 });

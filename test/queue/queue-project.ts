@@ -2,11 +2,11 @@
 // clone, and one clone per worker (each its own project root, as on another machine), with worker processes run by
 // the built CLI and killed by pid when the test ends.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
-import { CLI_BIN } from '../helpers/cli.js';
+import { startCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
 import { gitIn } from '../worktree/gitdir.js';
 
@@ -77,7 +77,7 @@ export interface WorkerProcess {
 
 /** Starts `background-agent run --queue` in `clone`; resolves once it takes jobs. Killed (by pid) when the test ends. */
 export async function startWorker(clone: string, env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [CLI_BIN, 'background-agent', 'run', '--queue', '--grace', '2s'], { cwd: clone, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = startCli(['background-agent', 'run', '--queue', '--grace', '2s'], { cwd: clone, env }).child;
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCliInBackground, waitUntil } from '../helpers/background-cli.js';
-import { runCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { queueConfig, queueProject, startWorker } from './queue-project.js';
 import { REDIS_URL, startPrivateRedis, uniquePrefix } from './redis-fixture.js';
 
@@ -30,8 +30,8 @@ describe('queue recovery', () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(project.executor, 'wf.yaml'), `id: stall\nname: Stall\nsteps:\n  - id: slow\n    run: echo "$TAPPS_AGENTS_PROJECT_ROOT" >> ${log}; sleep 3; echo done > done.txt\n    creates: [done.txt]\n`);
     const first = await startWorker(project.clones[0] as string);
-    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'wf.yaml'], project.executor);
-    await waitUntil(async () => (await lines(log)).length === 1, 'the step to start on the first worker', 60_000);
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: project.executor });
+    await waitFor(async () => (await lines(log)).length === 1, 'the step to start on the first worker', 60_000);
     first.child.kill('SIGKILL');
     await first.exited;
     const second = await startWorker(project.clones[1] as string);
@@ -52,9 +52,9 @@ describe('queue recovery', () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(project.executor, 'wf.yaml'), `id: adopt\nname: Adopt\nsteps:\n  - id: slow\n    run: echo ran >> ${log}; sleep 4; echo done > done.txt\n    creates: [done.txt]\n  - id: next\n    run: echo next > next.txt\n`);
     await startWorker(project.clones[0] as string);
-    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'wf.yaml'], project.executor);
-    await waitUntil(async () => (await lines(log)).length === 1, 'the step to start', 60_000);
-    await waitUntil(() => runIdOf(run.stdout()) !== undefined, 'the run id', 30_000);
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: project.executor });
+    await waitFor(async () => (await lines(log)).length === 1, 'the step to start', 60_000);
+    await waitFor(() => runIdOf(run.stdout()) !== undefined, 'the run id', 30_000);
     const runId = runIdOf(run.stdout());
     run.child.kill('SIGKILL');
     await run.exited;
@@ -79,8 +79,8 @@ describe('queue recovery', () => {
       `id: restart\nname: Restart\nsteps:\n  - id: first\n    run: echo first >> ${log}; echo 1 > first.txt\n  - id: second\n    run: echo second >> ${log}; sleep 3; echo 2 > second.txt\n    creates: [second.txt]\n`,
     );
     await startWorker(project.clones[0] as string);
-    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'wf.yaml'], project.executor);
-    await waitUntil(async () => (await lines(log)).includes('second'), 'the second step to start', 60_000);
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: project.executor });
+    await waitFor(async () => (await lines(log)).includes('second'), 'the second step to start', 60_000);
     await redis.kill();
     await redis.restart();
     const exit = await run.exited;

@@ -11,7 +11,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { isProcessAlive } from '../../src/exec/process-alive.js';
 import { runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
-import { terminalStatus, waitFor } from '../runner/helpers.js';
+import { terminalStatus } from '../runner/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { CRASH_ENV, spawnExecutor, startRunner } from './crash-harness.js';
 import { AUTO_EXECUTION, autoProject, BACKGROUND_AGENTS } from './project.js';
 
@@ -74,7 +75,7 @@ describe('a command file left by a run that is over', () => {
       const refused = await waitFor(async () => {
         const events = await audit(root, 'command.refused');
         return events.length === index + 1 ? events : undefined;
-      }, 60_000, `the ${name} run's command file refused`);
+      }, `the ${name} run's command file refused`, 60_000);
       expect(refused.map((event) => event.details)).toContainEqual({ command_file: commandFile, reason });
       expect(await readdir(cursor), name).not.toContain('.cursor-skill-command.txt');
       expect(await readdir(cursor), name).not.toContain('.cursor-skill-command.claimed');
@@ -124,12 +125,12 @@ describe('a background agent SIGKILLed mid-step, with the retry on a runner insi
     const executor = spawnExecutor(root, ['workflow', 'execute', '--workflow', 'wf.yaml']);
     onTestFinished(() => void executor.child.kill('SIGKILL'));
     const starts = path.join(root, 'starts.txt');
-    const [first] = await waitFor(async () => ((await lines(starts)).length === 1 ? lines(starts) : undefined), 60_000, 'the step to start');
+    const [first] = await waitFor(async () => ((await lines(starts)).length === 1 ? lines(starts) : undefined), 'the step to start', 60_000);
     const ledgerDir = path.join(root, '.tapps-agents', 'process-groups');
     await waitFor(async () => {
       const texts = await Promise.all((await readdir(ledgerDir).catch(() => [])).map((name) => readFile(path.join(ledgerDir, name), 'utf8').catch(() => '')));
       return texts.some((text) => text.includes(`"pid":${first}`)) ? true : undefined;
-    }, 30_000, "the step in the runner's ledger");
+    }, "the step in the runner's ledger", 30_000);
     process.kill(runner, 'SIGKILL');
 
     expect(await executor.exited, executor.output()).toBe(0);
@@ -160,12 +161,12 @@ describe('workflow resume adopting a result that landed while the executor was d
     await startRunner(root);
     const executor = spawnExecutor(root, ['workflow', 'execute', '--workflow', 'wf.yaml']);
     onTestFinished(() => void executor.child.kill('SIGKILL'));
-    const runId = await waitFor(() => Promise.resolve(/Run (\S+) started/.exec(executor.output())?.[1]), 60_000, 'the run id');
-    await waitFor(async () => ((await lines(path.join(root, 'started.txt'))).length === 1 ? true : undefined), 60_000, 'the step to start');
+    const runId = await waitFor(() => Promise.resolve(/Run (\S+) started/.exec(executor.output())?.[1]), 'the run id', 60_000);
+    await waitFor(async () => ((await lines(path.join(root, 'started.txt'))).length === 1 ? true : undefined), 'the step to start', 60_000);
     executor.child.kill('SIGKILL');
     await executor.exited;
     const stepDir = path.join(root, '.tapps-agents', 'workflow-state', runId, 'steps', 'slow');
-    await waitFor(() => terminalStatus(stepDir), 60_000, 'the runner to finish the step');
+    await waitFor(() => terminalStatus(stepDir), 'the runner to finish the step', 60_000);
 
     const resumed = await runCli(['workflow', 'resume', runId], { cwd: root, env: CRASH_ENV, timeoutMs: 90_000 });
     expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);

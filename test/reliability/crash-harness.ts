@@ -1,12 +1,12 @@
 // Crash injection: runs a 10-step workflow through the background agent and SIGKILLs the executor or the runner at
 // seeded random points, restarting whichever died, until the run completes; records what every kill saw.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isProcessAlive } from '../../src/exec/process-alive.js';
-import { CLI_BIN, runCli } from '../helpers/cli.js';
-import { waitFor } from '../runner/helpers.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /**
  * Ten shell steps in a chain; each appends its id to its run's side-effect file (named with $TAPPS_RUN_ID, which a
@@ -95,11 +95,11 @@ export async function startRunner(root: string): Promise<number> {
     if (started.exitCode !== 0) return undefined;
     const { pid } = JSON.parse(started.stdout) as { pid: number };
     return isProcessAlive(pid) ? pid : undefined;
-  }, 60_000, 'a running background agent', 200);
+  }, 'a running background agent', 60_000, 200);
 }
 
 export function spawnExecutor(root: string, args: string[]): { child: ChildProcess; exited: Promise<number>; output: () => string } {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...CRASH_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = startCli([...args], { cwd: root, env: CRASH_ENV }).child;
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -116,9 +116,9 @@ interface LiveRun {
 
 async function startRun(root: string): Promise<LiveRun> {
   const executor = spawnExecutor(root, ['workflow', 'execute', '--workflow', 'wf.yaml']);
-  const runId = await waitFor(() => Promise.resolve(/Run (\S+) started/.exec(executor.output())?.[1]), 60_000, 'the run id');
+  const runId = await waitFor(() => Promise.resolve(/Run (\S+) started/.exec(executor.output())?.[1]), 'the run id', 60_000);
   // A run id is resumable once its state.json exists; kills start after that.
-  await waitFor(() => runStatus(root, runId), 60_000, 'the run state');
+  await waitFor(() => runStatus(root, runId), 'the run state', 60_000);
   return { runId, executor, kills: [] };
 }
 
@@ -180,7 +180,7 @@ export async function crashRuns(root: string, seed: number, kills: number): Prom
       process.kill(runner, 'SIGKILL');
       record.completedAfter = await stepsWithStatus(root, run.runId, 'succeeded');
       // SIGKILL is delivered at once, but the process may finish a system call (an fsync) before it is gone.
-      await waitFor(() => Promise.resolve(isProcessAlive(runner) ? undefined : true), 30_000, 'the runner gone', 20);
+      await waitFor(() => Promise.resolve(isProcessAlive(runner) ? undefined : true), 'the runner gone', 30_000, 20);
       run.kills.push(record);
       runner = await startRunner(root);
     }

@@ -2,13 +2,13 @@
 // entry point refuses it or skips it with a message), and the inputs that used to crash with exit 70 end with a
 // clear message and a documented exit code.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CLI_BIN, runCli } from '../helpers/cli.js';
+import { CLI_BIN, runCli, startCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
-import { waitFor } from '../runner/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { BACKGROUND_AGENTS } from './project.js';
 
 const SHELL = 'id: demo\nsteps:\n  - id: hello\n    run: echo hi\n';
@@ -68,7 +68,7 @@ describe('a FIFO where a file is read never blocks (every entry point)', () => {
   /** Starts `workflow execute --manual` of a one-step workflow and waits for its command file. */
   async function manualRun(timeout: string) {
     const root = await testdir({ 'wf/w.yaml': `id: demo\nsteps:\n  - id: hello\n    run: echo hi\n    timeout: ${timeout}\n` });
-    const child = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf/w.yaml', '--manual'], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = startCli(['workflow', 'execute', '--workflow', 'wf/w.yaml', '--manual'], { cwd: root }).child;
     onTestFinished(() => {
       child.kill('SIGKILL');
     });
@@ -84,7 +84,7 @@ describe('a FIFO where a file is read never blocks (every entry point)', () => {
         if (names.includes('.cursor-skill-command.txt')) return path.join(dir, '.cursor-skill-status.json');
       }
       return undefined;
-    }, 30_000, 'command file');
+    }, 'command file', 30_000);
     mkfifo(statusFile);
     return { child, exited, output: () => output };
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/exec/process-alive.js';
 import { runCli } from '../helpers/cli.js';
-import { waitFor } from '../runner/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { CRASH_ENV, spawnExecutor, startRunner } from './crash-harness.js';
 import { autoProject } from './project.js';
 
@@ -24,26 +24,26 @@ describe('a background agent killed mid-step', () => {
     try {
       const pids = path.join(root, 'pids.txt');
       // The step's shell leads its own process group: its pid is the group id.
-      const [first] = await waitFor(async () => ((await lines(pids)).length === 1 ? lines(pids) : undefined), 60_000, 'the step to start');
+      const [first] = await waitFor(async () => ((await lines(pids)).length === 1 ? lines(pids) : undefined), 'the step to start', 60_000);
       const orphan = Number(first);
       // Mid-step, not at the very instant of the spawn (see docs/reliability.md): the runner has recorded the group.
       const ledgerDir = path.join(root, '.tapps-agents', 'process-groups');
       await waitFor(async () => {
         const texts = await Promise.all((await readdir(ledgerDir).catch(() => [])).map((name) => readFile(path.join(ledgerDir, name), 'utf8').catch(() => '')));
         return texts.some((text) => text.includes(`"pid":${orphan}`)) ? true : undefined;
-      }, 30_000, 'the step in the runner\'s ledger');
+      }, 'the step in the runner\'s ledger', 30_000);
       process.kill(runner, 'SIGKILL');
-      await waitFor(() => Promise.resolve(isProcessAlive(runner) ? undefined : true), 30_000, 'the runner gone', 20);
+      await waitFor(() => Promise.resolve(isProcessAlive(runner) ? undefined : true), 'the runner gone', 30_000, 20);
       expect(isProcessAlive(orphan)).toBe(true);
 
       await startRunner(root);
       // Killed before the new runner reported ready; the signal takes a moment to land.
-      await waitFor(() => Promise.resolve(isProcessAlive(orphan) ? undefined : true), 10_000, 'the orphaned step gone', 20);
+      await waitFor(() => Promise.resolve(isProcessAlive(orphan) ? undefined : true), 'the orphaned step gone', 10_000, 20);
       const audit = await runCli(['auto-execution', 'audit', '--event', 'process.reaped', '--json'], { cwd: root });
       const events = (JSON.parse(audit.stdout) as { events: { details: { owner_pid: number; process_groups: number[] } }[] }).events;
       expect(events.map((event) => event.details)).toEqual([{ owner_pid: runner, process_groups: [orphan] }]);
       // The executor finds the runner gone and retries: a second run of the step, by the new runner.
-      await waitFor(async () => ((await lines(pids)).length === 2 ? true : undefined), 60_000, 'the retry');
+      await waitFor(async () => ((await lines(pids)).length === 2 ? true : undefined), 'the retry', 60_000);
     } finally {
       executor.child.kill('SIGKILL');
       await runCli(['background-agent', 'stop', '--grace', '0s'], { cwd: root, env: CRASH_ENV });

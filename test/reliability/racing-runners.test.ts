@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testdir } from '../helpers/testdir.js';
-import { finishedSteps, startRunnerProcess, stepDirOf, terminalStatus, waitFor, writeAttempt } from '../runner/helpers.js';
+import { finishedSteps, startRunnerProcess, stepDirOf, terminalStatus, writeAttempt } from '../runner/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const CONFIG = `agents:
   - name: racer
@@ -31,8 +32,8 @@ describe.each([{ runners: 4, total: 1000 }])('$runners runners racing over $tota
     await writeRange(total / 2, total);
 
     const executed = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').length - 1;
-    await waitFor(async () => ((await executed()) >= total ? true : undefined), 200_000, `all ${total} executions`, 250);
-    await waitFor(async () => ((await finishedSteps(root, 'race')).length === total ? true : undefined), 60_000, `all ${total} statuses`, 500);
+    await waitFor(async () => ((await executed()) >= total ? true : undefined), `all ${total} executions`, 200_000, 250);
+    await waitFor(async () => ((await finishedSteps(root, 'race')).length === total ? true : undefined), `all ${total} statuses`, 60_000, 500);
     const lines = (await readFile(log, 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(total);
     expect(new Set(lines).size).toBe(total);

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
-import { stepDirOf, terminalStatus, waitFor } from '../runner/helpers.js';
+import { stepDirOf, terminalStatus } from '../runner/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { autoProject, filesContaining, loosePermissions } from './project.js';
 
 const META = '$(touch pwned1); `touch pwned2`; touch pwned3 | touch pwned4 && touch pwned5';
@@ -45,7 +46,7 @@ describe('command-file text never reaches a shell', () => {
       const content = files[index];
       await writeCommand(path.join(dir, '.cursor'), typeof content === 'string' ? `${content}\n` : JSON.stringify(content));
     }
-    for (const dir of stepDirs) expect((await waitFor(() => terminalStatus(dir), 60_000, `status of ${dir}`)).status).toBe('failed');
+    for (const dir of stepDirs) expect((await waitFor(() => terminalStatus(dir), `status of ${dir}`, 60_000)).status).toBe('failed');
     expect(await noPwned(root, ...stepDirs, path.join(root, '.tapps-agents'))).toEqual([]);
   });
 });
@@ -65,11 +66,11 @@ describe('command files the runner must refuse', () => {
     // A legitimate step, so we know the runner has looked.
     const legit = stepDirOf(root, 'r1', 'ok');
     await writeCommand(path.join(legit, '.cursor'), JSON.stringify({ version: '2.0', command: '@shell *run --script "exit 0"' }));
-    expect(await waitFor(() => terminalStatus(legit), 60_000, "legit status")).toMatchObject({ status: 'completed' });
+    expect(await waitFor(() => terminalStatus(legit), "legit status", 60_000)).toMatchObject({ status: 'completed' });
     const refused = await waitFor(async () => {
       const events = (await auditEvents(root)).filter((event) => event.event === 'command.refused');
       return events.some((event) => String(event.details?.command_file).includes('escape')) ? events : undefined;
-    }, 60_000, 'command.refused for the link leading out');
+    }, 'command.refused for the link leading out', 60_000);
     expect(refused.map((event) => event.details?.reason)).toContain('it is reached through a symbolic link that leads out of the project');
     expect(await noPwned(root, path.join(root, 'elsewhere'), path.join(outside, 'steps', 'x'))).toEqual([]);
     await expect(access(path.join(outside, 'steps', 'x', '.cursor', '.cursor-skill-status.json'))).rejects.toThrow();

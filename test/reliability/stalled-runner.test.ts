@@ -2,12 +2,11 @@
 // attempt it was running fails as retryable with RUNNER_STALLED naming its pid and heartbeat age, instead of waiting
 // for the step's deadline, and `background-agent status` and `auto-execution health` report it as stalled.
 
-import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CLI_BIN, runCli } from '../helpers/cli.js';
-import { waitFor } from '../runner/helpers.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { autoProject } from './project.js';
 
 // Fast heartbeats, so the stall (10 intervals) is noticed after 2 s.
@@ -28,7 +27,7 @@ describe('a SIGSTOPped background agent', () => {
       }
     });
 
-    const child = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf/w.yaml'], { cwd: root, env: { ...process.env, ...ENV, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = startCli(['workflow', 'execute', '--workflow', 'wf/w.yaml'], { cwd: root, env: ENV }).child;
     onTestFinished(() => {
       child.kill('SIGKILL');
     });
@@ -45,7 +44,7 @@ describe('a SIGSTOPped background agent', () => {
         if (names.includes('.cursor-skill-status.json')) return true;
       }
       return undefined;
-    }, 60_000, 'the step running');
+    }, 'the step running', 60_000);
     process.kill(pid, 'SIGSTOP');
 
     expect(await exited).toBe(1);
@@ -55,7 +54,7 @@ describe('a SIGSTOPped background agent', () => {
     const status = await waitFor(async () => {
       const result = await runCli(['background-agent', 'status'], { cwd: root, env: ENV });
       return result.stderr.includes('is stalled') ? result : undefined;
-    }, 90_000, 'background-agent status to report the stall', 1000);
+    }, 'background-agent status to report the stall', 90_000, 1000);
     expect(status.exitCode).toBe(1);
     expect(status.stderr).toMatch(new RegExp(`^Background agent pid ${pid} on .+ is stalled: it has sent no heartbeat for \\d+s, more than 10 intervals of 2000 ms \\(it is stopped, e\\.g\\. by SIGSTOP; "kill -CONT ${pid}" resumes it\\)\\. Resume it, or stop it with "tapps-agents background-agent stop" and start a new one\\.$`, 'm'));
     const health = await runCli(['auto-execution', 'health', '--json'], { cwd: root, env: ENV });

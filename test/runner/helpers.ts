@@ -1,4 +1,4 @@
-// Helpers for runner tests: real runner processes, command files written like the executor writes them, waiting.
+// Helpers for runner tests: real runner processes, command files written like the executor writes them, statuses.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
@@ -65,17 +65,6 @@ export async function writeAttempt(
     inputs: {},
   });
   return file;
-}
-
-/** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000, what = 'condition', intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** The terminal status of a step directory, once written. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { protocolPathsIn } from '../../src/protocol/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
-import { waitFor } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { readStatusFile } from '../../src/protocol/status-file.js';
 
 const BUILTIN = 'tapps-agents workflow execute-skill-command --command-file {command_file_path}';
@@ -89,12 +89,12 @@ describe("the original executor's files", () => {
       const status = await waitFor(async () => {
         const reading = await readStatusFile(statusFile);
         return reading.kind === 'ok' && reading.report.terminal ? reading.report : undefined;
-      }, 45_000, 'terminal status');
+      }, 'terminal status', 45_000);
       expect(status.status).toBe('completed');
       const history = await waitFor(async () => {
         const result = JSON.parse((await runCli(['auto-execution', 'history', '--json'], { cwd: root })).stdout) as { executions: { workflow_id: string; step_id: string; status: string; agent: string; action: string }[] };
         return result.executions.length > 0 ? result.executions : undefined;
-      }, 20_000, 'metrics record');
+      }, 'metrics record', 20_000);
       expect(history).toEqual([expect.objectContaining({ workflow_id: 'quality-20261202-071500', step_id: 'review', status: 'success', agent: 'reviewer', action: 'review' })]);
     } finally {
       expect((await runCli(['background-agent', 'stop'], { cwd: root })).exitCode).toBe(0);

@@ -13,7 +13,8 @@ import { protocolPaths } from '../../src/protocol/paths.js';
 import { FileTransport } from '../../src/transport/file.js';
 import { runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
-import { startRunnerProcess, stepDirOf, terminalStatus, waitFor, writeAttempt } from './helpers.js';
+import { startRunnerProcess, stepDirOf, terminalStatus, writeAttempt } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { isProcessAlive } from '../../src/exec/process-alive.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures', 'bin');
@@ -41,7 +42,7 @@ describe('background-agent start | status | stop', () => {
 
       const stepDir = stepDirOf(root, 'run-1', 'hello');
       await writeAttempt(stepDir, { runId: 'run-1', stepId: 'hello' }, { agent: 'shell', action: 'run', params: { script: 'echo hello > hello.txt' } });
-      const status = await waitFor(() => terminalStatus(stepDir), 30_000, 'status');
+      const status = await waitFor(() => terminalStatus(stepDir), 'status', 30_000);
       expect(status).toMatchObject({ status: 'completed', correlation: { run_id: 'run-1', step_id: 'hello', attempt: 1 }, runner: { pid } });
       expect(await readFile(path.join(stepDir, 'hello.txt'), 'utf8')).toBe('hello\n');
 
@@ -49,7 +50,7 @@ describe('background-agent start | status | stop', () => {
         const result = await runCli(['background-agent', 'status', '--json'], { cwd: root });
         const json = JSON.parse(result.stdout) as { counts: { finished: number } };
         return json.counts.finished === 1 ? { result, json } : undefined;
-      }, 10_000, 'counts');
+      }, 'counts', 10_000);
       expect(report.result.exitCode).toBe(0);
       expect(report.json).toMatchObject({ running: true, pid, state: 'running', watch_paths: ['.cursor-skill-command.txt'], counts: { claimed: 1, running: 0, finished: 1, failed: 0, refused: 0 }, stale: false });
 
@@ -70,7 +71,7 @@ describe('background-agent start | status | stop', () => {
     const first = await startRunnerProcess(root);
     await expect(startRunnerProcess(root)).rejects.toThrow(`A background agent is already running for this project (pid ${first.pid}`);
     first.child.kill('SIGKILL');
-    await waitFor(() => Promise.resolve(isProcessAlive(first.pid) ? undefined : true), 10_000, 'first runner gone');
+    await waitFor(() => Promise.resolve(isProcessAlive(first.pid) ? undefined : true), 'first runner gone', 10_000);
     const second = await startRunnerProcess(root);
     expect(second.pid).not.toBe(first.pid);
   });
@@ -83,7 +84,7 @@ describe('runner commands', () => {
     await startRunnerProcess(root);
     const stepDir = stepDirOf(root, 'run-1', 'slow');
     await writeAttempt(stepDir, { runId: 'run-1', stepId: 'slow' }, { agent: 'shell', action: 'run', params: { script: 'true' } });
-    const status = await waitFor(() => terminalStatus(stepDir), 30_000, 'status');
+    const status = await waitFor(() => terminalStatus(stepDir), 'status', 30_000);
     expect(status).toMatchObject({
       status: 'failed',
       exitCode: 124,
@@ -91,7 +92,7 @@ describe('runner commands', () => {
     });
     const grandchildren = (await readFile(pids, 'utf8')).trim().split('\n').map(Number);
     expect(grandchildren).toHaveLength(2);
-    await waitFor(() => Promise.resolve(grandchildren.some(isProcessAlive) ? undefined : true), 10_000, 'grandchildren gone');
+    await waitFor(() => Promise.resolve(grandchildren.some(isProcessAlive) ? undefined : true), 'grandchildren gone', 10_000);
   });
 
   it('passes {command_file_path} as one argument and writes the status when the command does not', { timeout: 60_000 }, async () => {
@@ -101,7 +102,7 @@ describe('runner commands', () => {
     await startRunnerProcess(root);
     const stepDir = stepDirOf(root, 'run 1; rm -rf ~', 'a b');
     await writeAttempt(stepDir, { runId: 'run 1; rm -rf ~', stepId: 'a b' }, { agent: 'shell', action: 'run', params: { script: 'true' } });
-    expect(await waitFor(() => terminalStatus(stepDir), 30_000, 'status')).toMatchObject({ status: 'completed', exitCode: 0 });
+    expect(await waitFor(() => terminalStatus(stepDir), 'status', 30_000)).toMatchObject({ status: 'completed', exitCode: 0 });
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual([protocolPaths(stepDir).claimedFile, stepDir]);
   });
 
@@ -126,7 +127,7 @@ describe('runner commands', () => {
     await utimes(aecFile, stamp, stamp);
     const first = stepDirOf(root, 'run-1', 'spawned');
     await writeAttempt(first, { runId: 'run-1', stepId: 'spawned' }, { agent: 'shell', action: 'run', params: { script: 'echo $PPID > parent.txt' } });
-    const status = await waitFor(() => terminalStatus(first), 30_000, 'status');
+    const status = await waitFor(() => terminalStatus(first), 'status', 30_000);
     expect(status?.status).toBe('completed');
     expect(status?.runner?.pid).not.toBe(runner.pid);
     expect(await childEvents()).toEqual(['spawned execution.started', 'spawned execution.completed']);
@@ -135,7 +136,7 @@ describe('runner commands', () => {
     await utimes(aecFile, new Date(), new Date());
     const second = stepDirOf(root, 'run-1', 'after-edit');
     await writeAttempt(second, { runId: 'run-1', stepId: 'after-edit' }, { agent: 'shell', action: 'run', params: { script: 'true' } });
-    expect(await waitFor(() => terminalStatus(second), 30_000, 'status')).toMatchObject({ status: 'completed' });
+    expect(await waitFor(() => terminalStatus(second), 'status', 30_000)).toMatchObject({ status: 'completed' });
     expect(await childEvents()).toEqual(['spawned execution.started', 'spawned execution.completed']);
   });
 
@@ -151,9 +152,9 @@ describe('runner commands', () => {
     const command = { invocation: { agent: 'shell', action: 'run', params: { script: 'touch pwned' } }, correlation: { workflow_id: 'wf', run_id: 'escape', step_id: 'x', attempt: 1, created_at: new Date().toISOString(), expected_artifacts: [] }, worktreePath: path.dirname(hostile), instructions: 'test', timeoutMs: 60_000, inputs: {} } satisfies CommandFileInput;
     await writeFile(path.join(hostile, '.cursor-skill-command.txt'), formatCommandFile(command));
     await writeAttempt(legit, { runId: 'run-1', stepId: 'ok' }, { agent: 'shell', action: 'run', params: { script: 'true' } });
-    await waitFor(() => terminalStatus(legit), 30_000, 'legit status');
+    await waitFor(() => terminalStatus(legit), 'legit status', 30_000);
     runner.child.kill('SIGTERM');
-    await waitFor(() => Promise.resolve(runner.output().includes('stopped') ? true : undefined), 10_000, 'stopped');
+    await waitFor(() => Promise.resolve(runner.output().includes('stopped') ? true : undefined), 'stopped', 10_000);
     // Refused (counted once per sighting: a watch event and a rescan may both see it), and never executed.
     expect(runner.output()).toMatch(/"refused":[1-9]/);
     await expect(access(path.join(outside, 'steps', 'x', '.cursor', '.cursor-skill-command.txt'))).resolves.toBeUndefined();
@@ -183,11 +184,11 @@ describe('cancellation', () => {
       },
       controller.signal,
     );
-    const pid = await waitFor(async () => Number((await readFile(path.join(stepDir, 'pid'), 'utf8').catch(() => '')).trim()) || undefined, 30_000, 'step running');
+    const pid = await waitFor(async () => Number((await readFile(path.join(stepDir, 'pid'), 'utf8').catch(() => '')).trim()) || undefined, 'step running', 30_000);
     controller.abort();
     expect(await outcome).toMatchObject({ status: 'cancelled' });
-    expect(await waitFor(() => terminalStatus(stepDir), 30_000, 'runner status')).toMatchObject({ status: 'failed' });
-    await waitFor(() => Promise.resolve(isProcessAlive(pid) ? undefined : true), 10_000, 'step process gone');
+    expect(await waitFor(() => terminalStatus(stepDir), 'runner status', 30_000)).toMatchObject({ status: 'failed' });
+    await waitFor(() => Promise.resolve(isProcessAlive(pid) ? undefined : true), 'step process gone', 10_000);
   });
 });
 
@@ -259,9 +260,9 @@ describe('crashes mid-step', () => {
     const args = [executor, root, 'resume-run', 'step', `echo ran >> "${log}"; sleep 1`];
     const first = spawn(process.execPath, args, { stdio: 'ignore' });
     // Kill the executor while the runner runs its step.
-    await waitFor(async () => ((await readFile(log, 'utf8').catch(() => '')) === '' ? undefined : true), 30_000, 'step started');
+    await waitFor(async () => ((await readFile(log, 'utf8').catch(() => '')) === '' ? undefined : true), 'step started', 30_000);
     first.kill('SIGKILL');
-    await waitFor(() => terminalStatus(stepDirOf(root, 'resume-run', 'step')), 30_000, 'step finished by the runner');
+    await waitFor(() => terminalStatus(stepDirOf(root, 'resume-run', 'step')), 'step finished by the runner', 30_000);
     // Resume: same correlation, so the transport adopts the finished status.
     const resumed = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((resolve) => resumed.on('exit', resolve));
@@ -282,7 +283,7 @@ describe('crashes mid-step', () => {
     const exited = new Promise((resolve) => run.on('exit', resolve));
     let output = '';
     run.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    await waitFor(async () => ((await readFile(log, 'utf8').catch(() => '')) === '' ? undefined : true), 30_000, 'step started');
+    await waitFor(async () => ((await readFile(log, 'utf8').catch(() => '')) === '' ? undefined : true), 'step started', 30_000);
     runner.child.kill('SIGKILL');
     await startRunnerProcess(root, { env });
     await exited;

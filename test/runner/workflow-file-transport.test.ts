@@ -1,13 +1,13 @@
 // Workflows through the file transport, as a user runs them: the embedded runner, the daemon, runner: external with
 // no runner, manual execution, and a runner killed mid-step during a real run.
 
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_BIN, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
-import { startRunnerProcess, terminalStatus, waitFor } from './helpers.js';
+import { startRunnerProcess, terminalStatus } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const CONFIG = (runner: string) => `workflow:\n  auto_execution_enabled: true\n  runner: ${runner}\n`;
 const WORKFLOW = `id: demo
@@ -61,11 +61,11 @@ describe('workflow execute with auto-execution', () => {
       'wf.yaml': `id: crash\nname: Crash\nsteps:\n  - id: slow\n    run: echo ran >> runs.log; sleep 2\n`,
     });
     const runner = await startRunnerProcess(root, { env });
-    const run = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf.yaml', '--json'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], { cwd: root, env }).child;
     const exited = new Promise<number | null>((resolve) => run.on('exit', resolve));
     let output = '';
     run.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    await waitFor(async () => ((await readFile(path.join(root, 'runs.log'), 'utf8').catch(() => '')) === '' ? undefined : true), 30_000, 'step started');
+    await waitFor(async () => ((await readFile(path.join(root, 'runs.log'), 'utf8').catch(() => '')) === '' ? undefined : true), 'step started', 30_000);
     runner.child.kill('SIGKILL');
     await startRunnerProcess(root, { env });
     expect(await exited).toBe(0);
@@ -97,12 +97,12 @@ describe('workflow execute when the shared background agent goes away mid-run (w
       const env = { TAPPS_AGENTS_HEARTBEAT_MS: '200' };
       const root = await crashProject();
       const runner = await startRunnerProcess(root, { env });
-      const run = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: root, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: root, env }).child;
       const exited = new Promise<number | null>((resolve) => run.on('exit', resolve));
       let stderr = '';
       run.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       run.stdout.resume();
-      await waitFor(async () => ((await readFile(path.join(root, 'runs.log'), 'utf8').catch(() => '')) === '' ? undefined : true), 30_000, 'step started');
+      await waitFor(async () => ((await readFile(path.join(root, 'runs.log'), 'utf8').catch(() => '')) === '' ? undefined : true), 'step started', 30_000);
       if (how === 'killed with SIGKILL') runner.child.kill('SIGKILL');
       else expect((await runCli(['background-agent', 'stop', '--grace', '100ms'], { cwd: root, env })).exitCode).toBe(0);
       expect(await exited).toBe(0);
@@ -119,11 +119,11 @@ describe('workflow execute when the shared background agent goes away mid-run (w
 describe('workflow resume with the file transport', () => {
   it('re-dispatches the interrupted attempt when the executor (and its embedded runner) was killed mid-step', { timeout: 90_000 }, async () => {
     const root = await testdir({ '.tapps-agents/config.yaml': CONFIG('auto'), 'wf.yaml': `id: killed\nname: Killed\nsteps:\n  - id: slow\n    run: echo ran >> runs.log; sleep 1\n  - id: after\n    run: echo after > after.txt\n` });
-    const run = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: root }).child;
     const exited = new Promise((resolve) => run.on('exit', resolve));
     let stdout = '';
     run.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    await waitFor(async () => ((await readFile(path.join(root, 'runs.log'), 'utf8').catch(() => '')) === '' ? undefined : true), 30_000, 'step started');
+    await waitFor(async () => ((await readFile(path.join(root, 'runs.log'), 'utf8').catch(() => '')) === '' ? undefined : true), 'step started', 30_000);
     run.kill('SIGKILL');
     await exited;
     const runId = /Run (\S+) started/.exec(stdout)?.[1] as string;
@@ -139,11 +139,11 @@ describe('workflow resume with the file transport', () => {
 describe('workflow execute --manual', () => {
   it('writes each command file and instructions, says where, and continues when anyone writes the status', { timeout: 60_000 }, async () => {
     const root = await testdir({ '.tapps-agents/config.yaml': CONFIG('auto'), 'wf.yaml': `id: hand\nname: By hand\nsteps:\n  - id: only\n    run: echo by-hand > hand.txt\n` });
-    const run = spawn(process.execPath, [CLI_BIN, 'workflow', 'execute', '--workflow', 'wf.yaml', '--manual'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--manual'], { cwd: root }).child;
     const exited = new Promise<number | null>((resolve) => run.on('exit', resolve));
     let stderr = '';
     run.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const commandFile = await waitFor(() => Promise.resolve(/ {2}command file: (\S+)/.exec(stderr)?.[1]), 30_000, 'manual notice');
+    const commandFile = await waitFor(() => Promise.resolve(/ {2}command file: (\S+)/.exec(stderr)?.[1]), 'manual notice', 30_000);
     expect(stderr).toContain('Manual execution: each step writes a command file and instructions, then waits for its status file.');
     expect(stderr).toContain(`  instructions: ${path.join(path.dirname(commandFile), '.cursor-skill-instructions.md')}`);
     // A person runs it by hand, as the instructions say.
@@ -160,7 +160,7 @@ describe('the seed fixtures', () => {
     await startRunnerProcess(root);
     await mkdir(path.join(root, '.cursor'), { recursive: true });
     await writeFile(path.join(root, '.cursor', '.cursor-skill-command.txt'), '@shell run --script "echo seed > seed.txt"\n');
-    expect(await waitFor(() => terminalStatus(root), 30_000, 'status')).toMatchObject({ status: 'completed' });
+    expect(await waitFor(() => terminalStatus(root), 'status', 30_000)).toMatchObject({ status: 'completed' });
     expect(await readFile(path.join(root, 'seed.txt'), 'utf8')).toBe('seed\n');
   });
 });

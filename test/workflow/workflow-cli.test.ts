@@ -1,14 +1,15 @@
 // The `workflow` commands end to end with the built CLI: execute, list, status, validate, cancel (grandchildren die),
 // SIGINT, approvals across a restart, and kill -9 of the executor followed by resume (each finished step ran once).
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CLI_BIN, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { isProcessAlive } from '../../src/exec/process-alive.js';
 
 const GRANDCHILDREN = fileURLToPath(new URL('../fixtures/bin/spawn-grandchildren.sh', import.meta.url));
@@ -21,8 +22,8 @@ interface Started {
 }
 
 /** Starts `tapps-agents <args> --json` in the background, collecting its JSON events. */
-function startCli(args: string[], cwd: string): Started {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startCliWithEvents(args: string[], cwd: string): Started {
+  const { child } = startCli(args, { cwd });
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -44,16 +45,6 @@ function startCli(args: string[], cwd: string): Started {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return { child, events, exited, stdout: () => out };
 }
-
-/** Polls until `condition` holds (generous deadline, no fixed sleeps). */
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 
 async function runIdOf(dir: string): Promise<string> {
   const runs = await readdir(path.join(dir, '.tapps-agents', 'workflow-state'));
@@ -180,7 +171,7 @@ steps:
 
   it('cancel kills the running step with its grandchildren and marks the run cancelled (resumable)', async () => {
     const dir = await testdir({ 'wf.yaml': `id: slow\nsteps:\n  - { id: spawn, run: "sh ${GRANDCHILDREN} pids.txt" }\n  - { id: after, run: "true" }\n` });
-    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], dir);
+    const run = startCliWithEvents(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], dir);
     const pidsFile = path.join(dir, 'pids.txt');
     await waitFor(async () => existsSync(pidsFile) && (await readFile(pidsFile, 'utf8')).trim().split('\n').length === 2, 'the grandchildren to start');
     const pids = (await readFile(pidsFile, 'utf8')).trim().split('\n').map(Number);
@@ -198,7 +189,7 @@ steps:
 
   it('SIGINT cancels running steps and exits 130', async () => {
     const dir = await testdir({ 'wf.yaml': 'id: int\nsteps:\n  - { id: wait, run: "echo started > started.txt; sleep 60" }\n' });
-    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], dir);
+    const run = startCliWithEvents(['workflow', 'execute', '--workflow', 'wf.yaml'], dir);
     await waitFor(() => existsSync(path.join(dir, 'started.txt')), 'the step to start');
     run.child.kill('SIGINT');
     expect((await run.exited).code).toBe(130);
@@ -215,7 +206,7 @@ steps:
   - { id: ship, run: "echo shipped > shipped.txt" }
 `,
     });
-    const first = startCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], dir);
+    const first = startCliWithEvents(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], dir);
     await waitFor(() => first.events.some((event) => event.type === 'step.waiting_approval'), 'the approval step');
     const waiting = first.events.find((event) => event.type === 'step.waiting_approval');
     const runId = String(waiting?.runId);
@@ -245,7 +236,7 @@ steps:
     // Each step appends to its own count file; s3 waits for a go file so the kill lands while it runs.
     const steps = ids.map((id) => `  - { id: ${id}, run: "echo run >> count-${id}.txt; ${id === 's3' ? 'while [ ! -f go ]; do sleep 0.05; done' : 'true'}" }`);
     const dir = await testdir({ 'wf.yaml': `id: crash\nsteps:\n${steps.join('\n')}\n` });
-    const first = startCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], dir);
+    const first = startCliWithEvents(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], dir);
     await waitFor(() => existsSync(path.join(dir, 'count-s3.txt')), 's3 to start');
     first.child.kill('SIGKILL');
     await first.exited;
