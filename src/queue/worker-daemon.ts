@@ -2,17 +2,15 @@
 // local file per worker (pid, queue, state) that tells `start` it is ready. The URL reaches the child through
 // TAPPS_AGENTS_REDIS_URL, never its argv (which `ps` shows to every user).
 
-import { spawn } from 'node:child_process';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULTS } from '../config/defaults.js';
 import { TappsError } from '../errors.js';
 import { isProcessAlive } from '../exec/process-alive.js';
-import { openForAppend } from '../fs/append-file.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
-import { CLI_ENTRY } from '../runner/command-template.js';
+import { exitedAtStartMessage, startDetachedCli } from '../runner/start-detached-cli.js';
 
 /** What a running worker leaves in its clone. */
 export interface LocalWorkerFile {
@@ -66,27 +64,18 @@ export async function localWorkers(projectRoot: string): Promise<LocalWorkerFile
  */
 export async function startWorkerDaemon(projectRoot: string, options: { url?: string; timeoutMs?: number } = {}): Promise<LocalWorkerFile> {
   const logFile = workerLogFile(projectRoot);
-  await makeDirectoryInside(path.dirname(logFile), 0o700, projectRoot);
-  const { handle: log, lead } = await openForAppend(logFile, { mode: 0o600, dirMode: 0o700, within: projectRoot });
-  if (lead !== '') await log.write(lead);
-  const env = { ...process.env, ...(options.url === undefined ? {} : { [DEFAULTS.queue.urlVariable]: options.url }) };
-  const child = spawn(process.execPath, [CLI_ENTRY, '-C', projectRoot, 'background-agent', 'run', '--queue', '--log-file', logFile], { cwd: projectRoot, detached: true, stdio: ['ignore', log.fd, log.fd], env });
-  await log.close();
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new TappsError('INTERRUPTED', 'Could not start the queue worker process');
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const mine = (await localWorkers(projectRoot)).find((worker) => worker.pid === pid);
-    if (mine?.state === 'running') return mine;
-    if (exited !== undefined) {
-      const tail = (await readRegularFile(logFile).catch(() => '')).trim().split('\n').slice(-5).join('\n');
-      throw new TappsError(exited === QUEUE_UNREACHABLE_EXIT ? 'QUEUE_UNREACHABLE' : 'CONFLICT', `The queue worker exited at start (code ${exited ?? 'signal'}):\n${tail}`);
-    }
-    if (Date.now() > deadline) throw new TappsError('TIMEOUT', `The queue worker (pid ${pid}) did not become ready within ${timeoutMs} ms; see ${logFile}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return startDetachedCli({
+    projectRoot,
+    args: ['background-agent', 'run', '--queue', '--log-file', logFile],
+    logFile,
+    env: { ...process.env, ...(options.url === undefined ? {} : { [DEFAULTS.queue.urlVariable]: options.url }) },
+    name: 'queue worker',
+    timeoutMs: options.timeoutMs ?? 30_000,
+    pollMs: 50,
+    ready: async (pid) => {
+      const mine = (await localWorkers(projectRoot)).find((worker) => worker.pid === pid);
+      return mine?.state === 'running' ? mine : undefined;
+    },
+    exitedAtStart: (code, _pid, tail) => Promise.reject(new TappsError(code === QUEUE_UNREACHABLE_EXIT ? 'QUEUE_UNREACHABLE' : 'CONFLICT', exitedAtStartMessage('queue worker', code, tail))),
+  });
 }

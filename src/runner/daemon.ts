@@ -1,18 +1,15 @@
 // Controlling the runner daemon from another process: start it detached and wait until it is ready, stop it
 // (ask, wait for the grace period, then kill), and report its status from `.tapps-agents/runner/status.json`.
 
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
 import { isRecordedProcessAlive } from '../exec/process-alive.js';
-import { CLI_ENTRY } from './command-template.js';
 import { findLiveRunner, readRunnerStatus, readRunnerStatusFile, runnerDir, runnerIsAlive, runnerStall, runnerStatusFile, type RunnerCounts, type RunnerStatus } from '../protocol/runner-status.js';
 import type { Stall } from '../protocol/liveness.js';
-import { makeDirectoryInside } from '../fs/write-boundary.js';
-import { openForAppend } from '../fs/append-file.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 import { sleepLong } from '../time/long-timeout.js';
+import { exitedAtStartMessage, startDetachedCli } from './start-detached-cli.js';
 
 /** The daemon's log file. */
 export function runnerLogFile(projectRoot: string): string {
@@ -42,38 +39,28 @@ export interface StartReport {
 export async function startDaemon(projectRoot: string, options: { timeoutMs?: number; metricsPort?: number } = {}): Promise<StartReport> {
   const live = await findLiveRunner(projectRoot);
   if (live !== undefined) return { pid: live.pid, alreadyRunning: true, logFile: live.log_file ?? runnerLogFile(projectRoot), watchPaths: live.watch_paths };
-  await makeDirectoryInside(runnerDir(projectRoot), 0o700, projectRoot);
   const logFile = runnerLogFile(projectRoot);
-  // Not through a link out of the project; a torn last line gets its newline first.
-  const { handle: log, lead } = await openForAppend(logFile, { mode: 0o600, dirMode: 0o700, within: projectRoot });
-  if (lead !== '') await log.write(lead);
-  const child = spawn(process.execPath, [CLI_ENTRY, '-C', projectRoot, 'background-agent', 'run', '--log-file', logFile, ...(options.metricsPort === undefined ? [] : ['--metrics-port', String(options.metricsPort)])], {
-    cwd: projectRoot,
-    detached: true,
-    stdio: ['ignore', log.fd, log.fd],
-    env: process.env,
-  });
-  await log.close();
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new TappsError('INTERRUPTED', 'Could not start the background agent process');
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-  for (;;) {
-    const status = await readRunnerStatus(projectRoot);
-    if (status?.pid === pid && status.state === 'running') return { pid, alreadyRunning: false, logFile, watchPaths: status.watch_paths };
-    if (exited !== undefined) {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const deadline = Date.now() + timeoutMs;
+  return startDetachedCli<StartReport>({
+    projectRoot,
+    args: ['background-agent', 'run', '--log-file', logFile, ...(options.metricsPort === undefined ? [] : ['--metrics-port', String(options.metricsPort)])],
+    logFile,
+    name: 'background agent',
+    timeoutMs,
+    pollMs: 20,
+    ready: async (pid) => {
+      const status = await readRunnerStatus(projectRoot);
+      return status?.pid === pid && status.state === 'running' ? { pid, alreadyRunning: false, logFile, watchPaths: status.watch_paths } : undefined;
+    },
+    exitedAtStart: async (code, pid, tail) => {
       // Two starts at once: each spawned a daemon, the other one took the lock and ours left. That one is the answer.
       // Exit 3 (LOCK_HELD) says so; any other exit is a real failure, reported at once.
-      const other = exited === LOCK_HELD_EXIT ? await otherLiveRunner(projectRoot, pid, deadline) : undefined;
+      const other = code === LOCK_HELD_EXIT ? await otherLiveRunner(projectRoot, pid, deadline) : undefined;
       if (other !== undefined) return { pid: other.pid, alreadyRunning: true, logFile: other.log_file ?? logFile, watchPaths: other.watch_paths };
-      const tail = (await readRegularFile(logFile).catch(() => '')).trim().split('\n').slice(-5).join('\n');
-      throw new TappsError('CONFLICT', `The background agent exited at start (code ${exited ?? 'signal'}):\n${tail}`);
-    }
-    if (Date.now() > deadline) throw new TappsError('TIMEOUT', `The background agent (pid ${pid}) did not become ready within ${options.timeoutMs ?? 15_000} ms; see ${logFile}`);
-    await sleep(20);
-  }
+      throw new TappsError('CONFLICT', exitedAtStartMessage('background agent', code, tail));
+    },
+  });
 }
 
 /** A live runner other than `ownPid` once it reports running (or, at `deadline`, while still starting); else undefined. */
