@@ -3,10 +3,11 @@
 // The executable entry is ./main.ts.
 // Command modules are imported only when their command runs, so `--help` starts fast.
 
-import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { packageVersion } from '../package-files.js';
 import { reportError } from './error-boundary.js';
 import { EXIT } from './exit-codes.js';
+import { portNumber, positiveInteger } from './option-parsers.js';
 import { printJson } from './output.js';
 
 /** Options every command receives. */
@@ -263,20 +264,6 @@ export function buildProgram(result: { code: number }, output: { writeErr?: (tex
     .action(run(async () => (await import('./commands/background-agent.js')).statusCommand));
 
   return program;
-}
-
-/** Commander parser for a TCP port to listen on. */
-function portNumber(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > 65535) throw new InvalidArgumentError(`expected a port number from 1 to 65535, got "${text}"`);
-  return value;
-}
-
-/** Commander parser for options that take a whole number of at least 1. */
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${text}"`);
-  return value;
 }
 
 /** Runs the CLI with `argv` (as in process.argv) and resolves to the exit code. Never throws. */

@@ -11,17 +11,11 @@ import { formatProblem, sortProblems, type Problem } from './problem.js';
 import { type ConfigFileStamp, stampConfigFiles } from './config-stamps.js';
 import { configPaths } from './project-root.js';
 import { projectConfigSchema, type ProjectConfigFile } from './project-config.js';
-import { hasKey, locate } from './yaml-source.js';
+import { hasKey } from './yaml-source.js';
+import { describeSource, fileSource, type SettingSource } from './setting-source.js';
 import { maskRedisUrl } from './redis-url.js';
 
-/** Where a resolved value came from. */
-export type SettingSource =
-  | { kind: 'default' }
-  | { kind: 'flag'; flag: string }
-  | { kind: 'file'; file: string; line: number; col: number }
-  | { kind: 'workflow'; file: string; line: number; col: number }
-  | { kind: 'env'; variable: string }
-  | { kind: 'derived'; from: string };
+export { describeSource, type SettingSource } from './setting-source.js';
 
 /** One resolved value and its origin, as `config show` prints it. */
 export interface ResolvedSetting {
@@ -270,29 +264,6 @@ function problemFromSetting(setting: ResolvedSetting, message: string): Problem 
   const source = setting.source;
   if (source.kind === 'file' || source.kind === 'workflow') return { severity: 'error', file: source.file, line: source.line, col: source.col, path: setting.key, message };
   return { severity: 'error', file: describeSource(source), path: setting.key, message };
-}
-
-/** "file:line:col", "flag --auto" or "default". */
-export function describeSource(source: SettingSource): string {
-  switch (source.kind) {
-    case 'default':
-      return 'default';
-    case 'flag':
-      return `flag ${source.flag}`;
-    case 'file':
-    case 'workflow':
-      return `${source.file}:${source.line}:${source.col}`;
-    case 'env':
-      return `environment ${source.variable}`;
-    case 'derived':
-      return source.from;
-  }
-}
-
-function fileSource(file: ConfigFileResult<unknown>, keyPath: readonly string[]): SettingSource {
-  if (file.source === undefined) return { kind: 'default' };
-  const { line, col } = locate(file.source, keyPath);
-  return { kind: 'file', file: file.file, line, col };
 }
 
 function valueAt(value: unknown, keyPath: readonly string[]): unknown {
