@@ -155,7 +155,7 @@ describe('dashboard in Chromium', () => {
     await writeFile(path.join(dir, '.tapps-agents', 'config.yaml'), 'workflow:\n  auto_execution_enabled: true\n  runner: auto\n');
     await page.getByRole('link', { name: 'Agents' }).click();
     await page.getByText('None running (an embedded runner starts with each workflow execute unless workflow.runner is "external").').waitFor();
-    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'hold.yaml', '--json'], dir);
+    const run = startCli(['workflow', 'execute', '--workflow', 'hold.yaml', '--json'], { cwd: dir });
     processes.push(run);
     try {
       const slot = page.locator('li[data-slot^="hold-"]');

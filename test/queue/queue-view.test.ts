@@ -7,9 +7,9 @@ import { hostname } from 'node:os';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { packageVersion } from '../../src/package-files.js';
 import { queueNameOf } from '../../src/queue/queue-names.js';
-import { startCliInBackground, waitUntil } from '../helpers/background-cli.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { queueConfig, queueProject, startWorker } from './queue-project.js';
 import { freePort, REDIS_URL, uniquePrefix } from './redis-fixture.js';
 
@@ -94,10 +94,10 @@ describe('queue: one view of the system', () => {
     expect(healthy.exitCode).toBe(0);
 
     // A step running on the worker: one slot busy, one free, the job active.
-    const run = startCliInBackground(['workflow', 'execute', '--workflow', 'wf.yaml'], project.executor);
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: project.executor });
     onTestFinished(() => run.stop());
     let busy: StatusJson['queue'];
-    await waitUntil(async () => {
+    await waitFor(async () => {
       busy = (await status(project.executor)).value.queue;
       return busy?.workers?.[0]?.busy === 1 && busy.depth?.active === 1;
     }, 'the worker to report a busy slot', 60_000);
