@@ -4,18 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { queueConfig, queueProject, startWorker } from './queue-project.js';
+import { queueConfig, queueProject, startWorker, workerAgents } from './queue-project.js';
 import { REDIS_URL, uniquePrefix } from './redis-fixture.js';
-
-const ONE_SLOT = `agents:
-  - name: worker
-    type: background
-    commands: ["tapps-agents workflow execute-skill-command --command-file {command_file_path}"]
-    watch_paths: [".cursor-skill-command.txt"]
-    enabled: true
-global:
-  max_parallel_agents: 1
-`;
 
 const WORKFLOW = `id: same
 name: Same content
@@ -43,7 +33,7 @@ const runIdOf = (stdout: string) => /Run (\S+) started/.exec(stdout)?.[1] as str
 describe('queue transport, expected artifacts', () => {
   it('a step rewriting a file with the content it had wrote it; a step only given it did not', { timeout: 180_000 }, async () => {
     const prefix = uniquePrefix('artifacts');
-    const project = await queueProject({ '.tapps-agents/config.yaml': queueConfig({ prefix, url: REDIS_URL }), '.cursor/background-agents.yaml': ONE_SLOT, 'wf.yaml': WORKFLOW }, 1);
+    const project = await queueProject({ '.tapps-agents/config.yaml': queueConfig({ prefix, url: REDIS_URL }), '.cursor/background-agents.yaml': workerAgents(1), 'wf.yaml': WORKFLOW }, 1);
     await startWorker(project.clones[0] as string);
     const result = await runCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: project.executor, timeoutMs: 150_000 });
     const status = JSON.parse((await runCli(['workflow', 'status', runIdOf(result.stdout), '--json'], { cwd: project.executor })).stdout) as {

@@ -32,6 +32,21 @@ export function queueConfig(options: { prefix: string; url: string; extra?: stri
   ].join('\n');
 }
 
+/** A worker's .cursor/background-agents.yaml: the runner's own command, `slots` steps at once. */
+export function workerAgents(slots: number): string {
+  return [
+    'agents:',
+    '  - name: worker',
+    '    type: background',
+    '    commands: ["tapps-agents workflow execute-skill-command --command-file {command_file_path}"]',
+    '    watch_paths: [".cursor-skill-command.txt"]',
+    '    enabled: true',
+    'global:',
+    `  max_parallel_agents: ${slots}`,
+    '',
+  ].join('\n');
+}
+
 /** Creates origin, executor clone and `workers` worker clones; `files` are committed to the origin. */
 export async function queueProject(files: Record<string, string>, workers: number): Promise<QueueProject> {
   const root = await testdir();

@@ -5,18 +5,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { queueConfig, queueProject, startWorker } from './queue-project.js';
+import { queueConfig, queueProject, startWorker, workerAgents } from './queue-project.js';
 import { REDIS_URL, uniquePrefix } from './redis-fixture.js';
-
-const ONE_SLOT = `agents:
-  - name: worker
-    type: background
-    commands: ["tapps-agents workflow execute-skill-command --command-file {command_file_path}"]
-    watch_paths: [".cursor-skill-command.txt"]
-    enabled: true
-global:
-  max_parallel_agents: 1
-`;
 
 const PARALLEL = `id: spread
 name: Spread
@@ -31,7 +21,7 @@ ${[1, 2, 3, 4].map((n) => `  - id: s${n}\n    needs: []\n    run: echo "$TAPPS_A
 describe('queue transport', () => {
   it('spreads parallel steps over four workers, each in its own clone, and brings their files back', { timeout: 180_000 }, async () => {
     const prefix = uniquePrefix('spread');
-    const project = await queueProject({ '.tapps-agents/config.yaml': queueConfig({ prefix, url: REDIS_URL }), '.cursor/background-agents.yaml': ONE_SLOT, 'wf.yaml': PARALLEL }, 4);
+    const project = await queueProject({ '.tapps-agents/config.yaml': queueConfig({ prefix, url: REDIS_URL }), '.cursor/background-agents.yaml': workerAgents(1), 'wf.yaml': PARALLEL }, 4);
     const workers = await Promise.all(project.clones.map((clone) => startWorker(clone)));
     const result = await runCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: project.executor, timeoutMs: 150_000 });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
@@ -81,7 +71,7 @@ steps:
     creates: [same.txt]
     retry: { max_attempts: 1 }
 `;
-    const project = await queueProject({ '.tapps-agents/config.yaml': queueConfig({ prefix, url: REDIS_URL }), '.cursor/background-agents.yaml': ONE_SLOT, 'same.yaml': same, 'lazy.yaml': lazy }, 1);
+    const project = await queueProject({ '.tapps-agents/config.yaml': queueConfig({ prefix, url: REDIS_URL }), '.cursor/background-agents.yaml': workerAgents(1), 'same.yaml': same, 'lazy.yaml': lazy }, 1);
     await startWorker(project.clones[0] as string);
     const ok = await runCli(['workflow', 'execute', '--workflow', 'same.yaml'], { cwd: project.executor, timeoutMs: 120_000 });
     expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);

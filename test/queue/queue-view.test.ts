@@ -10,18 +10,8 @@ import { queueNameOf } from '../../src/queue/queue-names.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/testdir.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { queueConfig, queueProject, startWorker } from './queue-project.js';
+import { queueConfig, queueProject, startWorker, workerAgents } from './queue-project.js';
 import { freePort, REDIS_URL, uniquePrefix } from './redis-fixture.js';
-
-const TWO_SLOTS = `agents:
-  - name: worker
-    type: background
-    commands: ["tapps-agents workflow execute-skill-command --command-file {command_file_path}"]
-    watch_paths: [".cursor-skill-command.txt"]
-    enabled: true
-global:
-  max_parallel_agents: 2
-`;
 
 const SLOW = `id: slow
 name: Slow
@@ -58,7 +48,7 @@ describe('queue: one view of the system', () => {
     const prefix = uniquePrefix('view');
     const id = `view-${prefix.slice(-8)}`;
     const config = queueConfig({ prefix, url: REDIS_URL, extra: `project:\n  id: ${id}\n` });
-    const project = await queueProject({ '.tapps-agents/config.yaml': config, '.cursor/background-agents.yaml': TWO_SLOTS, 'wf.yaml': SLOW }, 1);
+    const project = await queueProject({ '.tapps-agents/config.yaml': config, '.cursor/background-agents.yaml': workerAgents(2), 'wf.yaml': SLOW }, 1);
     const queue = queueNameOf(id);
 
     // Two jobs waiting and one delayed, before any worker: the depth as BullMQ counts it.
