@@ -1,4 +1,4 @@
-// Where a run's durable files live: .tapps-agents/workflow-state/<run-id>/{state.json, events.jsonl, workflow.yaml,
+// Where a run's durable files live: .tapps-agents/workflow-state/<run-id>/{state.json, state.journal.jsonl, events.jsonl, workflow.yaml,
 // approvals/<step-id>.json, steps/<step-id>/}. Run ids are `<workflow-id>-<UTC yyyymmddThhmmssZ>-<4 hex>`.
 
 import { randomBytes } from 'node:crypto';
@@ -21,6 +21,8 @@ export function runPaths(projectRoot: string, runId: string) {
   return {
     dir,
     state: path.join(dir, 'state.json'),
+    /** Changes of a live run not yet folded into state.json (run-state-journal.ts); none once the run has ended. */
+    journal: path.join(dir, 'state.journal.jsonl'),
     events: path.join(dir, 'events.jsonl'),
     /** A copy of the workflow file as it was at the start, so a resume runs the same definition. */
     workflow: path.join(dir, 'workflow.yaml'),

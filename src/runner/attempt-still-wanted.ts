@@ -3,8 +3,8 @@
 // started later must not run it again (a step's side effect twice) nor overwrite the status that run recorded.
 // The run's state.json says: the run must be active and the attempt not one that already ended.
 
-import { readFile } from 'node:fs/promises';
 import { runPaths } from '../protocol/run-paths.js';
+import { applyRunStateJournal, readRunStateFiles } from '../protocol/run-state-journal.js';
 import { runStateSchema } from '../protocol/run-state-schema.js';
 import type { CommandCorrelation } from '../protocol/command-file.js';
 
@@ -23,14 +23,20 @@ const ACTIVE_RUN = new Set(['running', 'waiting_approval']);
 export async function endedAttemptReason(projectRoot: string, correlation: CommandCorrelation): Promise<string | undefined> {
   const { run_id: runId, step_id: stepId, attempt } = correlation;
   if (runId === undefined || stepId == null || attempt === undefined) return undefined;
-  let file: string;
+  let paths: ReturnType<typeof runPaths>;
   try {
-    file = runPaths(projectRoot, runId).state;
+    paths = runPaths(projectRoot, runId);
   } catch {
     return undefined; // not an id of ours: no state.json of ours can speak for it
   }
-  const parsed = await readFile(file, 'utf8').then(
-    (text) => runStateSchema.safeParse(JSON.parse(text)),
+  const file = paths.state;
+  // state.json with its journal applied (what readRunState reads; the runner does not import the workflow folder).
+  const parsed = await readRunStateFiles(file, paths.journal).then(
+    ({ stateText, journalText }) => {
+      const state: unknown = JSON.parse(stateText ?? '');
+      if (typeof state === 'object' && state !== null && !Array.isArray(state)) applyRunStateJournal(state as Record<string, unknown>, journalText ?? '');
+      return runStateSchema.safeParse(state);
+    },
     () => undefined,
   ).catch(() => undefined);
   if (parsed?.success !== true) return undefined;

@@ -3,13 +3,14 @@
 // shape is a contract. The live run writes it through RunStore (run-store.ts).
 
 import { isRecordedProcessAlive, procStat } from '../exec/process-alive.js';
-import { isNotRegularFile, readRegularFileIfChanged } from '../fs/read-regular-file.js';
+import { isNotRegularFile } from '../fs/read-regular-file.js';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { runPaths, workflowStateRoot } from '../protocol/run-paths.js';
 import type { z } from 'zod';
 import { runStateSchema } from '../protocol/run-state-schema.js';
+import { applyRunStateJournal, readRunStateFiles } from '../protocol/run-state-journal.js';
 
 /** What a step came to, or where it is. */
 export type StepStatus = 'pending' | 'running' | 'waiting_approval' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -116,7 +117,8 @@ export function isExecutorAlive(state: RunState): boolean {
 }
 
 /**
- * Reads a run's state.json and checks it against the schema it is written with.
+ * Reads a run's state — state.json with its journal applied (run-state-journal.ts) — and checks it against the schema
+ * it is written with. The one reader of a run's state: status, list, resume and the dashboard all go through it.
  * @throws {TappsError} RUN_NOT_FOUND when there is no such run; RUN_DAMAGED (with `details.file`) when state.json is
  *   not a file, not JSON or lacks fields; CONFLICT when it was written by another schema version.
  */
@@ -131,20 +133,22 @@ export interface VersionedRunState {
 }
 
 /**
- * {@link readRunState}, returning `known` itself (not reading nor checking the file again) while state.json is still
- * the version `known` was read from. state.json is replaced by a rename on every write, so the version changes with it.
+ * {@link readRunState}, returning `known` itself (not reading nor checking the files again) while state.json and its
+ * journal are still the versions `known` was read from. state.json is replaced by a rename on every write and the
+ * journal only grows until it is replaced, so their versions (inode, size, mtime) change with every write.
  * @throws {TappsError} as {@link readRunState}
  */
 export async function readRunStateIfChanged(projectRoot: string, runId: string, known?: VersionedRunState): Promise<VersionedRunState> {
-  const file = runPaths(projectRoot, runId).state;
+  const paths = runPaths(projectRoot, runId);
+  const file = paths.state;
   const damaged = (why: string, cause?: unknown) =>
     new TappsError('RUN_DAMAGED', `Run ${runId} is damaged: ${file} ${why}. Its other files are left as they are; remove the run directory ${path.dirname(file)} if it is of no use.`, {
       details: { run_id: runId, file, reason: why },
       ...(cause === undefined ? {} : { cause }),
     });
-  let read: { text: string | null; version: string };
+  let read: Awaited<ReturnType<typeof readRunStateFiles>>;
   try {
-    read = await readRegularFileIfChanged(file, known?.version);
+    read = await readRunStateFiles(file, paths.journal, known?.version);
   } catch (error) {
     if (isNotRegularFile(error)) throw damaged(`is ${String(error.details.kind)}, not a file`, error);
     const code = (error as NodeJS.ErrnoException).code;
@@ -154,14 +158,15 @@ export async function readRunStateIfChanged(projectRoot: string, runId: string, 
     if (code === 'EISDIR') throw damaged('is a directory, not a file', error);
     throw error;
   }
-  if (read.text === null && known !== undefined) return known;
-  const text = read.text ?? '';
+  if (read.stateText === null && known !== undefined) return known;
   let state: unknown;
   try {
-    state = JSON.parse(text);
+    state = JSON.parse(read.stateText ?? '');
   } catch {
     throw damaged('is not valid JSON (it was cut short or edited by hand)');
   }
+  // Changes of a live run not yet folded into state.json; a torn last line (a killed executor) is skipped.
+  if (typeof state === 'object' && state !== null && !Array.isArray(state)) applyRunStateJournal(state as Record<string, unknown>, read.journalText ?? '');
   const version = typeof state === 'object' && state !== null ? (state as { schemaVersion?: unknown }).schemaVersion : undefined;
   if (typeof version === 'number' && version !== 1) {
     throw new TappsError('CONFLICT', `Run state ${file} has schemaVersion ${version}; it was written by another version of tapps-agents`);

@@ -1,7 +1,9 @@
-// A live run's state made durable: state.json atomically replaced (writes coalesced, each step's JSON re-encoded only
-// when it changed) and events.jsonl appended. Only the executor writes through it; others read with readRunState.
+// A live run's state made durable: each change appended to state.json's journal (fdatasync'd, writes coalesced), the
+// journal folded into state.json (atomically replaced) when it outgrows a bound and when the run ends; events.jsonl
+// appended. Only the executor writes through it; others read with readRunState, which applies the journal.
 
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, type WriteStream } from 'node:fs';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { TappsError } from '../errors.js';
 import { openForAppend } from '../fs/append-file.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
@@ -12,14 +14,27 @@ import { isoNow, systemClock, type Clock } from './clock.js';
 import type { RunEvent, RunState, StepState } from './run-state.js';
 /** How long a change may wait to be written together with the next ones (a running step shows up within this). */
 const WRITE_DELAY_MS = 100;
+/**
+ * The journal is folded into state.json once it holds more than this share of state.json's size (and more than
+ * {@link MIN_COMPACT_BYTES}): each compaction rewrites O(n) bytes after O(n) appended ones, so the bytes written per
+ * change stay O(1) however long the run, and a reader parses at most 1.5 × state.json.
+ */
+const COMPACT_SHARE = 0.5;
+const MIN_COMPACT_BYTES = 64 * 1024;
 
 /**
- * Holds a run's state in memory and makes it durable: state.json writes are coalesced, events are appended.
+ * Holds a run's state in memory and makes it durable: changes are coalesced and appended to the journal (only the
+ * steps that changed, plus the run's own fields), events are appended.
  *
- * state.json is rewritten whole before every dispatch, so with 1,000 steps serialising and encoding every step each
- * time was quadratic (~4 ms of CPU per step by the end of such a run). Each step's encoded JSON is therefore kept and
- * redone only when one of its fields is assigned (the steps are wrapped to notice): change a step by assigning its
- * fields, never by changing a nested value in place.
+ * Rewriting state.json whole before every dispatch made a run write O(n²) bytes (10,000 steps: 409 s against 7.3 s for
+ * 1,000). Steps are wrapped to notice when one of their fields is assigned: that step is journaled at the next write,
+ * and its encoded JSON (kept for compaction) redone. Change a step by assigning its fields, never by changing a nested
+ * value in place.
+ *
+ * Crash safety rests on one invariant: for every step, its latest durable value is the journal's last line naming it,
+ * else state.json's. A compaction therefore first journals what is pending, then writes state.json equal to the
+ * journal's end, then replaces the journal with an empty one — a crash between the last two leaves a journal whose
+ * lines, applied again onto the new state.json, change nothing.
  */
 export class RunStore {
   readonly state: RunState;
@@ -34,6 +49,14 @@ export class RunStore {
   private failure: TappsError | undefined;
   /** `"<id>":<step JSON>` of each step as last written; dropped when a field of the step is assigned. */
   private readonly encodedSteps = new Map<string, Uint8Array>();
+  /** Steps changed since the last journal line. */
+  private readonly changedSteps = new Set<string>();
+  /** The open journal (appended with O_APPEND), and how many bytes it holds. */
+  private journal: FileHandle | undefined;
+  private journalBytes = 0;
+  private stateBytes = 0;
+  /** Until state.json is written once by this store, every write is a compaction (a resumed run starts afresh). */
+  private compacted = false;
 
   /** Every timestamp of the run (updated_at, event times, step times) is taken from it. */
   readonly clock: Clock;
@@ -45,11 +68,11 @@ export class RunStore {
     const watched = (id: string, step: StepState): StepState =>
       new Proxy(step, {
         set: (target, field, value) => {
-          this.encodedSteps.delete(id);
+          this.stepChanged(id);
           return Reflect.set(target, field, value);
         },
         deleteProperty: (target, field) => {
-          this.encodedSteps.delete(id);
+          this.stepChanged(id);
           return Reflect.deleteProperty(target, field);
         },
       });
@@ -58,11 +81,15 @@ export class RunStore {
     state.steps = new Proxy(steps, {
       set: (target, id, value: StepState) => {
         if (typeof id !== 'string') return Reflect.set(target, id, value);
-        this.encodedSteps.delete(id);
+        this.stepChanged(id);
         return Reflect.set(target, id, watched(id, value));
       },
       deleteProperty: (target, id) => {
-        if (typeof id === 'string') this.encodedSteps.delete(id);
+        if (typeof id === 'string') {
+          this.encodedSteps.delete(id);
+          // A journal line cannot say "removed": the next write is a compaction.
+          this.compacted = false;
+        }
         return Reflect.deleteProperty(target, id);
       },
     });
@@ -118,11 +145,20 @@ export class RunStore {
     return event;
   }
 
-  /** Writes what is pending and closes the event log. */
+  /** Writes what is pending, folds the journal into state.json (which alone is then complete), closes the logs. */
   async close(): Promise<void> {
     try {
       await this.flush();
+      // Nothing is pending after the flush: state.json encoded now equals the journal's end. (No journal: the store
+      // never wrote, or could not.)
+      if (this.journal !== undefined && this.failure === undefined) {
+        const snapshot = this.encode();
+        await this.guarded(() => this.foldJournal(snapshot, true));
+        await this.flush(); // reports a failure of the fold
+      }
     } finally {
+      await this.journal?.close().catch(() => undefined);
+      this.journal = undefined;
       // The events written so far reach the file even when state.json could not be saved.
       const events = this.events;
       this.events = undefined;
@@ -130,14 +166,34 @@ export class RunStore {
     }
   }
 
-  /** Writes until state.json is current. Never rejects: a deferred write has nobody awaiting it; flush reports it. */
+  private stepChanged(id: string): void {
+    this.encodedSteps.delete(id);
+    this.changedSteps.add(id);
+  }
+
+  /** Writes until the durable state is current. Never rejects: a deferred write has nobody awaiting it; flush reports it. */
   private async writeLoop(): Promise<void> {
-    try {
+    await this.guarded(async () => {
       while (this.written < this.version) {
         const version = this.version;
-        await writeFileAtomically(this.paths.state, this.encode());
+        // The line is encoded now, in one piece with the version it stands for (changes made while it is written
+        // belong to the next line).
+        const line = this.journalLine(!this.compacted);
+        // A compaction's state.json is encoded with the line, so that it equals the journal's end (see the class).
+        const compact = !this.compacted || this.journalBytes + line.length > Math.max(MIN_COMPACT_BYTES, this.stateBytes * COMPACT_SHARE);
+        const snapshot = compact ? this.encode() : undefined;
+        await this.appendToJournal(line);
+        if (snapshot !== undefined) await this.foldJournal(snapshot, false);
         this.written = version;
       }
+    });
+    this.writing = undefined;
+  }
+
+  /** Runs a write; a failure becomes {@link failure} (STORAGE_FAILED naming state.json) instead of a rejection. */
+  private async guarded(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
     } catch (error) {
       const reason = TappsError.is(error) && typeof error.details.reason === 'string' ? error.details.reason : (error as Error).message;
       this.failure = new TappsError(
@@ -145,9 +201,74 @@ export class RunStore {
         `Could not save the state of run ${this.state.run_id} to ${this.paths.state}: ${reason}. The run stopped; what was saved before is intact. Free some space (or fix the cause), then continue with "tapps-agents workflow resume ${this.state.run_id}".`,
         { cause: error },
       );
-    } finally {
-      this.writing = undefined;
     }
+  }
+
+  /** One journal line: the run's own fields, and the steps changed since the last line (`all`: every step). */
+  private journalLine(all: boolean): Buffer {
+    const ids = all ? Object.keys(this.state.steps) : [...this.changedSteps];
+    this.changedSteps.clear();
+    const parts: Uint8Array[] = [Buffer.from(`{"head":${this.encodeHead()},"steps":{`)];
+    ids.forEach((id, index) => {
+      if (index > 0) parts.push(COMMA);
+      parts.push(this.encodeStep(id));
+    });
+    parts.push(END);
+    return Buffer.concat(parts);
+  }
+
+  /** Appends `line` to the journal (opened on first use, on a fresh line after a torn one) and waits for the disk. */
+  private async appendToJournal(line: Buffer): Promise<void> {
+    if (this.journal === undefined) {
+      const { handle, lead } = await openForAppend(this.paths.journal, { mode: 0o600, dirMode: 0o700 });
+      this.journal = handle;
+      this.journalBytes = (await handle.stat()).size;
+      if (lead !== '') await this.writeWhole(Buffer.from(lead));
+    }
+    await this.writeWhole(line);
+    // The data alone must be durable (fdatasync): the size is metadata a reader needs, and it is part of it.
+    await this.journal.datasync();
+  }
+
+  /** Writes all of `bytes` to the journal: a short write (a full disk) goes on, failing with the real error. */
+  private async writeWhole(bytes: Buffer): Promise<void> {
+    const journal = this.journal as FileHandle;
+    let offset = 0;
+    while (offset < bytes.length) {
+      const { bytesWritten } = await journal.write(bytes, offset);
+      offset += bytesWritten;
+      this.journalBytes += bytesWritten;
+    }
+  }
+
+  /**
+   * Writes `snapshot` as state.json — the state at the journal's end, encoded when its last line was — then replaces
+   * the journal with an empty one, or, when the run is closing, removes it.
+   */
+  private async foldJournal(snapshot: Uint8Array[], closing: boolean): Promise<void> {
+    await writeFileAtomically(this.paths.state, snapshot);
+    this.stateBytes = snapshot.reduce((sum, piece) => sum + piece.byteLength, 0);
+    this.compacted = true;
+    const old = this.journal;
+    this.journal = undefined;
+    await old?.close();
+    if (closing) {
+      await unlink(this.paths.journal).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      });
+      return;
+    }
+    // Replaced by a rename, never truncated: a reader sees a new inode and knows state.json changed under it.
+    const fresh = `${this.paths.journal}.${process.pid}.tmp`;
+    const handle = await open(fresh, FRESH_JOURNAL_FLAGS, 0o600);
+    try {
+      await rename(fresh, this.paths.journal);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+    this.journal = handle;
+    this.journalBytes = 0;
   }
 
   /**
@@ -155,25 +276,37 @@ export class RunStore {
    * steps changed since last time (and not copied into one buffer: copying a thousand pieces cost as much as encoding).
    */
   private encode(): Uint8Array[] {
-    const { steps, ...head } = this.state;
-    // Params stay as given (a resume runs with them, like the run's copy of the workflow file); the rest is redacted.
-    const headJson = JSON.stringify({ ...redactValue(head), params: head.params });
+    const headJson = this.encodeHead();
     const parts: Uint8Array[] = [Buffer.from(`${headJson.slice(0, -1)}${headJson === '{}' ? '' : ','}"steps":{`)];
     let first = true;
-    for (const [id, step] of Object.entries(steps)) {
-      let encoded = this.encodedSteps.get(id);
-      if (encoded === undefined) {
-        encoded = Buffer.from(`${JSON.stringify(id)}:${JSON.stringify(redactValue(step))}`);
-        this.encodedSteps.set(id, encoded);
-      }
+    for (const id of Object.keys(this.state.steps)) {
       if (!first) parts.push(COMMA);
-      parts.push(encoded);
+      parts.push(this.encodeStep(id));
       first = false;
     }
     parts.push(END);
     return parts;
   }
+
+  /** The run's fields but its steps, as JSON. */
+  private encodeHead(): string {
+    const { steps: _steps, ...head } = this.state;
+    // Params stay as given (a resume runs with them, like the run's copy of the workflow file); the rest is redacted.
+    return JSON.stringify({ ...redactValue(head), params: head.params });
+  }
+
+  /** `"<id>":<step JSON>`, encoded again only when the step changed. */
+  private encodeStep(id: string): Uint8Array {
+    let encoded = this.encodedSteps.get(id);
+    if (encoded === undefined) {
+      encoded = Buffer.from(`${JSON.stringify(id)}:${JSON.stringify(redactValue(this.state.steps[id]))}`);
+      this.encodedSteps.set(id, encoded);
+    }
+    return encoded;
+  }
 }
 
+/** The empty journal a compaction starts (appended to from then on; never through a link). */
+const FRESH_JOURNAL_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 const COMMA = Buffer.from(',');
 const END = Buffer.from('}}\n');
