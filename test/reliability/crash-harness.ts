@@ -5,6 +5,7 @@ import { type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isProcessAlive } from '../../src/exec/process-alive.js';
+import { readRunState, type RunState } from '../../src/workflow/run-state.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -24,11 +25,11 @@ export const CRASH_ENV = { TAPPS_AGENTS_HEARTBEAT_MS: '200' };
 /** What the harness saw at one kill. */
 export interface KillRecord {
   victim: 'executor' | 'runner';
-  /** Steps state.json recorded as succeeded just before the kill, with how often each had run by then. */
+  /** Steps the run state (state.json and its journal) recorded as succeeded just before the kill, with how often each had run by then. */
   completed: Record<string, number>;
   /** How often each step had run (appended its id) just before the kill. */
   counts: Record<string, number>;
-  /** Steps state.json showed as running just before the kill. */
+  /** Steps the run state showed as running just before the kill. */
   running: string[];
   /**
    * Steps state.json recorded as succeeded right after the kill. The steps form a chain, so the step running at the
@@ -68,23 +69,21 @@ async function sideEffectCounts(root: string, runId: string): Promise<Record<str
   return counts;
 }
 
+/**
+ * The run's recorded state as every reader sees it: state.json with its journal applied (a completion may be on disk
+ * only as a journal line — exactly what a kill must not lose); undefined while there is none.
+ */
+async function recordedState(root: string, runId: string): Promise<RunState | undefined> {
+  return readRunState(root, runId).catch(() => undefined);
+}
+
 async function stepsWithStatus(root: string, runId: string, status: string): Promise<string[]> {
-  const text = await readFile(path.join(root, '.tapps-agents', 'workflow-state', runId, 'state.json'), 'utf8').catch(() => '');
-  try {
-    const state = JSON.parse(text) as { steps?: Record<string, { status?: string }> };
-    return Object.entries(state.steps ?? {}).filter(([, step]) => step.status === status).map(([id]) => id);
-  } catch {
-    return [];
-  }
+  const state = await recordedState(root, runId);
+  return Object.entries(state?.steps ?? {}).filter(([, step]) => step.status === status).map(([id]) => id);
 }
 
 async function runStatus(root: string, runId: string): Promise<string | undefined> {
-  const text = await readFile(path.join(root, '.tapps-agents', 'workflow-state', runId, 'state.json'), 'utf8').catch(() => '');
-  try {
-    return (JSON.parse(text) as { status?: string }).status;
-  } catch {
-    return undefined;
-  }
+  return (await recordedState(root, runId))?.status;
 }
 
 /** Starts the project's background agent and returns its pid; retried, since just after a kill the old one's lock is
