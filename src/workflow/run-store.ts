@@ -7,6 +7,7 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { TappsError } from '../errors.js';
 import { openForAppend } from '../fs/append-file.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
+import { storageReason } from '../fs/storage-error.js';
 import { makeDirectoryInside } from '../fs/write-boundary.js';
 import { runPaths } from '../protocol/run-paths.js';
 import { redactValue } from '../redaction/redact.js';
@@ -195,7 +196,8 @@ export class RunStore {
     try {
       await write();
     } catch (error) {
-      const reason = TappsError.is(error) && typeof error.details.reason === 'string' ? error.details.reason : (error as Error).message;
+      // In words: the atomic write says why itself; a journal append's errno is put the same way (storage-error.ts).
+      const reason = TappsError.is(error) && typeof error.details.reason === 'string' ? error.details.reason : (storageReason(error) ?? (error as Error).message);
       this.failure = new TappsError(
         'STORAGE_FAILED',
         `Could not save the state of run ${this.state.run_id} to ${this.paths.state}: ${reason}. The run stopped; what was saved before is intact. Free some space (or fix the cause), then continue with "tapps-agents workflow resume ${this.state.run_id}".`,

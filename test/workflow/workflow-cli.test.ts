@@ -231,6 +231,25 @@ steps:
     expect(await readFile(path.join(dir, 'build-count.txt'), 'utf8')).toBe('x\n');
   });
 
+  it('workflow status during a run shows what is only in state.json\'s journal; at the end state.json alone has it all', async () => {
+    const dir = await testdir({ 'wf.yaml': 'id: live\nsteps:\n  - { id: a, run: "true" }\n  - { id: b, run: "true" }\n  - { id: c, run: "touch c-started; while [ ! -f go ]; do sleep 0.05; done" }\n' });
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], dir);
+    await waitFor(() => existsSync(path.join(dir, 'c-started')), 'c to start');
+    const runId = await runIdOf(dir);
+    const runDir = path.join(dir, '.tapps-agents', 'workflow-state', runId);
+    const live = JSON.parse((await runCli(['workflow', 'status', runId, '--json'], { cwd: dir })).stdout) as { steps: Record<string, { status: string }> };
+    expect([live.steps.a?.status, live.steps.b?.status]).toEqual(['succeeded', 'succeeded']);
+    // state.json itself was written once at the start (every step pending); the completions are journal lines.
+    const snapshot = JSON.parse(await readFile(path.join(runDir, 'state.json'), 'utf8')) as { steps: Record<string, { status: string }> };
+    expect(snapshot.steps.a?.status).toBe('pending');
+    expect(existsSync(path.join(runDir, 'state.journal.jsonl'))).toBe(true);
+    await writeFile(path.join(dir, 'go'), '');
+    expect((await run.exited).code).toBe(0);
+    expect(existsSync(path.join(runDir, 'state.journal.jsonl'))).toBe(false);
+    const final = JSON.parse(await readFile(path.join(runDir, 'state.json'), 'utf8')) as { status: string; steps: Record<string, { status: string }> };
+    expect([final.status, ...Object.values(final.steps).map((step) => step.status)]).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+  });
+
   it('kill -9 of the executor mid-run, then resume: every finished step ran exactly once, same run id', async () => {
     const ids = ['s1', 's2', 's3', 's4', 's5', 's6'];
     // Each step appends to its own count file; s3 waits for a go file so the kill lands while it runs.
