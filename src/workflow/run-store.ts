@@ -69,11 +69,11 @@ export class RunStore {
     const watched = (id: string, step: StepState): StepState =>
       new Proxy(step, {
         set: (target, field, value) => {
-          this.stepChanged(id);
+          this.stepEdited(id);
           return Reflect.set(target, field, value);
         },
         deleteProperty: (target, field) => {
-          this.stepChanged(id);
+          this.stepEdited(id);
           return Reflect.deleteProperty(target, field);
         },
       });
@@ -82,7 +82,7 @@ export class RunStore {
     state.steps = new Proxy(steps, {
       set: (target, id, value: StepState) => {
         if (typeof id !== 'string') return Reflect.set(target, id, value);
-        this.stepChanged(id);
+        this.stepEdited(id);
         return Reflect.set(target, id, watched(id, value));
       },
       deleteProperty: (target, id) => {
@@ -167,7 +167,8 @@ export class RunStore {
     }
   }
 
-  private stepChanged(id: string): void {
+  /** Step `id` changed: re-encode it, and name it in the next journal line. */
+  private stepEdited(id: string): void {
     this.encodedSteps.delete(id);
     this.changedSteps.add(id);
   }
