@@ -79,6 +79,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     const { runs, damaged } = await listRunsReport(projectRoot);
     const status = c.req.query('status');
     const workflow = c.req.query('workflow');
+    // run.status is the status workflow list shows (displayedStatus): "interrupted" finds the runs whose executor died.
     const matching = runs.filter((run) => (status === undefined || status === '' || run.status === status) && (workflow === undefined || workflow === '' || run.workflow_id === workflow));
     const offset = count(c.req.query('offset'), 'offset') ?? 0;
     const limit = count(c.req.query('limit'), 'limit');

@@ -3,7 +3,7 @@
 // actions (approve, cancel, resume) doing what the CLI commands do.
 
 import { mkdir, mkdtemp, rm, symlink, writeFile, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardApp } from '../../src/dashboard/dashboard-app.js';
@@ -11,7 +11,7 @@ import { startDashboard, type RunningDashboard } from '../../src/dashboard/dashb
 import { projectWatch, type ProjectWatch } from '../../src/dashboard/project-watch.js';
 import { TOKEN_COOKIE } from '../../src/dashboard/access-guard.js';
 import { runCli, startCli, type BackgroundCli } from '../helpers/cli.js';
-import { UNUSABLE_RUNNER_FILES } from '../helpers/protocol-fixtures.js';
+import { runStateJson, UNUSABLE_RUNNER_FILES } from '../helpers/protocol-fixtures.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = 'a'.repeat(64);
@@ -112,6 +112,31 @@ describe('access guard (app.request)', () => {
       const refused = await request(`/api/runs?${query}`, { headers });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ error: { code: 'USAGE', message } });
+    }
+  });
+
+  it('filters /api/runs on the status workflow list shows: a run whose executor died is interrupted, not running', async () => {
+    const project = await mkdtemp(path.join(tmpdir(), 'tapps-dashboard-interrupted-'));
+    // Both stored as running; only the first one's executor is gone (no pid is above 2^22 on Linux).
+    const states = {
+      'wf-20261124T090000Z-dead': { executor: { pid: 2 ** 22 + 99, host: hostname() }, started_at: '2026-11-24T09:00:00.000Z' },
+      'wf-20261124T100000Z-live': { executor: { pid: process.pid, host: hostname() }, started_at: '2026-11-24T10:00:00.000Z' },
+    };
+    try {
+      for (const [runId, fields] of Object.entries(states)) {
+        const file = path.join(project, '.tapps-agents/workflow-state', runId, 'state.json');
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, runStateJson(runId, fields));
+      }
+      const served = createDashboardApp({ projectRoot: project, token: TOKEN, allowedHosts: [HOST], watch });
+      const page = async (query: string) =>
+        (await (await served.request(`http://${HOST}/api/runs?${query}`, { headers: { host: HOST, 'x-tapps-token': TOKEN } })).json()) as { runs: { run_id: string; status: string }[]; matched: number };
+      expect(await page('status=interrupted')).toMatchObject({ runs: [{ run_id: 'wf-20261124T090000Z-dead', status: 'interrupted' }], matched: 1 });
+      expect(await page('status=running')).toMatchObject({ runs: [{ run_id: 'wf-20261124T100000Z-live', status: 'running' }], matched: 1 });
+      const listed = JSON.parse((await runCli(['workflow', 'list', '--json'], { cwd: project })).stdout) as { runs: { run_id: string; status: string }[] };
+      expect((await page('')).runs.map((run) => [run.run_id, run.status])).toEqual(listed.runs.map((run) => [run.run_id, run.status]));
+    } finally {
+      await rm(project, { recursive: true, force: true });
     }
   });
 
