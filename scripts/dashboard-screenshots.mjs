@@ -36,7 +36,7 @@ async function sampleHistory() {
       command: `@${agent} ${action}`, status, duration_ms: duration, retry_count: i % 11 === 3 ? 1 : 0,
       started_at: new Date(completed.getTime() - duration).toISOString(), completed_at: completed.toISOString(),
       error_message: status === 'success' ? null : `${action} ${status}`,
-      usage: { input_tokens: 1200 + i * 13, output_tokens: 300 + i * 5, cost_usd: 0.004 },
+      usage: { input_tokens: 1200 + i * 13, output_tokens: 300 + i * 5, cost_usd: agent === 'implementer' ? 0.012 : agent === 'reviewer' ? 0.006 : 0.004 },
     });
   }
 }

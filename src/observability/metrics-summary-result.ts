@@ -16,6 +16,8 @@ export interface AgentActionSummary {
   /** See {@link MetricsSummary.success_rate}. */
   success_rate: number | null;
   average_duration_ms: number | null;
+  /** Token use and cost of this pair's records that reported them (as {@link MetricsSummary.usage}). */
+  usage: UsageSummary;
 }
 
 /** One queue worker (host and pid) and the attempts it ran. */

@@ -6,13 +6,14 @@ import { LineBlockReader } from './jsonl-forward.js';
 import type { AgentActionSummary, MetricsSummary, UsageSummary, WorkerSummary } from './metrics-summary-result.js';
 import { matchesFilter, type RecordFilter } from './record-filter.js';
 import { TimeSeries, type TimeSeriesSnapshot } from './time-series.js';
+import { UsageTally } from './usage-tally.js';
 import { readSummaryFields, type SummaryFields } from './summary-fields.js';
 import path from 'node:path';
 
 /** A partial aggregate as plain data, to send between threads. */
 export interface AccumulatorSnapshot {
   all: TallyData;
-  byAgentAction: [string, string, TallyData][];
+  byAgentAction: [string, string, TallyData, UsageSummary][];
   byWorker: [string, number, TallyData][];
   histogram: HistogramSnapshot;
   usage: UsageSummary;
@@ -23,15 +24,21 @@ export interface AccumulatorSnapshot {
   overTime: TimeSeriesSnapshot;
 }
 
+/** The counts and token use of one agent/action pair. */
+interface PairTally {
+  tally: Tally;
+  usage: UsageTally;
+}
+
 /** Adds records (or other accumulators' snapshots) and produces the summary. */
 export class SummaryAccumulator {
   #all = new Tally();
   #histogram = new DurationHistogram();
-  // agent → action → tally (nested maps: no key string to build per record).
-  #byAgentAction = new Map<string, Map<string, Tally>>();
+  // agent → action → counts and usage (nested maps: no key string to build per record).
+  #byAgentAction = new Map<string, Map<string, PairTally>>();
   // host → pid → tally, for attempts a queue worker ran.
   #byWorker = new Map<string, Map<number, Tally>>();
-  #usage: UsageSummary = { executions_with_usage: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+  #usage = new UsageTally();
   #retries = 0;
   #first: string | null = null;
   #last: string | null = null;
@@ -73,25 +80,22 @@ export class SummaryAccumulator {
     if (record.status !== 'skipped') this.#histogram.add(record.duration_ms);
     // An attempt with retry_count > 0 is one retry performed (summing retry_count would count attempt 3 as two).
     if (record.retry_count > 0) this.#retries += 1;
-    this.#tally(record.agent, record.action).add(record);
+    const pair = this.#pair(record.agent, record.action);
+    pair.tally.add(record);
+    pair.usage.add(record.usage);
     if (record.worker !== undefined) this.#workerTally(record.worker.host, record.worker.pid).add(record);
     this.#overTime.add(record);
-    if (record.usage !== null) {
-      this.#usage.executions_with_usage++;
-      this.#usage.input_tokens += record.usage.input_tokens ?? 0;
-      this.#usage.output_tokens += record.usage.output_tokens ?? 0;
-      this.#usage.cost_usd += record.usage.cost_usd ?? 0;
-    }
+    this.#usage.add(record.usage);
     if (this.#first === null || record.completed_at < this.#first) this.#first = record.completed_at;
     if (this.#last === null || record.completed_at > this.#last) this.#last = record.completed_at;
   }
 
-  #tally(agent: string, action: string): Tally {
+  #pair(agent: string, action: string): PairTally {
     let actions = this.#byAgentAction.get(agent);
-    if (actions === undefined) this.#byAgentAction.set(agent, (actions = new Map<string, Tally>()));
-    let tally = actions.get(action);
-    if (tally === undefined) actions.set(action, (tally = new Tally()));
-    return tally;
+    if (actions === undefined) this.#byAgentAction.set(agent, (actions = new Map<string, PairTally>()));
+    let pair = actions.get(action);
+    if (pair === undefined) actions.set(action, (pair = { tally: new Tally(), usage: new UsageTally() }));
+    return pair;
   }
 
   #workerTally(host: string, pid: number): Tally {
@@ -105,10 +109,10 @@ export class SummaryAccumulator {
   snapshot(): AccumulatorSnapshot {
     return {
       all: this.#all.data(),
-      byAgentAction: [...this.#byAgentAction].flatMap(([agent, actions]) => [...actions].map(([action, tally]): [string, string, TallyData] => [agent, action, tally.data()])),
+      byAgentAction: [...this.#byAgentAction].flatMap(([agent, actions]) => [...actions].map(([action, pair]): [string, string, TallyData, UsageSummary] => [agent, action, pair.tally.data(), pair.usage.data()])),
       byWorker: [...this.#byWorker].flatMap(([host, pids]) => [...pids].map(([pid, tally]): [string, number, TallyData] => [host, pid, tally.data()])),
       histogram: this.#histogram.snapshot(),
-      usage: { ...this.#usage },
+      usage: this.#usage.data(),
       retries: this.#retries,
       first: this.#first,
       last: this.#last,
@@ -119,13 +123,14 @@ export class SummaryAccumulator {
 
   merge(other: AccumulatorSnapshot): void {
     this.#all.merge(other.all);
-    for (const [agent, action, tally] of other.byAgentAction) this.#tally(agent, action).merge(tally);
+    for (const [agent, action, tally, usage] of other.byAgentAction) {
+      const pair = this.#pair(agent, action);
+      pair.tally.merge(tally);
+      pair.usage.merge(usage);
+    }
     for (const [host, pid, tally] of other.byWorker) this.#workerTally(host, pid).merge(tally);
     this.#histogram.merge(other.histogram);
-    this.#usage.executions_with_usage += other.usage.executions_with_usage;
-    this.#usage.input_tokens += other.usage.input_tokens;
-    this.#usage.output_tokens += other.usage.output_tokens;
-    this.#usage.cost_usd += other.usage.cost_usd;
+    this.#usage.merge(other.usage);
     this.#retries += other.retries;
     if (other.first !== null && (this.#first === null || other.first < this.#first)) this.#first = other.first;
     if (other.last !== null && (this.#last === null || other.last > this.#last)) this.#last = other.last;
@@ -135,15 +140,16 @@ export class SummaryAccumulator {
 
   result(filesRead: number): MetricsSummary {
     const byAgentAction: AgentActionSummary[] = [...this.#byAgentAction]
-      .flatMap(([agent, actions]) => [...actions].map(([action, tally]) => ({ agent, action, tally })))
+      .flatMap(([agent, actions]) => [...actions].map(([action, { tally, usage }]) => ({ agent, action, tally, usage })))
       .sort((a, b) => b.tally.total - a.tally.total || a.agent.localeCompare(b.agent) || a.action.localeCompare(b.action))
-      .map(({ agent, action, tally }) => ({
+      .map(({ agent, action, tally, usage }) => ({
         agent,
         action,
         total: tally.total,
         by_status: tally.byStatus,
         success_rate: tally.successRate(),
         average_duration_ms: tally.averageDuration(),
+        usage: usage.result(),
       }));
     const byWorker: WorkerSummary[] = [...this.#byWorker]
       .flatMap(([host, pids]) => [...pids].map(([pid, tally]) => ({ host, pid, tally })))
@@ -159,7 +165,7 @@ export class SummaryAccumulator {
       by_status: this.#all.byStatus,
       by_agent_action: byAgentAction,
       ...(byWorker.length === 0 ? {} : { by_worker: byWorker }),
-      usage: { ...this.#usage, cost_usd: Math.round(this.#usage.cost_usd * 1e6) / 1e6 },
+      usage: this.#usage.result(),
       first_completed_at: this.#first,
       last_completed_at: this.#last,
       over_time: this.#overTime.result(),

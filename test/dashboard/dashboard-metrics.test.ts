@@ -1,6 +1,6 @@
 // /api/metrics over a real metrics file with attempts across several days and hours: its series over time (by day
 // past 48 hours, by hour within them) as computed by hand, and every answer equal to what the built CLI's
-// `auto-execution metrics --json` prints for the same filter.
+// `auto-execution metrics --json` prints for the same filter; tokens and cost per agent/action.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,17 @@ describe('/api/metrics over time', () => {
       ['2026-11-22T00:00:00.000Z', 0],
       ['2026-11-23T00:00:00.000Z', 2],
     ]);
+  });
+
+  it('by_agent_action carries the tokens and cost of each agent/action, which add up to the total usage', async () => {
+    type Usage = { executions_with_usage: number; input_tokens: number; output_tokens: number; cost_usd: number };
+    const metrics = await api<{ by_agent_action: { agent: string; usage: Usage }[]; usage: Usage }>('/api/metrics');
+    // Attempt i used 10·(i+1) tokens in, i out, $0.001: implementer ran attempts 0, 1, 2, 4, 5; documenter 3, 6, 7.
+    expect(metrics.by_agent_action.map((entry) => [entry.agent, entry.usage])).toEqual([
+      ['implementer', { executions_with_usage: 5, input_tokens: 170, output_tokens: 12, cost_usd: 0.005 }],
+      ['documenter', { executions_with_usage: 3, input_tokens: 190, output_tokens: 16, cost_usd: 0.003 }],
+    ]);
+    expect(metrics.usage).toEqual({ executions_with_usage: 8, input_tokens: 360, output_tokens: 28, cost_usd: 0.008 });
   });
 
   it('every answer is what the built CLI prints with auto-execution metrics --json for the same filter', async () => {

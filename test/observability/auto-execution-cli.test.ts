@@ -288,11 +288,11 @@ describe('auto-execution metrics', () => {
         'Period:            2026-11-23 22:00:00Z to 2026-11-24 09:26:00Z',
         '',
         'By agent/action',
-        'agent        action               total  success rate  average',
-        'implementer  implement-feature    2      50.0%         12m 30s',
-        'analyst      gather-requirements  1      100.0%        1.2s',
-        'architect    design-system        1      100.0%        45.0s',
-        'documenter   write-docs           1      n/a           n/a',
+        'agent        action               total  success rate  average  tokens in/out  cost',
+        'implementer  implement-feature    2      50.0%         12m 30s  0 / 0          $0.0000',
+        'analyst      gather-requirements  1      100.0%        1.2s     1,000 / 250    $0.0125',
+        'architect    design-system        1      100.0%        45.0s    0 / 0          $0.0000',
+        'documenter   write-docs           1      n/a           n/a      0 / 0          $0.0000',
         '',
         UNREADABLE,
         '',
@@ -301,6 +301,7 @@ describe('auto-execution metrics', () => {
   });
 
   it('prints the summary as JSON, filtered by workflow and time', async () => {
+    const NO_USAGE = { executions_with_usage: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
     const dir = await fixtureProject();
     const result = await runCli(['ae', 'metrics', '--workflow-id', 'feature', '--since', '2026-11-24T00:00:00Z', '--json'], { cwd: dir });
     expect(JSON.parse(result.stdout)).toEqual({
@@ -313,10 +314,10 @@ describe('auto-execution metrics', () => {
       total_retries: 1,
       by_status: { success: 2, failed: 1, timeout: 0, cancelled: 0, skipped: 0 },
       by_agent_action: [
-        { agent: 'implementer', action: 'implement-feature', total: 2, by_status: { success: 1, failed: 1, timeout: 0, cancelled: 0, skipped: 0 }, success_rate: 0.5, average_duration_ms: 750000 },
-        { agent: 'architect', action: 'design-system', total: 1, by_status: { success: 1, failed: 0, timeout: 0, cancelled: 0, skipped: 0 }, success_rate: 1, average_duration_ms: 45000 },
+        { agent: 'implementer', action: 'implement-feature', total: 2, by_status: { success: 1, failed: 1, timeout: 0, cancelled: 0, skipped: 0 }, success_rate: 0.5, average_duration_ms: 750000, usage: NO_USAGE },
+        { agent: 'architect', action: 'design-system', total: 1, by_status: { success: 1, failed: 0, timeout: 0, cancelled: 0, skipped: 0 }, success_rate: 1, average_duration_ms: 45000, usage: NO_USAGE },
       ],
-      usage: { executions_with_usage: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 },
+      usage: NO_USAGE,
       first_completed_at: '2026-11-24T09:00:00.000Z',
       last_completed_at: '2026-11-24T09:25:00.000Z',
       // All three completed within one hour: one hourly bucket with the same figures.

@@ -1,5 +1,6 @@
 // Metrics: the numbers of `auto-execution metrics --json` for the same filter (it is the same call), as cards and
-// charts: success rate, durations (average, p50, p95), retries, tokens and cost, by status and by agent/action, and
+// charts: success rate, durations (average, p50, p95), retries, tokens and cost, by status and by agent/action (with
+// each pair's tokens and cost, as a chart and a table), and
 // executions, success rate, p50/p95, retries, tokens and cost per hour or day (the series `over_time` of the same
 // answer).
 
@@ -18,11 +19,47 @@ interface Metrics {
   p95_duration_ms: number | null;
   total_retries: number;
   by_status: Record<string, number>;
-  by_agent_action: { agent: string; action: string; total: number; success_rate: number | null; average_duration_ms: number | null }[];
-  usage: { executions_with_usage: number; input_tokens: number; output_tokens: number; cost_usd: number };
+  by_agent_action: { agent: string; action: string; total: number; success_rate: number | null; average_duration_ms: number | null; usage: Usage }[];
+  usage: Usage;
   first_completed_at: string | null;
   last_completed_at: string | null;
   over_time: OverTime;
+}
+
+interface Usage {
+  executions_with_usage: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+}
+
+const tokens = (value: number) => value.toLocaleString('en-US');
+const dollars = (value: number) => `$${value.toFixed(4)}`;
+
+/** Each agent/action's executions, success rate, average duration, tokens and cost, as the CLI's table has them. */
+function agentActionTable(entries: Metrics['by_agent_action']): HTMLElement {
+  return h(
+    'table',
+    { class: 'agent-actions' },
+    h('thead', {}, h('tr', {}, ['Agent', 'Action', 'Executions', 'Success rate', 'Average', 'Tokens in / out', 'Cost'].map((title) => h('th', {}, title)))),
+    h(
+      'tbody',
+      {},
+      entries.map((entry) =>
+        h(
+          'tr',
+          { 'data-agent-action': `${entry.agent} ${entry.action}` },
+          h('td', {}, entry.agent),
+          h('td', {}, entry.action),
+          h('td', {}, String(entry.total)),
+          h('td', {}, rate(entry.success_rate)),
+          h('td', {}, duration(entry.average_duration_ms)),
+          h('td', { 'data-field': 'tokens' }, `${tokens(entry.usage.input_tokens)} / ${tokens(entry.usage.output_tokens)}`),
+          h('td', { 'data-field': 'cost_usd' }, dollars(entry.usage.cost_usd)),
+        ),
+      ),
+    ),
+  );
 }
 
 interface OverTime {
@@ -93,8 +130,8 @@ export function metricsPage(root: HTMLElement): void {
           card('p50', duration(m.p50_duration_ms), 'p50_duration_ms'),
           card('p95', duration(m.p95_duration_ms), 'p95_duration_ms'),
           card('Retries', String(m.total_retries), 'total_retries'),
-          card('Tokens in/out', `${m.usage.input_tokens.toLocaleString('en-US')} / ${m.usage.output_tokens.toLocaleString('en-US')}`, 'tokens'),
-          card('Cost', `$${m.usage.cost_usd.toFixed(4)}`, 'cost_usd'),
+          card('Tokens in/out', `${tokens(m.usage.input_tokens)} / ${tokens(m.usage.output_tokens)}`, 'tokens'),
+          card('Cost', dollars(m.usage.cost_usd), 'cost_usd'),
         ),
         h('p', { class: 'sub' }, `Period: ${time(m.first_completed_at)} to ${time(m.last_completed_at)}`),
         overTime(m.over_time),
@@ -105,6 +142,15 @@ export function metricsPage(root: HTMLElement): void {
           { class: 'card' },
           h('h2', {}, 'By agent/action: executions'),
           barChart(m.by_agent_action.map((entry) => ({ label: `${entry.agent} ${entry.action}`, value: entry.total, text: `${entry.total} · ${rate(entry.success_rate)} · avg ${duration(entry.average_duration_ms)}` })), 760),
+          // Only when some execution reported usage (builtin and shell steps never do): else every bar would be 0.
+          m.usage.executions_with_usage === 0
+            ? null
+            : [
+                h('h2', {}, 'By agent/action: cost'),
+                barChart(m.by_agent_action.map((entry) => ({ label: `${entry.agent} ${entry.action}`, value: entry.usage.cost_usd, text: `${dollars(entry.usage.cost_usd)} · ${tokens(entry.usage.input_tokens)} in / ${tokens(entry.usage.output_tokens)} out` })), 760),
+              ],
+          h('h2', {}, 'By agent/action'),
+          agentActionTable(m.by_agent_action),
         ),
       );
     } catch (error) {

@@ -77,13 +77,16 @@ function summaryLines(summary: MetricsSummary): string[] {
 }
 
 function agentActionLines(summary: MetricsSummary): string[] {
-  const header = ['agent', 'action', 'total', 'success rate', 'average'].map(colour.bold);
+  // Token and cost columns only when some execution reported usage (as the Tokens line above).
+  const withUsage = summary.usage.executions_with_usage > 0;
+  const header = ['agent', 'action', 'total', 'success rate', 'average', ...(withUsage ? ['tokens in/out', 'cost'] : [])].map(colour.bold);
   const rows = summary.by_agent_action.map((entry) => [
     entry.agent,
     entry.action,
     String(entry.total),
     formatRate(entry.success_rate),
     entry.average_duration_ms === null ? 'n/a' : formatElapsed(entry.average_duration_ms),
+    ...(withUsage ? [`${entry.usage.input_tokens.toLocaleString('en-US')} / ${entry.usage.output_tokens.toLocaleString('en-US')}`, `$${entry.usage.cost_usd.toFixed(4)}`] : []),
   ]);
   return columns([header, ...rows]);
 }
