@@ -5,8 +5,9 @@
 
 import { DurationHistogram, type HistogramSnapshot } from './duration-histogram.js';
 import { roundMs, Tally, type TallyData } from './execution-tally.js';
-import type { OverTimeSummary, TimeBucketSummary } from './metrics-summary-result.js';
+import type { OverTimeSummary, TimeBucketSummary, UsageSummary } from './metrics-summary-result.js';
 import type { SummaryFields } from './summary-fields.js';
+import { UsageTally } from './usage-tally.js';
 
 const HOUR_MS = 3_600_000;
 /** Up to this many hours between the first and the last bucket, the series is by hour. */
@@ -20,13 +21,7 @@ interface HourData {
   retries: number;
   histogram: HistogramSnapshot;
   /** Token use and cost summed over the bucket's records that reported them. */
-  usage: BucketUsage;
-}
-
-interface BucketUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
+  usage: UsageSummary;
 }
 
 /**
@@ -44,30 +39,24 @@ class Bucket {
   tally = new Tally();
   retries = 0;
   histogram = new DurationHistogram();
-  usage: BucketUsage = { input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+  usage = new UsageTally();
 
   add(record: SummaryFields): void {
     this.tally.add(record);
     if (record.status !== 'skipped') this.histogram.add(record.duration_ms);
     if (record.retry_count > 0) this.retries++;
-    if (record.usage !== null) {
-      this.usage.input_tokens += record.usage.input_tokens ?? 0;
-      this.usage.output_tokens += record.usage.output_tokens ?? 0;
-      this.usage.cost_usd += record.usage.cost_usd ?? 0;
-    }
+    this.usage.add(record.usage);
   }
 
   merge(other: HourData): void {
     this.tally.merge(other.tally);
     this.retries += other.retries;
     this.histogram.merge(other.histogram);
-    this.usage.input_tokens += other.usage.input_tokens;
-    this.usage.output_tokens += other.usage.output_tokens;
-    this.usage.cost_usd += other.usage.cost_usd;
+    this.usage.merge(other.usage);
   }
 
   data(): HourData {
-    return { tally: this.tally.data(), retries: this.retries, histogram: this.histogram.snapshot(), usage: { ...this.usage } };
+    return { tally: this.tally.data(), retries: this.retries, histogram: this.histogram.snapshot(), usage: this.usage.data() };
   }
 }
 
@@ -153,6 +142,7 @@ export class TimeSeries {
 
 function summaryOf(hour: number, bucket: Bucket | undefined): TimeBucketSummary {
   const tally = bucket?.tally ?? new Tally();
+  const usage = (bucket?.usage ?? new UsageTally()).result();
   return {
     start: new Date(hour * HOUR_MS).toISOString(),
     total_executions: tally.total,
@@ -162,8 +152,8 @@ function summaryOf(hour: number, bucket: Bucket | undefined): TimeBucketSummary 
     p95_duration_ms: roundMs(bucket?.histogram.quantile(0.95)),
     retries: bucket?.retries ?? 0,
     by_status: { ...tally.byStatus },
-    input_tokens: bucket?.usage.input_tokens ?? 0,
-    output_tokens: bucket?.usage.output_tokens ?? 0,
-    cost_usd: Math.round((bucket?.usage.cost_usd ?? 0) * 1e6) / 1e6, // as the summary's
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    cost_usd: usage.cost_usd,
   };
 }

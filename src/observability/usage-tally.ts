@@ -1,5 +1,5 @@
-// Token use and cost summed over the executions that reported them: one for the whole summary and one per
-// agent/action pair, added in the same pass as the counts. As plain data (UsageSummary) it crosses between threads.
+// Token use and cost summed over the executions that reported them: one for the whole summary, one per agent/action
+// pair and one per time bucket, added in the same pass as the counts. As plain data (UsageSummary) it crosses between threads.
 
 import type { UsageSummary } from './metrics-summary-result.js';
 import type { Usage } from './observer.js';
