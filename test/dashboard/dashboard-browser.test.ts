@@ -117,7 +117,13 @@ describe('dashboard in Chromium', () => {
   }, 60_000);
 
   it('the metrics page shows the numbers of auto-execution metrics --json', async () => {
-    const cli = JSON.parse((await runCli(['auto-execution', 'metrics', '--json'], { cwd: dir })).stdout) as { total_executions: number; success_rate: number; over_time: { bucket: string; series: { success_rate: number | null }[] } };
+    type Usage = { input_tokens: number; output_tokens: number; cost_usd: number };
+    const cli = JSON.parse((await runCli(['auto-execution', 'metrics', '--json'], { cwd: dir })).stdout) as {
+      total_executions: number;
+      success_rate: number;
+      by_agent_action: { agent: string; action: string; total: number; usage: Usage }[];
+      over_time: { bucket: string; series: { success_rate: number | null }[] };
+    };
     expect(cli.total_executions).toBeGreaterThan(0);
     await page.getByRole('link', { name: 'Metrics' }).click();
     await expect.poll(() => page.locator('[data-metric="total_executions"] strong').textContent(), { timeout: 30_000 }).toBe(String(cli.total_executions));
@@ -128,6 +134,17 @@ describe('dashboard in Chromium', () => {
     const rates = cli.over_time.series.flatMap((bucket) => (bucket.success_rate === null ? [] : [String(bucket.success_rate)]));
     const points = await page.locator('svg[data-chart="success_rate"] circle.point').all();
     expect(await Promise.all(points.map((point) => point.getAttribute('data-value')))).toEqual(rates);
+    // Per agent/action: executions, tokens and cost, row by row as the CLI has them.
+    // (Read in one evaluation: a live re-render may replace the rows between finding and reading them.)
+    // (No DOM types in the tests: a row typed by the few members read.)
+    type Row = { getAttribute(name: string): string | null; children: ArrayLike<{ textContent: string | null }>; querySelector(selector: string): { textContent: string | null } | null };
+    const table = () =>
+      page.locator('table.agent-actions tbody tr').evaluateAll((rows) =>
+        (rows as unknown as Row[]).map((row) => [row.getAttribute('data-agent-action'), row.children[2]?.textContent, row.querySelector('[data-field="tokens"]')?.textContent, row.querySelector('[data-field="cost_usd"]')?.textContent]),
+      );
+    const expected = cli.by_agent_action.map((entry) => [`${entry.agent} ${entry.action}`, String(entry.total), `${entry.usage.input_tokens.toLocaleString('en-US')} / ${entry.usage.output_tokens.toLocaleString('en-US')}`, `$${entry.usage.cost_usd.toFixed(4)}`]);
+    expect(expected.length).toBeGreaterThan(0);
+    await expect.poll(table, { timeout: 30_000 }).toEqual(expected);
   }, 60_000);
 
   it('a failed run shows its error on the run page', async () => {
