@@ -233,7 +233,7 @@ steps:
 
   it('workflow status during a run shows what is only in state.json\'s journal; at the end state.json alone has it all', async () => {
     const dir = await testdir({ 'wf.yaml': 'id: live\nsteps:\n  - { id: a, run: "true" }\n  - { id: b, run: "true" }\n  - { id: c, run: "touch c-started; while [ ! -f go ]; do sleep 0.05; done" }\n' });
-    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], dir);
+    const run = startCli(['workflow', 'execute', '--workflow', 'wf.yaml', '--json'], { cwd: dir });
     await waitFor(() => existsSync(path.join(dir, 'c-started')), 'c to start');
     const runId = await runIdOf(dir);
     const runDir = path.join(dir, '.tapps-agents', 'workflow-state', runId);
