@@ -5,6 +5,7 @@ import { type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { readRunState } from '../../src/workflow/run-state.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { runStateJson, UNUSABLE_RUNNER_FILES } from '../helpers/protocol-fixtures.js';
 import { testdir } from '../helpers/testdir.js';
@@ -174,7 +175,8 @@ describe('auto-execution status with a runner embedded in workflow execute', () 
       const names = await readdir(embedded).catch(() => [] as string[]);
       const status = names.length === 1 ? ((await readJson(path.join(embedded, names[0] as string))) as { run_id?: string; slots?: unknown[] } | undefined) : undefined;
       // Published once the runner has claimed the step's command file (its slot names the step).
-      const state = status?.run_id === undefined || status.slots?.length !== 1 ? undefined : ((await readJson(path.join(dir, '.tapps-agents', 'workflow-state', status.run_id, 'state.json'))) as { steps?: { wait?: { status?: string } } } | null);
+      // Through the one reader: a live run's step changes are in state.json's journal until the run ends.
+      const state = status?.run_id === undefined || status.slots?.length !== 1 ? undefined : await readRunState(dir, status.run_id).catch(() => undefined);
       runId = state?.steps?.wait?.status === 'running' ? status?.run_id : undefined;
       if (Date.now() > deadline) throw new Error('the embedded runner did not publish its status');
       await new Promise((resolve) => setTimeout(resolve, 25));
