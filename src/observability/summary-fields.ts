@@ -58,10 +58,12 @@ function fastRead(line: string, lineStart: number, lineEnd: number): SummaryFiel
   if (duration === undefined || retries === undefined || completedAt === undefined) return undefined;
   const usageAt = line.indexOf('"usage":', cursor.at);
   if (usageAt === -1 || usageAt >= lineEnd) return undefined;
-  // A queue attempt's worker sits just before usage; a key in quotes cannot occur inside a string value.
-  const workerAt = line.indexOf('"worker":{', cursor.at);
-  const worker = workerAt === -1 || workerAt > usageAt ? undefined : workerOf(safeParse(line.slice(workerAt + 9, usageAt - 1)));
-  if (workerAt !== -1 && workerAt < usageAt && worker === undefined) return undefined;
+  // A queue attempt's worker sits just before usage; a key in quotes cannot occur inside a string value. Searched only
+  // up to usage: `line` is a whole block of records, and a search past this one made the read quadratic in the block.
+  const between = line.slice(cursor.at, usageAt);
+  const workerAt = between.indexOf('"worker":{');
+  const worker = workerAt === -1 ? undefined : workerOf(safeParse(between.slice(workerAt + 9, -1)));
+  if (workerAt !== -1 && worker === undefined) return undefined;
   let usage: Usage | null = null;
   const usageStart = usageAt + 8;
   if (line.charCodeAt(usageStart) === 0x7b) {
