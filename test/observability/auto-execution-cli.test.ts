@@ -185,7 +185,12 @@ describe('auto-execution status with a runner embedded in workflow execute', () 
   }
 
   async function readJson(file: string): Promise<unknown> {
-    return JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as unknown;
+    // Null while it is not there or half written (a writer's temporary file can be the one name seen).
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as unknown;
+    } catch {
+      return null;
+    }
   }
 
   it('shows the embedded runner while the run goes on, and nothing once the run has finished', async () => {
