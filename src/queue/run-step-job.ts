@@ -67,8 +67,8 @@ export async function runStepJob(job: StepJob, context: StepJobContext): Promise
   try {
     await mkdir(jobDir, { recursive: true, mode: 0o700 });
     try {
-      // Stamped a minute old: an expected artifact the step rewrites with the same content then still counts as
-      // written by it (the diff cannot show it, so it travels back as a file), one it only was given does not.
+      // Stamped a minute old, so the artifact check below (and collectChanges, which sends written artifacts back
+      // whole) tells a file the step wrote, even with the content it had, from one it was only given.
       await writeTravellingFiles(worktree, job.files, { modifiedAt: new Date(Date.now() - INPUTS_AGE_MS) });
     } catch (error) {
       return failed(stepError('JOB_INVALID', `The job's input files cannot be written into ${worktree}: ${(error as Error).message}`));
