@@ -41,6 +41,7 @@ export async function writeFileAtomically(file: string, content: string | Uint8A
 
 async function replaceFile(file: string, content: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions): Promise<void> {
   const mode = options.mode ?? 0o600;
+  const durable = options.durable ?? true;
   await checkWriteTarget(file, options.within);
   // Unique among writers (pid, and a random part for writers in other pid namespaces); opened exclusively below. Not
   // node:crypto: loading it took ~5 ms of every short-lived process that writes a file.
@@ -57,19 +58,27 @@ async function replaceFile(file: string, content: string | Uint8Array | readonly
   try {
     if (typeof content === 'string' || content instanceof Uint8Array) await handle.writeFile(content, 'utf8');
     else await writeAll(handle, content);
-    if (options.durable ?? true) await handle.sync();
+    if (durable) await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
     throw error;
   }
-  await handle.close();
-  try {
-    await rename(tmp, file);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
+  // Once fsync'd the content is safe and the rename need not wait for the close: both go at once. Without the fsync a
+  // close can still report a failed write (NFS), so it comes first and a failed one renames nothing.
+  const closing = handle.close();
+  if (!durable) {
+    await closing.catch(async (error: unknown) => {
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    });
   }
+  const [closed, renamed] = await Promise.allSettled([closing, rename(tmp, file)]);
+  if (renamed.status === 'rejected') {
+    await unlink(tmp).catch(() => undefined);
+    throw renamed.reason;
+  }
+  if (closed.status === 'rejected') throw closed.reason;
 }
 
 /**

@@ -2,7 +2,8 @@
 // must resolve (symbolic links followed) to a place inside the project. A repository that ships `.tapps-agents/audit`
 // as a link to `~` must not make every run append to a file there (docs/reliability.md, "Writes stay inside").
 
-import { realpath } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { isPathInside } from './path-inside.js';
@@ -18,6 +19,37 @@ export function projectOfStateFile(file: string): string | undefined {
   const resolved = path.resolve(file);
   const at = resolved.lastIndexOf(STATE_DIR_SEGMENT);
   return at <= 0 ? undefined : resolved.slice(0, at);
+}
+
+/** What identifies a directory: the same device, inode number and birth time is the same directory. */
+interface DirectoryIdentity {
+  dev: number;
+  ino: number;
+  birthtimeMs: number;
+}
+
+// Per process: the real path of each boundary, and each directory already found inside it (keyed by boundary and
+// directory) with the identity it had then. A cached directory is confirmed with one stat, links followed: unchanged,
+// every path to it still ends in the directory that was checked (docs/decisions.md, "The write boundary checks a
+// directory once per process").
+const realRoots = new Map<string, Promise<string>>();
+const verified = new Map<string, DirectoryIdentity>();
+/** Directories remembered at most; the oldest is forgotten first (a 10,000-step run checks a directory per step). */
+const MAX_VERIFIED = 4096;
+
+function sameIdentity(a: DirectoryIdentity, b: Stats): boolean {
+  return a.ino === b.ino && a.dev === b.dev && a.birthtimeMs === b.birthtimeMs;
+}
+
+/** The real path of `root`, resolved once per process (a failure is not kept). */
+function realRoot(root: string): Promise<string> {
+  let found = realRoots.get(root);
+  if (found === undefined) {
+    found = realNearest(root);
+    realRoots.set(root, found);
+    found.catch(() => realRoots.delete(root));
+  }
+  return found;
 }
 
 /** The real path of `dir`, or of its nearest existing ancestor when it does not exist yet. */
@@ -36,18 +68,53 @@ async function realNearest(dir: string): Promise<string> {
   }
 }
 
+/** Forgets every directory checked and every boundary resolved (tests; a process that moved its project). */
+export function forgetCheckedDirectories(): void {
+  realRoots.clear();
+  verified.clear();
+}
+
 /**
- * Checks that `dir` (or the part of it that exists) resolves inside `root`.
+ * Checks that `dir` (or the part of it that exists) resolves inside `root`. The first check of a directory resolves
+ * it, links followed; later checks in the same process confirm with one stat that the path still leads to that same
+ * directory, and resolve it again when it does not.
  * @throws {TappsError} OUTSIDE_PROJECT naming the link that leads out.
  */
 export async function checkDirectoryInside(dir: string, root: string): Promise<void> {
-  const [realDir, realRoot] = await Promise.all([realNearest(dir), realNearest(root)]);
-  if (!isPathInside(realRoot, realDir)) {
+  let current = path.resolve(dir);
+  const boundary = path.resolve(root);
+  let info: Stats;
+  for (;;) {
+    try {
+      info = await stat(current);
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const parent = path.dirname(current);
+      // ENOENT: not there yet; ENOTDIR: a file where a directory is wanted — let the write report it.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === current) throw error;
+      current = parent;
+    }
+  }
+  const key = `${boundary}\0${current}`;
+  const known = verified.get(key);
+  if (known !== undefined && sameIdentity(known, info)) return;
+  verified.delete(key);
+  const [realDir, realBoundary] = await Promise.all([realNearest(current), realRoot(boundary)]);
+  if (!isPathInside(realBoundary, realDir)) {
     throw new TappsError(
       'OUTSIDE_PROJECT',
       `Refusing to write in ${dir}: it resolves to ${realDir}, outside the project ${root} (a symbolic link leads out). Replace the link with a directory.`,
       { details: { dir, resolved: realDir, root } },
     );
+  }
+  // Kept only for a directory (a file where one is wanted is left to the write to report), and only when the path
+  // still leads to the directory that was stat'd before it was resolved.
+  if (!info.isDirectory()) return;
+  const after = await stat(realDir);
+  if (sameIdentity({ dev: info.dev, ino: info.ino, birthtimeMs: info.birthtimeMs }, after)) {
+    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value as string);
+    verified.set(key, { dev: info.dev, ino: info.ino, birthtimeMs: info.birthtimeMs });
   }
 }
 

@@ -7,14 +7,15 @@
 // lost, never torn.
 //
 // Appends of one process go through one descriptor kept open while events keep coming (closed after a second of
-// quiet), in order; lines that queue up while a write is in flight go out together in the next write. Per event that
-// is a stat (size for rotation, and whether another process rotated the file away) and a write, instead of mkdir,
-// stat, open, write and close: the audit log was a third of a workflow step's file-system calls.
+// quiet), in order; lines that queue up while a write is in flight go out together in the next write
+// (src/fs/append-file.ts, createAppendWriter). Per event that is a stat (size for rotation, and whether another process
+// rotated the file away) and a write, instead of mkdir, stat, open, write and close: the audit log was a third of a
+// workflow step's file-system calls.
 
-import { rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
-import { openForAppend } from '../fs/append-file.js';
+import { createAppendWriter } from '../fs/append-file.js';
 import { newestMatching } from './jsonl-reverse.js';
 import { DIR_MODE, FILE_MODE, observabilityPaths } from './layout.js';
 import { AUDIT_EVENTS, type AuditEvent, type AuditEventName } from './observer.js';
@@ -61,6 +62,8 @@ export interface AuditLog {
   query(query?: AuditQuery): Promise<AuditQueryResult>;
   /** The log and its backups, newest first (existing or not). */
   files(): string[];
+  /** Closes the descriptor kept open between appends (also closed by itself after a second of quiet). */
+  close(): Promise<void>;
 }
 
 const EVENT_SET: ReadonlySet<string> = new Set(AUDIT_EVENTS);
@@ -95,71 +98,22 @@ export function createAuditLog(projectRoot: string, options: AuditLogOptions = {
     }
   }
 
-  let held: { handle: FileHandle; ino: number; lead: string } | undefined;
-  let closeTimer: NodeJS.Timeout | undefined;
-  const queue: { line: string; done: (error?: Error) => void }[] = [];
-  let draining = false;
-
-  /** Writes `text` at the end of the current log, rotating first when it would grow past the limit. */
-  async function writeAtEnd(text: string): Promise<void> {
-    const bytes = Buffer.byteLength(text);
-    let info = await stat(file).catch(ignoreMissing);
-    if (info !== undefined && info.size + bytes > maxBytes) {
-      await closeLog();
-      await rotateIfFull(bytes);
-      info = undefined;
-    }
-    // Reopen when the file is gone or is not the one held open (another process rotated it).
-    if (held === undefined || info === undefined || info.ino !== held.ino) {
-      await closeLog();
-      held = await openLog();
-    }
-    await held.handle.write(`${held.lead}${text}`);
-    held.lead = '';
-  }
-
-  /** Never through a link out of the project; a torn last line gets its newline before the next event. */
-  async function openLog(): Promise<{ handle: FileHandle; ino: number; lead: string }> {
-    const { handle, lead } = await openForAppend(file, { mode: FILE_MODE, dirMode: DIR_MODE });
-    return { handle, ino: (await handle.stat()).ino, lead };
-  }
-
-  async function closeLog(): Promise<void> {
-    clearTimeout(closeTimer);
-    const current = held;
-    held = undefined;
-    await current?.handle.close().catch(() => undefined);
-  }
-
-  async function drain(): Promise<void> {
-    draining = true;
-    clearTimeout(closeTimer);
-    while (queue.length > 0) {
-      const batch = queue.splice(0);
-      try {
-        await writeAtEnd(batch.map((item) => item.line).join(''));
-        for (const item of batch) item.done();
-      } catch (error) {
-        await closeLog();
-        for (const item of batch) item.done(error instanceof Error ? error : new Error(String(error)));
-      }
-    }
-    draining = false;
-    // Unref'd: an idle process is not kept alive, and its descriptor is closed by the system when it exits.
-    closeTimer = setTimeout(() => void closeLog(), 1000).unref();
-  }
+  // Never through a link out of the project; a torn last line gets its newline before the next event.
+  const writer = createAppendWriter({
+    mode: FILE_MODE,
+    dirMode: DIR_MODE,
+    full: (info, bytes) => info.size + bytes > maxBytes,
+    rotate: rotateIfFull,
+  });
 
   return {
     file,
     files,
     append(input, now = new Date()) {
       const event: AuditEvent = redactValue({ schemaVersion: 1, ts: now.toISOString(), ...input });
-      const line = `${JSON.stringify(event)}\n`;
-      return new Promise<AuditEvent>((resolve, reject) => {
-        queue.push({ line, done: (error) => (error === undefined ? resolve(event) : reject(error)) });
-        if (!draining) void drain();
-      });
+      return writer.append(file, `${JSON.stringify(event)}\n`).then(() => event);
     },
+    close: () => writer.close(),
     async query(query = {}) {
       const { found, unreadable } = await newestMatching(files(), parseAuditEvent, (event) => matchesAuditQuery(event, query), query.limit ?? 100);
       return { events: found, unreadable };

@@ -3,7 +3,7 @@
 
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { appendLine } from '../fs/append-file.js';
+import { createAppendWriter } from '../fs/append-file.js';
 import type { HistoryQuery, HistoryResult } from './metrics-history.js';
 import { listMetricsFiles, metricsFileName } from './metrics-files.js';
 import type { MetricsSummary } from './metrics-summary.js';
@@ -36,13 +36,19 @@ export interface MetricsStore {
   summarize(filter?: RecordFilter): Promise<MetricsSummary>;
   /** Deletes the daily files of days before `now − retentionDays`. */
   prune(retentionDays: number, now?: Date): Promise<PruneResult>;
+  /** Closes the descriptor kept open between appends (also closed by itself after a second of quiet). */
+  close(): Promise<void>;
 }
 
 /** The metrics store of the project at `projectRoot`. Nothing is created until the first append. */
 export function createMetricsStore(projectRoot: string): MetricsStore {
   const dir = observabilityPaths(projectRoot).metricsDir;
+  // Never through a link out of the project, on a fresh line after a torn one, and one descriptor kept open across
+  // records: reopened when the day's file changes, or the file was pruned or replaced (src/fs/append-file.ts).
+  const writer = createAppendWriter({ mode: FILE_MODE, dirMode: DIR_MODE, within: projectRoot });
   return {
     dir,
+    close: () => writer.close(),
     async append(input, now = new Date()) {
       const record: ExecutionRecord = redactValue({
         schemaVersion: 1,
@@ -51,8 +57,7 @@ export function createMetricsStore(projectRoot: string): MetricsStore {
         command: cut(input.command, MAX_COMMAND_CHARS),
         error_message: input.error_message === null ? null : cut(input.error_message, MAX_ERROR_MESSAGE_CHARS),
       });
-      // Never through a link out of the project, and on a fresh line after a torn one (src/fs/append-file.ts).
-      await appendLine(path.join(dir, metricsFileName(record.completed_at)), `${JSON.stringify(record)}\n`, { mode: FILE_MODE, dirMode: DIR_MODE, within: projectRoot });
+      await writer.append(path.join(dir, metricsFileName(record.completed_at)), `${JSON.stringify(record)}\n`);
       return record;
     },
     // The query code (and its worker thread) loads only when asked: most processes only append.
