@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { redactSecrets, redactValue, secretValuesFromEnv } from './redact.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configureRedaction, redactSecrets, redactValue, secretValuesFromEnv } from './redact.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -46,4 +46,51 @@ describe('redactSecrets', () => {
     expect(redactValue(input, [])).toEqual({ command: 'x --api-key ***REDACTED***', list: ['password=***REDACTED***'], n: 3 });
     expect(input.command).toBe('x --api-key abcdefgh');
   });
+
+  it('keeps a "__proto__" key as a plain key of the copy, and copies nested arrays and objects', () => {
+    const input = JSON.parse('{"__proto__": {"token": "token=abcdef1"}, "list": [{"a": "b"}]}') as Record<string, unknown>;
+    const copy = redactValue(input, []);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'list']);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({ token: 'token=***REDACTED***' });
+    expect(copy.list).toEqual([{ a: 'b' }]);
+    expect(copy.list).not.toBe(input.list);
+  });
 });
+
+describe('redactSecrets with the process\'s secrets (remembered results)', () => {
+  afterEach(() => configureRedaction({ secretNames: [], patterns: [] }));
+
+  it('gives the same answer for a text it has seen, and forgets it when the configuration changes', () => {
+    const text = 'build CORP-0123456789abcdef for run-1';
+    expect(redactSecrets(text)).toBe(text);
+    expect(redactSecrets(text)).toBe(text);
+    configureRedaction({ secretNames: [], patterns: ['CORP-[0-9a-f]{16}'] });
+    expect(redactSecrets(text)).toBe('build ***REDACTED*** for run-1');
+    expect(redactValue({ ids: [text] })).toEqual({ ids: ['build ***REDACTED*** for run-1'] });
+    configureRedaction({ secretNames: [], patterns: [] });
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  it('forgets what it remembered when the secret values of the environment change', () => {
+    const text = 'connect with value-of-corp-cred-77';
+    expect(redactSecrets(text)).toBe(text);
+    process.env.CORP_CRED_MAIN = 'value-of-corp-cred-77';
+    try {
+      configureRedaction({ secretNames: ['CORP_CRED_*'], patterns: [] });
+      expect(redactSecrets(text)).toBe('connect with ***REDACTED***');
+    } finally {
+      delete process.env.CORP_CRED_MAIN;
+    }
+    configureRedaction({ secretNames: [], patterns: [] });
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  it('redacts long texts and many distinct texts as it does short ones', () => {
+    const long = `${'x'.repeat(2000)} --token abcdefgh`;
+    expect(redactSecrets(long)).toBe(`${'x'.repeat(2000)} --token ***REDACTED***`);
+    for (let index = 0; index < 5000; index++) expect(redactSecrets(`step s${index} api_key=k${index}xyz`)).toBe(`step s${index} api_key=***REDACTED***`);
+    expect(redactSecrets('step s0 api_key=k0xyz')).toBe('step s0 api_key=***REDACTED***');
+  });
+});
+

@@ -82,6 +82,7 @@ export function configureRedaction(settings: RedactionSettings): void {
   const names = settings.secretNames.map(globSource);
   extraAssignment = names.length === 0 ? undefined : new RegExp(`\\b((?:${names.join('|')})["']?\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s,;"'}]+)`, 'gi');
   processSecretValues = undefined;
+  memo.clear();
 }
 
 /** True when an environment variable named `name` holds a secret. */
@@ -123,10 +124,36 @@ function secretValuesOf(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
+ * What redactSecrets returned for texts it saw before, with this process's secret values (the default). A run redacts
+ * the same few strings over and over (its run id, workflow id, step names, statuses, the command of each step): ~60
+ * strings per step, 9 in 10 of them seen before. Emptied when the configuration or the secret values change; a long
+ * text is not kept, and the oldest entry makes room for a new one.
+ */
+const memo = new Map<string, string>();
+let memoFor: readonly string[] | undefined;
+const MEMO_MAX_ENTRIES = 4096;
+const MEMO_MAX_CHARS = 512;
+
+/**
  * Replaces secrets in `text` with `***REDACTED***`: recognisable key shapes, secret-named flags and assignments, and
  * the literal values of secret-named environment variables.
  */
 export function redactSecrets(text: string, secretValues: readonly string[] = secretValuesFromEnv()): string {
+  if (secretValues !== processSecretValues || text.length > MEMO_MAX_CHARS) return scanSecrets(text, secretValues);
+  if (memoFor !== secretValues) {
+    memo.clear();
+    memoFor = secretValues;
+  }
+  let result = memo.get(text);
+  if (result === undefined) {
+    result = scanSecrets(text, secretValues);
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.delete(memo.keys().next().value as string);
+    memo.set(text, result);
+  }
+  return result;
+}
+
+function scanSecrets(text: string, secretValues: readonly string[]): string {
   let result = text;
   for (const value of secretValues) result = result.split(value).join(REDACTION_MASK);
   for (const [pattern, replacement] of PATTERNS) {
@@ -148,9 +175,18 @@ export function redactEnvironment(env: Readonly<Record<string, string>>, secretV
 /** Redacts every string inside a JSON-like value (objects and arrays are copied, not changed in place). */
 export function redactValue<T>(value: T, secretValues: readonly string[] = secretValuesFromEnv()): T {
   if (typeof value === 'string') return redactSecrets(value, secretValues) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactValue(item, secretValues)) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, secretValues)])) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = new Array(value.length);
+    for (let index = 0; index < value.length; index++) copy[index] = redactValue(value[index], secretValues);
+    return copy as T;
   }
-  return value;
+  // Own enumerable string keys, as Object.entries gives them; "__proto__" stays a plain key (as Object.fromEntries makes it).
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = redactValue((value as Record<string, unknown>)[key], secretValues);
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy as T;
 }

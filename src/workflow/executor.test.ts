@@ -98,6 +98,28 @@ describe('executeRun', () => {
     expect(events).toEqual(['run.started', 'step.started', 'step.finished', 'step.started', 'step.finished', 'run.finished']);
   });
 
+  it("gives each attempt the executor's environment with the step's own variables, in an object of its own", async () => {
+    const { run } = await setup('id: wf\nsteps:\n  - { id: a, run: "true", env: { STEP_ONLY: one } }\n  - { id: b, run: "true" }\n');
+    const envs: Record<string, NodeJS.ProcessEnv> = {};
+    const scripted = scriptedTransport({
+      a: (attempt) => {
+        envs.a = attempt.env;
+        attempt.env.CHANGED_BY_A = 'yes';
+        return {};
+      },
+      b: (attempt) => {
+        envs.b = attempt.env;
+        return {};
+      },
+    });
+    await run(scripted.transport);
+    expect(envs.a).toMatchObject({ PATH: process.env.PATH, STEP_ONLY: 'one', TAPPS_RUN_ID: 'wf-run', TAPPS_STEP_ID: 'a', TAPPS_ATTEMPT: '1' });
+    expect(envs.b).toMatchObject({ PATH: process.env.PATH, TAPPS_STEP_ID: 'b' });
+    expect(envs.b?.STEP_ONLY).toBeUndefined();
+    expect(envs.b?.CHANGED_BY_A).toBeUndefined();
+    expect(process.env.CHANGED_BY_A).toBeUndefined();
+  });
+
   it('on_error: continue records the failure and goes on', async () => {
     const { run } = await setup('id: wf\nsteps:\n  - { id: a, run: "false", on_error: continue }\n  - { id: b, run: "true" }\n');
     const scripted = scriptedTransport({ a: () => fail() });

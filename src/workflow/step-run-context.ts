@@ -36,7 +36,7 @@ export function stepAttempt(run: ActiveRun, step: Step, correlation: AttemptCorr
     expectedArtifacts: step.creates,
     inputs: Object.fromEntries(step.requires.map((file) => [file, path.resolve(stepState.work_dir, file)])),
     timeoutMs: step.timeoutMs ?? options.config.autoExecution.polling.timeoutMs,
-    env: { ...process.env, ...stepEnv },
+    env: { ...run.environment, ...stepEnv },
     stepEnv,
     ...(step.engine === undefined ? {} : { engine: step.engine }),
     instructions: `Run step "${step.name}" of workflow "${state.workflow_name}": ${formatSkillCommand(invocation)}`,
