@@ -67,6 +67,10 @@ export class ActiveRun implements TransitionTarget {
   /** Observer calls still in flight; awaited before the run returns so no metrics or audit line is lost. */
   private readonly reporting = new Set<Promise<unknown>>();
   private listener: StepChangeListener | undefined;
+  /** How many steps have each status, kept by stepChanged: a condition asks "has a step failed?" in O(1). */
+  private readonly statusCounts = new Map<StepStatus, number>();
+  /** Goes up each time a step stops being succeeded (a gate's verdict or loop): what was known to have succeeded may not have. */
+  succeededEpoch = 0;
 
   constructor(options: ExecuteRunOptions) {
     this.options = options;
@@ -76,6 +80,12 @@ export class ActiveRun implements TransitionTarget {
     this.steps = new Map(options.workflow.steps.map((step) => [step.id, step]));
     this.dependencies = new Map(options.workflow.steps.map((step) => [step.id, step.dependsOn]));
     this.limit = Math.max(1, options.workflow.concurrency ?? options.config.workflow.concurrency);
+    for (const step of Object.values(options.state.steps)) this.statusCounts.set(step.status, (this.statusCounts.get(step.status) ?? 0) + 1);
+  }
+
+  /** How many steps of the run have status `status` now. */
+  countOf(status: StepStatus): number {
+    return this.statusCounts.get(status) ?? 0;
   }
 
   get state(): RunState {
@@ -106,6 +116,11 @@ export class ActiveRun implements TransitionTarget {
   }
 
   stepChanged(stepId: string, from: StepStatus, to: StepStatus): void {
+    if (from !== to) {
+      if (from === 'succeeded') this.succeededEpoch++;
+      this.statusCounts.set(from, (this.statusCounts.get(from) ?? 0) - 1);
+      this.statusCounts.set(to, (this.statusCounts.get(to) ?? 0) + 1);
+    }
     this.listener?.(stepId, from, to);
   }
 

@@ -17,7 +17,7 @@ export async function runApprovalStep(run: ActiveRun, step: Step): Promise<void>
   await transitionStep(run, step.id, { type: 'await_approval', prompt: approval.prompt, approve: `tapps-agents workflow approve ${state.run_id} ${step.id}`, reject: `tapps-agents workflow reject ${state.run_id} ${step.id}` });
   const deadline = approval.timeoutMs === undefined ? undefined : Date.parse(stepState.started_at as string) + approval.timeoutMs;
   const decision = await waitForApproval(runPaths(options.projectRoot, state.run_id).approval(step.id), run.clock, options.signal ?? new AbortController().signal, deadline);
-  if (!Object.values(state.steps).some((other) => other.status === 'waiting_approval' && other !== stepState)) state.status = 'running';
+  if (run.countOf('waiting_approval') - (stepState.status === 'waiting_approval' ? 1 : 0) === 0) state.status = 'running';
   if (decision === undefined) {
     if (run.isCancelled()) {
       transitionStep(run, step.id, { type: 'cancel', message: 'cancelled while waiting for approval' });

@@ -171,6 +171,55 @@ steps:
     expect(scripted.ran('broken')).toBe(0);
   });
 
+  it('prerequisites_met sees an ancestor that a gate loop sent back and that then failed', async () => {
+    const { run } = await setup(`id: wf
+steps:
+  - { id: a, run: "true", on_error: continue }
+  - { id: b, run: "true", condition: prerequisites_met }
+  - { id: c, run: "true", condition: prerequisites_met }
+  - id: check
+    run: "true"
+    condition: always
+    gate: { condition: outputs.ok == true, on_fail: a, max_iterations: 1 }
+`);
+    let runs = 0;
+    const scripted = scriptedTransport({ a: () => (++runs === 1 ? {} : fail()), check: () => ({ outputs: { ok: runs > 1 } }) });
+    const state = await run(scripted.transport);
+    expect(scripted.ran('b')).toBe(1);
+    expect(scripted.ran('c')).toBe(1);
+    expect(statuses(state)).toEqual({ a: 'failed', b: 'skipped', c: 'skipped', check: 'succeeded' });
+    expect(state.steps.b?.skip_reason).toBe('condition prerequisites_met: "a" failed');
+    expect(state.steps.c?.skip_reason).toBe('condition prerequisites_met: "b" skipped, "a" failed');
+  });
+
+  it('on_failure counts failures as they happen, including one a gate loop undoes', async () => {
+    const { run } = await setup(`id: wf
+steps:
+  - { id: a, run: "true", on_error: continue }
+  - { id: alert, run: "true", condition: on_failure }
+  - { id: b, run: "true", on_error: continue }
+  - { id: alert-2, run: "true", condition: on_failure }
+`);
+    const scripted = scriptedTransport({ b: () => fail() });
+    const state = await run(scripted.transport);
+    expect(statuses(state)).toEqual({ a: 'succeeded', alert: 'skipped', b: 'failed', 'alert-2': 'succeeded' });
+    expect(state.steps.alert?.skip_reason).toBe('condition on_failure: no step has failed');
+  });
+
+  it('reads a step by id and by view in conditions, and names what is there when a field is missing', async () => {
+    const { run } = await setup(`id: wf
+steps:
+  - { id: a, run: "true" }
+  - { id: same, run: "true", condition: 'a.status == "success" && steps.a.attempt == 1 && steps.a.outputs.m == 1 && steps.a.error == null' }
+  - { id: missing-key, run: "true", on_error: continue, condition: steps.a.outputs.n == 1 }
+  - { id: missing-error, run: "true", on_error: continue, condition: steps.same.outputs.m.deeper == 1 }
+`);
+    const state = await run(scriptedTransport({ a: () => ({ outputs: { m: 1 } }), same: () => ({ outputs: { m: 2 } }) }).transport);
+    expect(state.steps.same?.status).toBe('succeeded');
+    expect(state.steps['missing-key']?.error?.message).toMatch(/steps\.a\.outputs\.n is not set \(steps\.a\.outputs has: m\)/);
+    expect(state.steps['missing-error']?.error?.message).toMatch(/steps\.same\.outputs\.m\.deeper is not set \(steps\.same\.outputs\.m is 2\)/);
+  });
+
   it('--param values override the workflow params in conditions', async () => {
     const { run } = await setup('id: wf\nparams: { env: dev }\nsteps:\n  - { id: deploy, run: "true", condition: params.env == "prod" }\n');
     const state = await run(scriptedTransport().transport, { params: { env: 'prod' } });

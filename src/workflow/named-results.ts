@@ -5,6 +5,7 @@
 
 import type { Step, Workflow } from './model.js';
 import type { RunState, StepState } from './run-state.js';
+import type { NamedScope } from './step-scope.js';
 
 /** One named root: which steps feed it and what it offers. */
 interface NamedSource {
@@ -47,16 +48,59 @@ export function thresholdMetric(key: string): string | undefined {
   return Object.hasOwn(SCORED_METRICS, metric) ? metric : undefined;
 }
 
-/** The source step of `root` for a reader at `index`: the latest accepted step at or before it. */
+/** The steps each named root reads from, by list of steps (the workflow's, or the loader's while it checks). */
+const acceptedByList = new WeakMap<readonly Step[], { length: number; byRoot: Map<string, { steps: Step[]; ordered: boolean }> }>();
+
+/** The steps of `steps` that `root` accepts, in list order, and whether their indexes rise with it. */
+function acceptedSteps(root: string, source: NamedSource, steps: readonly Step[]): { steps: Step[]; ordered: boolean } {
+  let cached = acceptedByList.get(steps);
+  if (cached === undefined || cached.length !== steps.length) {
+    cached = { length: steps.length, byRoot: new Map() };
+    acceptedByList.set(steps, cached);
+  }
+  let accepted = cached.byRoot.get(root);
+  if (accepted === undefined) {
+    const list = steps.filter((step) => source.accepts(step));
+    accepted = { steps: list, ordered: list.every((step, at) => at === 0 || (list[at - 1] as Step).index < step.index) };
+    cached.byRoot.set(root, accepted);
+  }
+  return accepted;
+}
+
+/**
+ * The source step of `root` for a reader at `index`: the latest accepted step at or before it. O(log steps): the
+ * accepted steps of a list are found once (every condition and gate of a run asks), then searched by index.
+ */
 export function sourceStep(root: string, steps: readonly Step[], index: number): Step | undefined {
   const source = NAMED_SOURCES[root];
   if (source === undefined) return undefined;
-  return steps.filter((step) => step.index <= index && source.accepts(step)).at(-1);
+  const accepted = acceptedSteps(root, source, steps);
+  if (!accepted.ordered) return accepted.steps.filter((step) => step.index <= index).at(-1);
+  let low = 0;
+  let high = accepted.steps.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((accepted.steps[middle] as Step).index <= index) low = middle + 1;
+    else high = middle;
+  }
+  return accepted.steps[low - 1];
 }
 
 /** The original's word for a step status. */
 function originalStatus(status: StepState['status']): string {
   return status === 'succeeded' ? 'success' : status;
+}
+
+/** The ids of each workflow's steps (a named result `<step>.status` exists only for the workflow's own steps). */
+const stepIdsOf = new WeakMap<readonly Step[], { length: number; ids: Set<string> }>();
+
+function isWorkflowStep(workflow: Workflow, id: string): boolean {
+  let cached = stepIdsOf.get(workflow.steps);
+  if (cached === undefined || cached.length !== workflow.steps.length) {
+    cached = { length: workflow.steps.length, ids: new Set(workflow.steps.map((step) => step.id)) };
+    stepIdsOf.set(workflow.steps, cached);
+  }
+  return cached.ids.has(id);
 }
 
 /** The named results as seen by `reader` (a step of `workflow`) in `state`: only those with a source that has run. */
@@ -66,24 +110,47 @@ export function namedResults(workflow: Workflow, state: RunState, reader: Step):
     const stepState = state.steps[step.id];
     if (stepState !== undefined) named[step.id] = { status: originalStatus(stepState.status) };
   }
-  const outputsOf = (root: string) => {
-    const source = sourceStep(root, workflow.steps, reader.index);
-    const stepState = source === undefined ? undefined : state.steps[source.id];
-    return stepState === undefined || stepState.status === 'pending' || stepState.status === 'running' ? undefined : { source: source as Step, stepState };
-  };
-  const review = outputsOf('scoring');
-  if (review !== undefined && typeof review.stepState.outputs.score === 'number') named.scoring = scoringOf(review.stepState.outputs, reader.thresholds ?? review.source.thresholds);
-  const tests = outputsOf('test_results');
-  if (tests !== undefined && 'tests_passed' in tests.stepState.outputs) {
-    const out = tests.stepState.outputs;
-    named.test_results = { passed: out.tests_passed === true, failed: out.failed, total: out.total, skipped: out.skipped, exit_code: out.exit_code };
-  }
-  const audit = outputsOf('security_scan');
-  if (audit !== undefined && 'passed' in audit.stepState.outputs) {
-    const out = audit.stepState.outputs;
-    named.security_scan = { passed: out.passed === true, audited: out.audited === true, total: out.total ?? 0, critical: out.critical ?? 0, high: out.high ?? 0, moderate: out.moderate ?? 0, low: out.low ?? 0 };
+  for (const root of Object.keys(NAMED_SOURCES)) {
+    const value = namedRoot(workflow, state, reader, root);
+    if (value !== undefined) named[root] = value;
   }
   return named;
+}
+
+/**
+ * One named result as `reader` sees it — what `namedResults(...)[name]` holds — without building the others: a
+ * condition reads one or two names, and building them all cost O(steps) for every condition of a run.
+ */
+export function namedResult(workflow: Workflow, state: RunState, reader: Step, name: string): { value: unknown } | undefined {
+  if (Object.hasOwn(NAMED_SOURCES, name)) {
+    const value = namedRoot(workflow, state, reader, name);
+    if (value !== undefined) return { value };
+  }
+  const stepState = Object.hasOwn(state.steps, name) ? state.steps[name] : undefined;
+  return stepState !== undefined && isWorkflowStep(workflow, name) ? { value: { status: originalStatus(stepState.status) } } : undefined;
+}
+
+/** The named results `reader` sees, looked up one by one as an expression reads them. */
+export function namedScope(workflow: Workflow, state: RunState, reader: Step): NamedScope {
+  return { get: (name) => namedResult(workflow, state, reader, name), all: () => namedResults(workflow, state, reader) };
+}
+
+/** The value of the named root `root` (scoring, test_results, security_scan) for `reader`, when its source has run. */
+function namedRoot(workflow: Workflow, state: RunState, reader: Step, root: string): Record<string, unknown> | undefined {
+  const source = sourceStep(root, workflow.steps, reader.index);
+  const stepState = source === undefined ? undefined : state.steps[source.id];
+  if (source === undefined || stepState === undefined || stepState.status === 'pending' || stepState.status === 'running') return undefined;
+  const out = stepState.outputs;
+  switch (root) {
+    case 'scoring':
+      return typeof out.score === 'number' ? scoringOf(out, reader.thresholds ?? source.thresholds) : undefined;
+    case 'test_results':
+      return 'tests_passed' in out ? { passed: out.tests_passed === true, failed: out.failed, total: out.total, skipped: out.skipped, exit_code: out.exit_code } : undefined;
+    case 'security_scan':
+      return 'passed' in out ? { passed: out.passed === true, audited: out.audited === true, total: out.total ?? 0, critical: out.critical ?? 0, high: out.high ?? 0, moderate: out.moderate ?? 0, low: out.low ?? 0 } : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** The reviewer's outputs on the original's scales, and whether every threshold is met. */

@@ -4,7 +4,7 @@
 import type { ActiveRun } from './active-run.js';
 import { ExpressionEvaluationError } from './expression.js';
 import type { GateTarget, Step } from './model.js';
-import { namedResults } from './named-results.js';
+import { namedScope } from './named-results.js';
 import { evaluateInRun } from './step-scope.js';
 import { transitionStep } from './step-transition.js';
 
@@ -15,7 +15,7 @@ export function applyGate(run: ActiveRun, step: Step): void {
   const { state, store, options } = run;
   let passed: boolean;
   try {
-    passed = evaluateInRun(gate.expression, state, run.stepState(step.id).outputs, namedResults(options.workflow, state, step));
+    passed = evaluateInRun(gate.expression, state, run.stepState(step.id).outputs, namedScope(options.workflow, state, step));
   } catch (error) {
     if (!(error instanceof ExpressionEvaluationError)) throw error;
     failByGate(run, step, `gate condition ${JSON.stringify(gate.text)} cannot be evaluated: ${error.message}`, 'GATE_ERROR');
