@@ -14,8 +14,13 @@ export interface Claim {
   text: string;
 }
 
-/** Tries to claim `commandFile`. Resolves to the claim, or `undefined` when another claimer won (or it is gone). */
-export async function claimCommandFile(commandFile: string): Promise<Claim | undefined> {
+/**
+ * Tries to claim `commandFile`. Resolves to the claim, or `undefined` when another claimer won (or it is gone).
+ * `known` is the text a writer in this same process has just written there (the embedded runner's handover): the claim
+ * is the same rename, but the file is not read back, nor its time set — it was written a moment ago, and the rename
+ * sets its change time, which liveness.ts reads too.
+ */
+export async function claimCommandFile(commandFile: string, known?: { text: string }): Promise<Claim | undefined> {
   const claimedFile = path.join(path.dirname(commandFile), CLAIMED_FILE_NAME);
   try {
     await rename(commandFile, claimedFile);
@@ -23,6 +28,7 @@ export async function claimCommandFile(commandFile: string): Promise<Claim | und
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  if (known !== undefined) return { claimedFile, text: known.text };
   const now = new Date();
   // Best effort: the rename already set the change time, which liveness.ts also reads (some mounts refuse utimes).
   await utimes(claimedFile, now, now).catch(() => undefined);

@@ -144,16 +144,22 @@ export function formatCommandFile(input: CommandFileInput): string {
 /**
  * Writes a command file atomically (tmp + rename), mode 0600; fsynced unless `durable: false` (see the file transport
  * for when that is safe).
+ * @returns the text written
  */
-export async function writeCommandFile(file: string, input: CommandFileInput, options: { durable?: boolean } = {}): Promise<void> {
-  await writeFileAtomically(file, formatCommandFile(input), { durable: options.durable ?? true });
+export async function writeCommandFile(file: string, input: CommandFileInput, options: { durable?: boolean } = {}): Promise<string> {
+  const text = formatCommandFile(input);
+  await writeFileAtomically(file, text, { durable: options.durable ?? true });
+  return text;
 }
+
+/** A command file's text, parsed: the command file, or why it cannot be used. */
+export type ParsedCommandFile = { ok: true; value: CommandFile } | { ok: false; reason: string };
 
 /**
  * Reads a command file's text in any accepted form.
  * @returns the command file, or a reason it cannot be read.
  */
-export function parseCommandFile(text: string): { ok: true; value: CommandFile } | { ok: false; reason: string } {
+export function parseCommandFile(text: string): ParsedCommandFile {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, reason: 'the command file is empty' };
   if (!trimmed.startsWith('{')) {
@@ -223,7 +229,7 @@ function parseContext(context: NonNullable<z.output<typeof commandFileSchema>['c
 }
 
 /** Reads and parses a command file; a missing file is `undefined`. */
-export async function readCommandFile(file: string): Promise<{ ok: true; value: CommandFile } | { ok: false; reason: string } | undefined> {
+export async function readCommandFile(file: string): Promise<ParsedCommandFile | undefined> {
   let text: string;
   try {
     text = await readRegularFile(file);

@@ -177,6 +177,16 @@ export async function readStatusFile(file: string): Promise<StatusReading> {
   return parsed.ok ? { kind: 'ok', report: parsed.report, mtimeMs } : { kind: 'corrupt', reason: parsed.reason, mtimeMs };
 }
 
+/**
+ * A status this process has just written, as a reader of the file now gets it: parsed from the very text written, so
+ * the writer's own reader (the embedded runner's executor) needs no read of the file.
+ */
+export function writtenStatus(text: string): StatusReading {
+  const parsed = parseStatusFile(text);
+  const mtimeMs = Date.now();
+  return parsed.ok ? { kind: 'ok', report: parsed.report, mtimeMs } : { kind: 'corrupt', reason: parsed.reason, mtimeMs };
+}
+
 /** What a writer reports; turned into the v1.0 shape by {@link formatStatus}. */
 export interface StatusInput {
   status: StatusValue;
@@ -222,9 +232,12 @@ export function formatStatus(input: StatusInput): string {
  * Writes a status file atomically (tmp + rename), mode 0600 like every file under .tapps-agents/. No fsync: the rename
  * already keeps readers from torn files, and a status lost to a power failure only means the step runs once more on
  * resume (docs/decisions.md), while an fsync here costs 10-25 ms per handoff on this project's machines.
+ * @returns the text written (what a reader of the file now gets)
  */
-export async function writeStatusFile(file: string, input: StatusInput): Promise<void> {
-  await writeFileAtomically(file, formatStatus(input), { durable: false });
+export async function writeStatusFile(file: string, input: StatusInput): Promise<string> {
+  const text = formatStatus(input);
+  await writeFileAtomically(file, text, { durable: false });
+  return text;
 }
 
 /** This process as a status writer. */

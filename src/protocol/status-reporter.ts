@@ -45,12 +45,15 @@ export class StatusReporter {
     this.progress = { percentage: progress.percentage ?? this.progress?.percentage ?? 0, message: progress.message };
   }
 
-  /** Stops heartbeats and writes the terminal status (once). */
-  async finish(result: TerminalStatus): Promise<void> {
-    if (this.finished) return;
+  /**
+   * Stops heartbeats and writes the terminal status (once).
+   * @returns the text of the terminal status as it is now on disk; undefined when it was already written (or abandoned)
+   */
+  async finish(result: TerminalStatus): Promise<string | undefined> {
+    if (this.finished) return undefined;
     this.finished = true;
     clearInterval(this.timer);
-    await this.enqueue(() =>
+    return this.enqueue(() =>
       writeStatusFile(this.file, {
         status: result.status,
         correlation: this.correlation,
@@ -86,9 +89,12 @@ export class StatusReporter {
     });
   }
 
-  private enqueue(write: () => Promise<void>): Promise<void> {
+  private enqueue<T>(write: () => Promise<T>): Promise<T> {
     const next = this.chain.then(write);
-    this.chain = next.catch(() => undefined);
+    this.chain = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 }

@@ -15,9 +15,10 @@ export interface DirectoryWatch {
 
 /**
  * Calls `onChange(name)` for every change event in `dir` (name of the entry, when the platform gives one) and
- * `onChange(undefined)` every `rescanMs`. A directory that does not exist yet is only rescanned.
+ * `onChange(undefined)` every `rescanMs` (with no `rescanMs`, the caller rescans on its own). A directory that does not
+ * exist yet is only rescanned.
  */
-export function watchDirectory(dir: string, onChange: (name: string | undefined) => void, options: { rescanMs: number; forcePolling?: boolean }): DirectoryWatch {
+export function watchDirectory(dir: string, onChange: (name: string | undefined) => void, options: { rescanMs?: number; forcePolling?: boolean }): DirectoryWatch {
   let watcher: FSWatcher | undefined;
   if (options.forcePolling !== true && !pollingForced()) {
     try {
@@ -31,7 +32,7 @@ export function watchDirectory(dir: string, onChange: (name: string | undefined)
       watcher = undefined;
     }
   }
-  const timer = setInterval(() => onChange(undefined), options.rescanMs);
+  const timer = options.rescanMs === undefined ? undefined : setInterval(() => onChange(undefined), options.rescanMs);
   return {
     close() {
       clearInterval(timer);

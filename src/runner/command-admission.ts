@@ -10,8 +10,17 @@ import type { RunnerAgent } from './runner-agents.js';
 /** The agent that serves the file, why it is refused, or `gone` when it no longer exists. */
 export type Admission = { agent: RunnerAgent } | { refused: string } | { gone: true };
 
-/** The admission of `file` by a runner over `realRoot` (the project root, symbolic links resolved). */
-export async function admitCommandFile(file: string, runner: { realRoot: string; agents: readonly RunnerAgent[]; offeredInProcess: boolean }): Promise<Admission> {
+/**
+ * The admission of `file` by a runner over `realRoot` (the project root, symbolic links resolved). One handed over
+ * in-process with its text (`inMemory`) is not looked at on disk: the executor of this process has just written it
+ * through the write boundary (src/fs/write-boundary.ts: inside the project, a regular file renamed into place), and the
+ * runner takes its text from memory, so nothing of the file is read.
+ */
+export async function admitCommandFile(file: string, runner: { realRoot: string; agents: readonly RunnerAgent[]; offeredInProcess: boolean; inMemory?: boolean }): Promise<Admission> {
+  if (runner.offeredInProcess && runner.inMemory === true) {
+    const agent = runner.agents[0];
+    return agent === undefined ? { refused: 'no background agent of .cursor/background-agents.yaml is enabled' } : { agent };
+  }
   let real: string;
   try {
     real = path.join(await realpath(path.dirname(file)), path.basename(file));

@@ -9,7 +9,7 @@ import { parseSkillCommand, type SkillInvocation } from '../protocol/skill-comma
 import type { ResolvedConfig } from '../config/resolve.js';
 import { TappsError } from '../errors.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
-import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage, type CommandFile } from '../protocol/command-file.js';
+import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage, type CommandFile, type ParsedCommandFile } from '../protocol/command-file.js';
 import { STATUS_FILE_NAME } from '../protocol/paths.js';
 import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
 import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
@@ -26,6 +26,10 @@ export interface ExecuteCommandFileOptions {
   commandFile: string;
   /** Its text, when the caller has already read it (a claim reads it right after the rename). */
   text: string;
+  /** `text` parsed, when the caller has parsed it already (the runner parses a claimed file once). */
+  parsed?: ParsedCommandFile;
+  /** The caller has checked the command's `worktree_path` already (src/runner/worktree-path-check.ts). */
+  worktreeChecked?: boolean;
   projectRoot: string;
   /** Environment of the skill: secrets arrive here, never in files. @default process.env */
   env?: NodeJS.ProcessEnv;
@@ -47,6 +51,8 @@ export interface ExecuteCommandFileResult {
   error?: StepError;
   /** 0 for completed, 1 for failed (the exit code of `execute-skill-command`). */
   exitCode: 0 | 1;
+  /** The text of the terminal status written to `statusFile` (what a reader of it now gets). */
+  written?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 3_600_000;
@@ -57,7 +63,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
   const dir = path.dirname(options.commandFile);
   const statusFile = path.join(dir, STATUS_FILE_NAME);
   const writer = options.writer ?? currentWriter(`execute-skill-command:${process.pid}`);
-  const parsed = parseCommandFile(options.text);
+  const parsed = options.parsed ?? parseCommandFile(options.text);
   const file: CommandFile | undefined = parsed.ok ? parsed.value : undefined;
   const correlation = file === undefined ? {} : statusCorrelation(file);
   const reporter = new StatusReporter(statusFile, correlation, file?.command ?? '', writer, () => {
@@ -65,8 +71,8 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
   });
   const fail = async (code: StepErrorCode, message: string, retryable = false): Promise<ExecuteCommandFileResult> => {
     const error = stepError(code, message, retryable);
-    await reporter.finish({ status: 'failed', error, exitCode: 1 });
-    return { status: 'failed', statusFile, error, exitCode: 1 };
+    const written = await reporter.finish({ status: 'failed', error, exitCode: 1 });
+    return { status: 'failed', statusFile, error, exitCode: 1, ...(written === undefined ? {} : { written }) };
   };
 
   if (!parsed.ok) return fail('COMMAND_FILE_INVALID', `Command file ${options.commandFile} cannot be used: ${parsed.reason}`);
@@ -88,7 +94,7 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
     }
   }
 
-  const foreign = await foreignWorktreeReason(options.projectRoot, command.worktreePath);
+  const foreign = options.worktreeChecked === true ? undefined : await foreignWorktreeReason(options.projectRoot, command.worktreePath);
   if (foreign !== undefined) {
     await observer.audit({ event: 'command.refused', ...correlation, actor: writer.id, details: { command_file: options.commandFile, reason: foreign } });
     return fail('WORKTREE_OUTSIDE_PROJECT', `Command file ${options.commandFile} refused: ${foreign}`);
@@ -168,13 +174,19 @@ export async function executeCommandFile(options: ExecuteCommandFileOptions): Pr
     else span.fail(terminal.error === undefined ? 'failed' : `${terminal.error.code}: ${terminal.error.message}`);
     span.end();
   }
-  await reporter.finish(terminal);
+  const written = await reporter.finish(terminal);
   await observer.audit({
     event: terminal.status === 'completed' ? 'execution.completed' : 'execution.failed',
     ...audit,
     details: { status_file: statusFile, ...(terminal.error === undefined ? {} : { error: terminal.error.message }) },
   });
-  return { status: terminal.status, statusFile, ...(terminal.error === undefined ? {} : { error: terminal.error }), exitCode: terminal.status === 'completed' ? 0 : 1 };
+  return {
+    status: terminal.status,
+    statusFile,
+    ...(terminal.error === undefined ? {} : { error: terminal.error }),
+    exitCode: terminal.status === 'completed' ? 0 : 1,
+    ...(written === undefined ? {} : { written }),
+  };
 }
 
 /** The status correlation for a command file: everything it names (the original's files lack run id and attempt). */

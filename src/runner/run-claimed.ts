@@ -13,10 +13,10 @@ import { runProcess } from '../exec/run-process.js';
 import type { ExecutionObserver, ExecutionRecord } from '../observability/observer.js';
 import { redactSecrets } from '../redaction/redact.js';
 import { foreignWorktreeReason } from './worktree-path-check.js';
-import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage, type CommandFile } from '../protocol/command-file.js';
+import { environmentRedacted, parseCommandFile, redactedEnvironmentMessage, type CommandFile, type ParsedCommandFile } from '../protocol/command-file.js';
 import { heartbeatIntervalMs } from '../protocol/liveness.js';
 import { STATUS_FILE_NAME } from '../protocol/paths.js';
-import { readStatusFile, type StatusWriter } from '../protocol/status-file.js';
+import { readStatusFile, writtenStatus, type StatusReading, type StatusWriter } from '../protocol/status-file.js';
 import { StatusReporter, type TerminalStatus } from '../protocol/status-reporter.js';
 import { expandCommand } from './command-template.js';
 import { traced, type Span, type SpanAttributes } from '../tracing/tracer.js';
@@ -41,6 +41,27 @@ export interface ClaimedCommand {
   /** Handed over in-process by the embedded runner: the unredacted invocation and the step's environment. */
   invocation?: SkillInvocation;
   env?: NodeJS.ProcessEnv;
+  /** `text` parsed, when the runner has parsed it already (it is then not parsed again). */
+  parsed?: ParsedCommandFile;
+}
+
+/** How a claimed command ended. */
+export interface ClaimedResult {
+  status: 'completed' | 'failed';
+  /**
+   * Its terminal status as the status file now says it: parsed from the text the runner wrote, read from the file only
+   * when a command wrote it itself. Undefined only for a command file that could not be parsed.
+   */
+  terminal?: StatusReading;
+}
+
+/** How the commands ended, and what is known of the terminal status without reading the file. */
+interface CommandsResult {
+  status: 'completed' | 'failed';
+  /** The text of the terminal status the runner (or the in-process skill) wrote. */
+  written?: string;
+  /** The terminal status a command wrote itself, as read. */
+  reading?: StatusReading;
 }
 
 /** How the runner runs commands. */
@@ -66,30 +87,35 @@ export type ServedAttempt = Omit<ExecutionRecord, 'schemaVersion' | 'ts'>;
  * Runs `claim` to its end; resolves to the terminal status written. Never rejects. A step from a foreign command file
  * (the original executor's, or a plain command) gets its metrics record here: no executor of ours records it.
  */
-export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptions): Promise<'completed' | 'failed'> {
+export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptions): Promise<ClaimedResult> {
   const startedAt = new Date().toISOString();
-  const parsed = parseCommandFile(claim.text);
-  const status = await traced(`runner ${options.agent.name}`, { kind: 'consumer', ...(parsed.ok && parsed.value.traceparent !== undefined ? { parent: parsed.value.traceparent } : {}), attributes: runnerSpanAttributes(parsed, options) }, async (span) => {
-    const result = await runClaimedCommands(claim, options, span);
-    span?.setAttributes({ 'tapps.status': result });
-    if (result === 'completed') span?.succeed();
-    else span?.fail(await failureOf(path.join(path.dirname(claim.claimedFile), STATUS_FILE_NAME)));
+  const parsed = claim.parsed ?? parseCommandFile(claim.text);
+  const statusFile = path.join(path.dirname(claim.claimedFile), STATUS_FILE_NAME);
+  let terminal: StatusReading | undefined;
+  /** The terminal status, parsed once: from the text written, or read from the file when a command wrote it. */
+  const terminalStatus = async (result: CommandsResult): Promise<StatusReading> =>
+    (terminal ??= result.reading ?? (result.written === undefined ? await readStatusFile(statusFile) : writtenStatus(result.written)));
+  const commands = await traced(`runner ${options.agent.name}`, { kind: 'consumer', ...(parsed.ok && parsed.value.traceparent !== undefined ? { parent: parsed.value.traceparent } : {}), attributes: runnerSpanAttributes(parsed, options) }, async (span) => {
+    const result = await runClaimedCommands({ ...claim, parsed }, options, span);
+    span?.setAttributes({ 'tapps.status': result.status });
+    if (result.status === 'completed') span?.succeed();
+    else span?.fail(failureOf(await terminalStatus(result)));
     return result;
   });
-  if (!parsed.ok) return status;
-  const record = await servedAttempt(parsed.value, path.join(path.dirname(claim.claimedFile), STATUS_FILE_NAME), startedAt, status);
+  if (!parsed.ok) return { status: commands.status, ...(commands.written === undefined && commands.reading === undefined ? {} : { terminal: await terminalStatus(commands) }) };
+  const reading = await terminalStatus(commands);
+  const record = servedAttempt(parsed.value, reading, startedAt, commands.status);
   try {
     options.onServed?.(record);
   } catch {
     // Counting what was served (the daemon's /metrics) never fails a step.
   }
   if (parsed.value.form !== 'v2') await options.observer.recordExecution(record);
-  return status;
+  return { status: commands.status, terminal: reading };
 }
 
 /** The attempt a runner served, as a metrics record (agent, action, status, duration and usage from the status file). */
-async function servedAttempt(file: CommandFile, statusFile: string, startedAt: string, status: 'completed' | 'failed'): Promise<ServedAttempt> {
-  const reading = await readStatusFile(statusFile);
+function servedAttempt(file: CommandFile, reading: StatusReading, startedAt: string, status: 'completed' | 'failed'): ServedAttempt {
   const report = reading.kind === 'ok' ? reading.report : undefined;
   const completedAt = new Date().toISOString();
   const { workflow_id, run_id, step_id, attempt } = file.correlation;
@@ -114,7 +140,7 @@ async function servedAttempt(file: CommandFile, statusFile: string, startedAt: s
 }
 
 /** What the runner's span says about the command it runs (the command redacted, as in the file). */
-function runnerSpanAttributes(parsed: ReturnType<typeof parseCommandFile>, options: RunClaimedOptions): SpanAttributes {
+function runnerSpanAttributes(parsed: ParsedCommandFile, options: RunClaimedOptions): SpanAttributes {
   const correlation = parsed.ok ? parsed.value.correlation : undefined;
   return {
     'tapps.runner.id': options.writer.id,
@@ -129,16 +155,15 @@ function runnerSpanAttributes(parsed: ReturnType<typeof parseCommandFile>, optio
 }
 
 /** The error of a failed attempt as its status file says it, for the span's status. */
-async function failureOf(statusFile: string): Promise<string> {
-  const reading = await readStatusFile(statusFile);
+function failureOf(reading: StatusReading): string {
   const error = reading.kind === 'ok' ? reading.report.error : undefined;
   return error === undefined ? 'failed' : `${error.code}: ${error.message}`;
 }
 
-async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOptions, span: Span | undefined): Promise<'completed' | 'failed'> {
+async function runClaimedCommands(claim: ClaimedCommand & { parsed: ParsedCommandFile }, options: RunClaimedOptions, span: Span | undefined): Promise<CommandsResult> {
   const dir = path.dirname(claim.claimedFile);
   const statusFile = path.join(dir, STATUS_FILE_NAME);
-  const parsed = parseCommandFile(claim.text);
+  const parsed = claim.parsed;
   const correlation = parsed.ok ? statusCorrelation(parsed.value) : {};
   const stepDir = parsed.ok && parsed.value.worktreePath !== undefined ? parsed.value.worktreePath : path.basename(dir) === '.cursor' ? path.dirname(dir) : dir;
   const values = { command_file_path: claim.claimedFile, project_root: options.projectRoot, step_dir: stepDir, status_file_path: statusFile };
@@ -153,8 +178,10 @@ async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOpti
   let wroteRunning = false;
   const since = Date.now();
 
-  // Only command files for this project's own step directories are served (src/runner/worktree-path-check.ts).
-  const foreign = parsed.ok ? await foreignWorktreeReason(options.projectRoot, parsed.value.worktreePath).catch((error: unknown) => String(error)) : undefined;
+  // Only command files for this project's own step directories are served (src/runner/worktree-path-check.ts). One
+  // handed over in-process names the step directory this executor chose and created inside the project itself.
+  const checkWorktree = parsed.ok && claim.invocation === undefined;
+  const foreign = checkWorktree ? await foreignWorktreeReason(options.projectRoot, parsed.value.worktreePath).catch((error: unknown) => String(error)) : undefined;
   if (foreign !== undefined) {
     await options.observer.audit({ event: 'command.refused', ...audit, details: { command_file: claim.claimedFile, reason: foreign } });
     return finish(reporter, { status: 'failed', error: { code: 'WORKTREE_OUTSIDE_PROJECT', message: `Command file ${claim.claimedFile} refused: ${foreign}`, retryable: false } }, options, audit);
@@ -162,6 +189,8 @@ async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOpti
 
   // A spawned command cannot be given secrets that were redacted from the file (the builtin refuses them itself).
   const refusesEnvironment = claim.env === undefined && parsed.ok && environmentRedacted(parsed.value);
+  // The terminal status the in-process skill wrote, while no later command has run (it is then the file's content).
+  let inProcessWritten: string | undefined;
   for (const [index, template] of options.agent.commands.entries()) {
     let expanded;
     try {
@@ -176,6 +205,9 @@ async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOpti
       const result = await executeCommandFile({
         commandFile: claim.claimedFile,
         text: claim.text,
+        parsed,
+        // Checked above, or handed over in-process (see checkWorktree).
+        worktreeChecked: true,
         projectRoot: options.projectRoot,
         env,
         ...(claim.invocation === undefined ? {} : { invocation: claim.invocation }),
@@ -185,9 +217,11 @@ async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOpti
         observer: options.observer,
         writer: options.writer,
       });
-      if (result.status === 'failed') return 'failed';
+      if (result.status === 'failed') return { status: 'failed', ...(result.written === undefined ? {} : { written: result.written }) };
+      inProcessWritten = result.written;
       continue;
     }
+    inProcessWritten = undefined;
     if (!wroteRunning) {
       await reporter.start({ heartbeats: false });
       wroteRunning = true;
@@ -224,13 +258,14 @@ async function runClaimedCommands(claim: ClaimedCommand, options: RunClaimedOpti
     }
     if (result.exitCode !== 0) {
       const own = await ownTerminalStatus(statusFile, since);
-      if (own === 'failed') return 'failed';
+      if (own?.status === 'failed') return own;
       const tail = redactSecrets(result.stderr.trim().split('\n').slice(-5).join('\n'));
       const code = result.exitCode ?? 1;
       return finish(reporter, { status: 'failed', exitCode: code, error: { code: 'COMMAND_FAILED', message: `${label} exited with ${result.signal ?? `code ${code}`}${tail === '' ? '' : `: ${tail}`}`, retryable: false } }, options, audit);
     }
   }
-  const own = await ownTerminalStatus(statusFile, since);
+  // The in-process skill ran last and completed: its status is the file's, no need to read it back.
+  const own = inProcessWritten === undefined ? await ownTerminalStatus(statusFile, since) : { status: 'completed' as const, written: inProcessWritten };
   if (own !== undefined) {
     reporter.abandon();
     return own;
@@ -245,10 +280,10 @@ function withConfigHandoff(env: NodeJS.ProcessEnv, config: ResolvedConfig | unde
 }
 
 /** The terminal status a command wrote itself since `since`, if any. */
-async function ownTerminalStatus(statusFile: string, since: number): Promise<'completed' | 'failed' | undefined> {
+async function ownTerminalStatus(statusFile: string, since: number): Promise<CommandsResult | undefined> {
   const reading = await readStatusFile(statusFile);
   if (reading.kind !== 'ok' || !reading.report.terminal || reading.mtimeMs + 5 < since) return undefined;
-  return reading.report.status === 'completed' ? 'completed' : 'failed';
+  return { status: reading.report.status === 'completed' ? 'completed' : 'failed', reading };
 }
 
 async function finish(
@@ -257,14 +292,14 @@ async function finish(
   options: RunClaimedOptions,
   audit: Record<string, unknown>,
   failedEvent: 'execution.failed' | 'execution.timeout' = 'execution.failed',
-): Promise<'completed' | 'failed'> {
-  await reporter.finish(terminal);
+): Promise<CommandsResult> {
+  const written = await reporter.finish(terminal);
   await options.observer.audit({
     event: terminal.status === 'completed' ? 'execution.completed' : failedEvent,
     ...audit,
     ...(terminal.error === undefined ? {} : { details: { error: terminal.error.message, code: terminal.error.code } }),
   });
-  return terminal.status;
+  return { status: terminal.status, ...(written === undefined ? {} : { written }) };
 }
 
 /** KEY=VALUE entries with `${PROJECT_ROOT}` expanded. */

@@ -3,6 +3,7 @@
 import type { ExecutionObserver } from '../observability/observer.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { SkillInvocation } from '../protocol/skill-command.js';
+import type { StatusReading } from '../protocol/status-file.js';
 import type { ServedAttempt } from './run-claimed.js';
 
 /** How a runner is set up. */
@@ -35,4 +36,16 @@ export interface RunnerOptions {
 export interface OfferExtras {
   invocation?: SkillInvocation;
   env?: NodeJS.ProcessEnv;
+  /** The command file's text as just written: the runner still claims the file by rename, but does not read it back. */
+  text?: string;
+  /** Told exactly once how the runner's handling of this offer ended (see {@link HandledCommand}). */
+  onHandled?: (handled: HandledCommand) => void;
 }
+
+/**
+ * How a runner's handling of an offered command ended, for the writer in the same process: `ran` with the terminal
+ * status it wrote (already renamed into place, so on disk before the writer learns of it), or not run — another runner
+ * claimed the file, it was refused or gone, the runner stopped or handling failed — and then the status file is the
+ * only word on the attempt.
+ */
+export type HandledCommand = { ran: true; terminal: StatusReading } | { ran: false; reason: string };

@@ -18,6 +18,7 @@ import { silentObserver, type ExecutionObserver } from '../observability/observe
 import { claimCommandFile } from '../protocol/claim.js';
 import { parseCommandFile } from '../protocol/command-file.js';
 import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
+import type { SkillInvocation } from '../protocol/skill-command.js';
 import type { DirectoryWatch } from '../protocol/watch.js';
 import { acquireRunnerLock, type ReleaseLock } from './runner-lock.js';
 import { RUNNER_HEARTBEAT_MS, writeRunnerStatus, type RunnerCounts, type RunnerSlot, type RunnerStatus } from '../protocol/runner-status.js';
@@ -29,12 +30,12 @@ import { nextRunnerState, notTakingReason, runnerRole, type OfferResult, type Ru
 import { watchTree, type TreeWatch } from './tree-watch.js';
 import { admitCommandFile } from './command-admission.js';
 import { watchCancelFile } from './cancel-file-watch.js';
-import type { OfferExtras, RunnerOptions } from './runner-options.js';
+import type { HandledCommand, OfferExtras, RunnerOptions } from './runner-options.js';
 import { RUNNER_STOPPING, statusCorrelation } from './execute-command-file.js';
 import { settlesWithin } from '../time/settles-within.js';
 import { endedAttemptReason } from './attempt-still-wanted.js';
 
-export type { OfferExtras, RunnerOptions } from './runner-options.js';
+export type { HandledCommand, OfferExtras, RunnerOptions } from './runner-options.js';
 
 /** A background-agent runner. */
 export class Runner {
@@ -129,6 +130,8 @@ export class Runner {
    */
   offer(commandFile: string, extras: OfferExtras = {}): OfferResult {
     if (this.state !== 'running') return { taken: false, reason: notTakingReason(this.id, this.state) };
+    const replaced = this.pending.get(commandFile);
+    if (replaced !== undefined) settle(replaced, { ran: false, reason: 'offered again before it started' });
     this.pending.set(commandFile, extras);
     this.pump();
     return { taken: true };
@@ -136,7 +139,9 @@ export class Runner {
 
   /** Cancels the step of `commandFile` if this runner is running it (its process groups are killed). */
   cancel(commandFile: string): void {
+    const pending = this.pending.get(commandFile);
     this.pending.delete(commandFile);
+    if (pending !== undefined) settle(pending, { ran: false, reason: 'cancelled before it started' });
     this.running.get(commandFile)?.controller.abort();
   }
 
@@ -155,6 +160,7 @@ export class Runner {
     this.transition('stopping');
     for (const watch of this.watches) watch.close();
     this.configWatch?.close();
+    for (const extras of this.pending.values()) settle(extras, { ran: false, reason: notTakingReason(this.id, this.state) });
     this.pending.clear();
     await this.writeStatus();
     const grace = options.graceMs ?? this.options.stopGraceMs ?? 10_000;
@@ -222,7 +228,13 @@ export class Runner {
       this.running.set(file, entry);
       const stopWatchingCancel = watchCancelFile(file, controller);
       entry.done = this.handle(file, extras, controller.signal)
-        .catch((error: unknown) => this.observer.logger.error('runner failed to handle a command file', { file, error: String(error) }))
+        .then(
+          (handled) => settle(extras, handled),
+          (error: unknown) => {
+            this.observer.logger.error('runner failed to handle a command file', { file, error: String(error) });
+            settle(extras, { ran: false, reason: `the runner failed to handle it: ${String(error)}` });
+          },
+        )
         .finally(() => {
           stopWatchingCancel();
           this.running.delete(file);
@@ -233,11 +245,12 @@ export class Runner {
     if (this.pending.size === 0 && this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  private async handle(file: string, extras: OfferExtras, signal: AbortSignal): Promise<void> {
+  /** Claims and runs one command file; how it ended, for an in-process writer waiting on it. */
+  private async handle(file: string, extras: OfferExtras, signal: AbortSignal): Promise<HandledCommand> {
     const agent = await this.agentFor(file, extras);
-    if (agent === undefined) return;
-    const claim = await claimCommandFile(file);
-    if (claim === undefined) return; // another runner won, or the file is gone
+    if (agent === undefined) return { ran: false, reason: 'refused or gone' };
+    const claim = await claimCommandFile(file, extras.invocation === undefined || extras.text === undefined ? undefined : { text: extras.text });
+    if (claim === undefined) return { ran: false, reason: 'claimed by another runner, or gone' };
     const parsed = parseCommandFile(claim.text);
     // A file left by a run that is over, or by an attempt that ended, is removed unrun (src/runner/attempt-still-wanted.ts);
     // one handed over in-process comes from the live executor that just wrote it.
@@ -248,7 +261,7 @@ export class Runner {
       await unlink(claim.claimedFile).catch(() => undefined);
       this.observer.logger.warn('command file refused', { file, reason: ended });
       await this.observer.audit({ event: 'command.refused', ...statusCorrelation(parsed.value), actor: this.id, details: { command_file: file, reason: ended } });
-      return;
+      return { ran: false, reason: ended };
     }
     this.counts.claimed++;
     this.counts.running++;
@@ -263,11 +276,12 @@ export class Runner {
     });
     try {
       const result = await runClaimed(
-        { claimedFile: claim.claimedFile, text: claim.text, commandFile: file, ...extras },
+        { claimedFile: claim.claimedFile, text: claim.text, parsed, commandFile: file, ...inProcessHandover(extras) },
         { projectRoot: this.projectRoot, agent, inProcess: this.inProcess, writer: this.writer, observer: this.observer, ...(this.config === undefined ? {} : { config: this.config }), ...(this.options.onServed === undefined ? {} : { onServed: this.options.onServed }), signal },
       );
-      if (result === 'completed') this.counts.finished++;
+      if (result.status === 'completed') this.counts.finished++;
       else this.counts.failed++;
+      return result.terminal === undefined ? { ran: false, reason: 'it ended without a terminal status' } : { ran: true, terminal: result.terminal };
     } finally {
       this.counts.running--;
       this.statusSoon();
@@ -276,7 +290,8 @@ export class Runner {
 
   /** The agent that serves `file`, or undefined when it is gone or refused (counted and audited). */
   private async agentFor(file: string, extras: OfferExtras): Promise<RunnerAgent | undefined> {
-    const admission = await admitCommandFile(file, { realRoot: this.realRoot, agents: this.agents, offeredInProcess: extras.invocation !== undefined });
+    const offeredInProcess = extras.invocation !== undefined;
+    const admission = await admitCommandFile(file, { realRoot: this.realRoot, agents: this.agents, offeredInProcess, inMemory: offeredInProcess && extras.text !== undefined });
     if ('refused' in admission) return this.refuse(file, admission.refused);
     return 'agent' in admission ? admission.agent : undefined;
   }
@@ -336,6 +351,20 @@ export class Runner {
       this.observer.logger.warn('could not write runner status', { error: String(error) }),
     );
   }
+}
+
+/** Tells an in-process writer how its offer ended; its callback never fails the runner. */
+function settle(extras: OfferExtras, handled: HandledCommand): void {
+  try {
+    extras.onHandled?.(handled);
+  } catch {
+    // The writer's own business.
+  }
+}
+
+/** What runClaimed takes of an offer: the invocation and environment handed over in-process. */
+function inProcessHandover(extras: OfferExtras): { invocation?: SkillInvocation; env?: NodeJS.ProcessEnv } {
+  return { ...(extras.invocation === undefined ? {} : { invocation: extras.invocation }), ...(extras.env === undefined ? {} : { env: extras.env }) };
 }
 
 /** What a busy slot runs, as status.json says: the ids of the claimed command file (null when it names none). */

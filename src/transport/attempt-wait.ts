@@ -1,7 +1,10 @@
 // Waiting for one attempt's terminal status beside its command file. Completion is event-driven (fs.watch) with the
 // polling interval as the rescan fallback; a status from another attempt is ignored and audited; a final check runs at
 // the deadline; a runner that died or stalled mid-step, or a command nobody picks up, makes the attempt fail as
-// retryable. The wait's state and its transitions are in ./attempt-wait-state.ts; this file does what they decide.
+// retryable. When the runner in this process took the command, it says how the attempt ended (the terminal status it
+// has just renamed into place) and nothing is watched or read unless it did not run it; the rescan and the deadline's
+// check still read the file. The wait's state and its transitions are in ./attempt-wait-state.ts; this file does what
+// they decide.
 
 import type { ResolvedConfig } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
@@ -12,13 +15,13 @@ import { readCommandFile } from '../protocol/command-file.js';
 import { claimAgeMs, claimGraceMs, describeStall, heartbeatIntervalMs, writerIsDead, writerStall, type Stall } from '../protocol/liveness.js';
 import { STATUS_FILE_NAME, type ProtocolPaths } from '../protocol/paths.js';
 import { findLiveRunner } from '../protocol/runner-status.js';
-import { readStatusFile, type StatusReport } from '../protocol/status-file.js';
+import { readStatusFile, type StatusReading, type StatusReport } from '../protocol/status-file.js';
 import { watchDirectory, type DirectoryWatch } from '../protocol/watch.js';
 import { stepError, timeoutError } from '../step-errors.js';
 import { setLongTimeout, type LongTimeout } from '../time/long-timeout.js';
 import { auditIds, commandOfAttempt, matchStatus } from './attempt-correlation.js';
 import { INITIAL_WAIT_STATE, transition, type AttemptWaitEvent, type AttemptWaitState, type CheckMode } from './attempt-wait-state.js';
-import type { LocalRunner } from './local-runner.js';
+import type { HandledCommand, LocalRunner } from './local-runner.js';
 import { failedOutcome, terminalOutcome, type PartialOutcome } from './terminal-outcome.js';
 import type { AttemptOutcome, StepAttempt } from './transport.js';
 
@@ -38,6 +41,11 @@ export interface AttemptWaitContext {
   localRunner: () => LocalRunner | undefined;
   /** Stops what is left of a runner that died, before the attempt is run again. */
   stopOrphanedAttempt: () => Promise<void>;
+  /**
+   * How the runner in this process ended the attempt it took from memory: its terminal status (then not read back), or
+   * that it did not run it (the wait then watches the status file like any other).
+   */
+  handled?: Promise<HandledCommand>;
 }
 
 /** How long the check at the deadline may take before the attempt times out without it. */
@@ -59,28 +67,49 @@ class AttemptWait {
   /** The mtimes of statuses of other attempts already audited (each is audited once). */
   private readonly rejected = new Set<number>();
   private resolve: (outcome: AttemptOutcome) => void = () => undefined;
-  private readonly watch: DirectoryWatch;
+  /** The periodic rescan (the source of truth), whoever reports the status. */
+  private readonly rescan: NodeJS.Timeout;
+  /** fs.watch on the directory, unless the runner in this process reports the status. */
+  private watch: DirectoryWatch | undefined;
+  /** A status the runner in this process handed over, for the next check to examine instead of reading the file. */
+  private handedOver: StatusReading | undefined;
   private readonly deadline: LongTimeout;
   private backstop: LongTimeout | undefined;
   private readonly onAbort = () => this.cancel();
 
   constructor(context: AttemptWaitContext) {
     this.context = context;
-    const { attempt, paths, signal } = context;
+    const { attempt, signal } = context;
     this.result = new Promise<AttemptOutcome>((resolve) => (this.resolve = resolve));
     const intervalMs = context.config.autoExecution.polling.intervalMs;
-    this.watch = watchDirectory(
-      paths.dir,
-      (name) => {
-        if (name === undefined) this.ask('periodic');
-        else if (name.startsWith(STATUS_FILE_NAME)) this.ask('event');
-      },
-      { rescanMs: Math.max(Math.min(intervalMs, attempt.timeoutMs), 10) },
-    );
+    this.rescan = setInterval(() => this.ask('periodic'), Math.max(Math.min(intervalMs, attempt.timeoutMs), 10));
     // Any length (a `timeout: 30d` overflows a plain timer and fires at once).
     this.deadline = setLongTimeout(() => this.deadlinePassed(), attempt.timeoutMs);
     if (signal.aborted) this.cancel();
     else signal.addEventListener('abort', this.onAbort, { once: true });
+    if (context.handled === undefined) this.watchFile();
+    else void context.handled.then((handled) => this.handedOverBy(handled));
+  }
+
+  /** Watches the status file (fs.watch, every change read) and reads it once now. */
+  private watchFile(): void {
+    if (this.state.phase === 'ended' || this.watch !== undefined) return;
+    this.watch = watchDirectory(this.context.paths.dir, (name) => {
+      // A platform that names no entry: as thorough as the rescan.
+      if (name === undefined) this.ask('periodic');
+      else if (name.startsWith(STATUS_FILE_NAME)) this.ask('event');
+    }, {});
+    this.ask('event');
+  }
+
+  /** The runner in this process is done with the attempt: examine the status it wrote, or watch the file after all. */
+  private handedOverBy(handled: HandledCommand): void {
+    if (this.state.phase === 'ended') return;
+    if (!handled.ran || handled.terminal.kind !== 'ok' || !handled.terminal.report.terminal) {
+      this.watchFile();
+      return;
+    }
+    this.handedOver = handled.terminal;
     this.ask('event');
   }
 
@@ -98,7 +127,8 @@ class AttemptWait {
   private end(outcome: PartialOutcome): void {
     if (this.state.phase === 'ended') return;
     this.apply({ type: 'ended' });
-    this.watch.close();
+    clearInterval(this.rescan);
+    this.watch?.close();
     this.deadline.clear();
     this.backstop?.clear();
     this.context.signal.removeEventListener('abort', this.onAbort);
@@ -141,7 +171,9 @@ class AttemptWait {
   /** Reads the status once and says how the attempt ended, or undefined while it goes on. */
   private async examine(mode: CheckMode): Promise<PartialOutcome | undefined> {
     const { attempt, paths, observer } = this.context;
-    const reading = await readStatusFile(paths.statusFile);
+    const handedOver = this.handedOver;
+    this.handedOver = undefined;
+    const reading = handedOver ?? (await readStatusFile(paths.statusFile));
     if (reading.kind === 'corrupt') this.apply({ type: 'status-corrupt', reason: reading.reason });
     if (reading.kind === 'ok') {
       this.apply({ type: 'status-readable' });

@@ -1,7 +1,7 @@
 // The `file` transport: writes the attempt's command file into the step directory (or adopts the one a previous
 // executor left for the same attempt) and waits for a matching terminal status beside it (./attempt-wait.ts).
 
-import { unlink } from 'node:fs/promises';
+import { access, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
@@ -17,7 +17,7 @@ import { formatInstructions } from '../protocol/instructions.js';
 import { auditIds, commandOfAttempt, statusOfAttempt } from './attempt-correlation.js';
 import { waitForAttempt } from './attempt-wait.js';
 import { failedOutcome } from './terminal-outcome.js';
-import type { LocalRunner } from './local-runner.js';
+import type { HandledCommand, LocalRunner } from './local-runner.js';
 import type { AttemptOutcome, StepAttempt, Transport } from './transport.js';
 
 export type { LocalRunner } from './local-runner.js';
@@ -65,7 +65,7 @@ export class FileTransport implements Transport {
   async run(attempt: StepAttempt, signal: AbortSignal): Promise<AttemptOutcome> {
     await this.ensureRunner();
     const paths = protocolPaths(attempt.protocolDir);
-    const { startMs, refused } = await this.dispatch(attempt, paths);
+    const { startMs, refused, handled } = await this.dispatch(attempt, paths);
     if (refused !== undefined && (await withdrawCommandFile(paths.commandFile).catch(() => false))) {
       // Nobody else can take it while the runner in this process is there (no NO_RUNNER wait): the attempt ends now.
       const message = `The runner in this process did not take this step: ${refused}; the step can be retried`;
@@ -83,6 +83,7 @@ export class FileTransport implements Transport {
       manual: this.options.manual === true,
       localRunner: () => this.embeddedRunner,
       stopOrphanedAttempt: () => this.stopOrphanedAttempt(),
+      ...(handled === undefined ? {} : { handled }),
     });
   }
 
@@ -97,12 +98,13 @@ export class FileTransport implements Transport {
 
   /**
    * Writes the command file, or adopts what a previous executor left for this same attempt. `refused` says why the
-   * runner in this process did not take it.
+   * runner in this process did not take it; `handled`, when it took a freshly written one, how it ended.
    */
-  private async dispatch(attempt: StepAttempt, paths: ProtocolPaths): Promise<{ startMs: number; refused?: string }> {
+  private async dispatch(attempt: StepAttempt, paths: ProtocolPaths): Promise<{ startMs: number; refused?: string; handled?: Promise<HandledCommand> }> {
+    // A step's first attempt finds no protocol directory: nothing to adopt, and no earlier attempt's files to remove.
+    if (!(await exists(paths.dir))) return this.dispatchFresh(attempt, paths, false);
     const correlation = attempt.correlation;
-    // Three independent reads, at once: for a fresh attempt all three find nothing, and waiting on each in turn was a
-    // measurable part of a no-op step.
+    // Three independent reads, at once: waiting on each in turn was a measurable part of a no-op step.
     const [status, command, claimed] = await Promise.all([readStatusFile(paths.statusFile), readCommandFile(paths.commandFile), readCommandFile(paths.claimedFile)]);
     const pendingCommand = command ?? claimed;
     const sameAttempt = pendingCommand?.ok === true && commandOfAttempt(pendingCommand.value, attempt);
@@ -119,7 +121,7 @@ export class FileTransport implements Transport {
       if (orphaned) await this.stopOrphanedAttempt();
       if (!orphaned) {
         this.options.onCommandWritten?.({ stepId: correlation.step_id, commandFile: paths.commandFile, statusFile: paths.statusFile, adopted: true });
-        const refused = unclaimed ? this.offer(paths, attempt) : undefined;
+        const refused = unclaimed ? this.offer(paths, attempt).refused : undefined;
         // Artifacts count from when the attempt was first dispatched, not from this (resumed) call.
         const firstCreated = sameAttempt && pendingCommand.ok ? Date.parse(pendingCommand.value.correlation.created_at ?? '') : NaN;
         const firstStarted = status.kind === 'ok' ? Date.parse(status.report.startedAt ?? '') : NaN;
@@ -127,8 +129,15 @@ export class FileTransport implements Transport {
         return { startMs: adoptedStart, ...(refused === undefined ? {} : { refused }) };
       }
     }
+    return this.dispatchFresh(attempt, paths, true);
+  }
+
+  /** Writes the attempt's command file and offers it to the runner in this process; `leftovers`: the directory existed. */
+  private async dispatchFresh(attempt: StepAttempt, paths: ProtocolPaths, leftovers: boolean): Promise<{ startMs: number; refused?: string; handled?: Promise<HandledCommand> }> {
+    const correlation = attempt.correlation;
+    const createdMs = Date.parse(correlation.created_at);
     // A status left by an earlier attempt must never complete this one, nor its cancel request stop it.
-    await Promise.all([unlink(paths.statusFile).catch(() => undefined), unlink(paths.cancelFile).catch(() => undefined)]);
+    if (leftovers) await Promise.all([unlink(paths.statusFile).catch(() => undefined), unlink(paths.cancelFile).catch(() => undefined)]);
     const startMs = Number.isNaN(createdMs) ? Date.now() : Math.min(createdMs, Date.now());
     const input = {
       invocation: attempt.invocation,
@@ -150,7 +159,7 @@ export class FileTransport implements Transport {
     // A runner in this process gets the command in memory; the file is then a record for status views and resume, and
     // a power loss that could leave it empty also ends that runner — resume rewrites a command file it cannot read.
     // Any other reader (a daemon, a person) gets it fsynced.
-    await writeCommandFile(paths.commandFile, input, { durable: this.embeddedRunner === undefined });
+    const text = await writeCommandFile(paths.commandFile, input, { durable: this.embeddedRunner === undefined });
     await this.observer.audit({ event: 'command.written', ...auditIds(attempt), actor: 'executor', details: { command_file: paths.commandFile } });
     this.options.onCommandWritten?.({
       stepId: correlation.step_id,
@@ -159,14 +168,22 @@ export class FileTransport implements Transport {
       ...(instructionsFile === undefined ? {} : { instructionsFile }),
       adopted: false,
     });
-    const refused = this.offer(paths, attempt);
-    return { startMs, ...(refused === undefined ? {} : { refused }) };
+    const { refused, handled } = this.offer(paths, attempt, text);
+    return { startMs, ...(refused === undefined ? {} : { refused }), ...(handled === undefined ? {} : { handled }) };
   }
 
-  /** Hands the command to the runner in this process, if any; why it was not taken, when it was not. */
-  private offer(paths: ProtocolPaths, attempt: StepAttempt): string | undefined {
-    const offered = this.embeddedRunner?.offer(paths.commandFile, { invocation: attempt.invocation, env: attempt.env });
-    return offered?.taken === false ? offered.reason : undefined;
+  /**
+   * Hands the command to the runner in this process, if any: why it was not taken, when it was not; how it ended, when
+   * it was taken with its `text` (the wait then learns the terminal status from memory, not from reading it back).
+   */
+  private offer(paths: ProtocolPaths, attempt: StepAttempt, text?: string): { refused?: string; handled?: Promise<HandledCommand> } {
+    const runner = this.embeddedRunner;
+    if (runner === undefined) return {};
+    let told: (handled: HandledCommand) => void = () => undefined;
+    const handled = new Promise<HandledCommand>((resolve) => (told = resolve));
+    const offered = runner.offer(paths.commandFile, { invocation: attempt.invocation, env: attempt.env, ...(text === undefined ? {} : { text, onHandled: told }) });
+    if (!offered.taken) return { refused: offered.reason };
+    return text === undefined ? {} : { handled };
   }
 
   /**
@@ -177,6 +194,16 @@ export class FileTransport implements Transport {
     await takeOverOrphanedGroups(this.options.projectRoot, this.observer, 'executor').catch((error: unknown) =>
       this.observer.logger.warn('could not stop the process groups of a runner that died', { error: String(error) }),
     );
+  }
+}
+
+/** True when `dir` exists (a failure other than ENOENT counts as there: the full checks then run and report it). */
+async function exists(dir: string): Promise<boolean> {
+  try {
+    await access(dir);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
 
