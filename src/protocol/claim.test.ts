@@ -26,6 +26,14 @@ describe('claiming a command file', () => {
     expect((await claim)?.text).toBe('{"command": "@shell run --script true"}\n');
   });
 
+  it('takes the text a writer in this process knows instead of reading the file back, by the same exclusive rename', async () => {
+    const dir = await testdir({ [COMMAND_FILE_NAME]: 'on disk\n' });
+    const file = path.join(dir, COMMAND_FILE_NAME);
+    const [first, second] = await Promise.all([claimCommandFile(file, { text: 'in memory\n' }), claimCommandFile(file, { text: 'in memory\n' })]);
+    expect([first, second].filter((claim) => claim !== undefined)).toEqual([{ claimedFile: path.join(dir, CLAIMED_FILE_NAME), text: 'in memory\n' }]);
+    expect(await readdir(dir)).toEqual([CLAIMED_FILE_NAME]);
+  });
+
   it('gives up waiting after a moment and returns what is there (an empty file is then reported as such)', async () => {
     const dir = await testdir({ [COMMAND_FILE_NAME]: '' });
     expect((await claimCommandFile(path.join(dir, COMMAND_FILE_NAME)))?.text).toBe('');
