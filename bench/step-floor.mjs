@@ -43,19 +43,23 @@ function chain(steps, parallel) {
   return { header: parallel ? [`concurrency: ${parallel}`] : [], lines };
 }
 
-/** `stages` stages of `width` parallel steps, each stage after a join step that needs every step of the one before. */
+/**
+ * `stages` stages of `width` parallel steps, each stage after a join step that needs every step of the one before.
+ * Written compactly (flow style, short ids): 100 × 100 in the chain's style is over the loader's 1 MiB limit.
+ */
 function fanOut(stages, width) {
+  const step = 'agent: analyst, action: check-prerequisites, params: {env: [HOME]}';
   const lines = ['steps:'];
   let join = null;
   for (let stage = 0; stage < stages; stage++) {
     const ids = [];
     for (let index = 0; index < width; index++) {
-      const id = `g${stage}s${index}`;
+      const id = `a${stage * width + index}`;
       ids.push(id);
-      lines.push(`  - { id: ${id}, ${STEP}${join ? `, needs: [${join}]` : ''} }`);
+      lines.push(`- {id: ${id}, ${step}${join ? `, needs: ${join}` : ''}}`);
     }
-    join = `g${stage}join`;
-    lines.push(`  - { id: ${join}, ${STEP}, needs: [${ids.join(', ')}] }`);
+    join = `j${stage}`;
+    lines.push(`- {id: ${join}, ${step}, needs: [${ids.join(',')}]}`);
   }
   return { header: ['concurrency: 8'], lines };
 }
