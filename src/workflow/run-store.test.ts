@@ -132,4 +132,15 @@ describe('RunStore journal', () => {
     expect(changed.state.steps.s0?.status).toBe('succeeded');
     await store.close();
   });
+
+  it('keeps each step\'s encoded piece in bytes of its own, not in a slice of a shared pool', async () => {
+    const { store } = await openStore(20);
+    for (let index = 0; index < 20; index += 2) succeed(store, `s${index}`);
+    await store.flush();
+    const pieces = [...(store as unknown as { encodedSteps: Map<string, Uint8Array> }).encodedSteps.values()];
+    expect(pieces).toHaveLength(20);
+    // A slice of Buffer's 8 KB pool keeps the whole pool alive while it is kept (every step's, for the whole run).
+    for (const piece of pieces) expect(piece.buffer.byteLength).toBe(piece.byteLength);
+    await store.close();
+  });
 });

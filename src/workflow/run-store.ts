@@ -302,7 +302,9 @@ export class RunStore {
   private encodeStep(id: string): Uint8Array {
     let encoded = this.encodedSteps.get(id);
     if (encoded === undefined) {
-      encoded = Buffer.from(`${JSON.stringify(id)}:${JSON.stringify(redactValue(this.state.steps[id]))}`);
+      // Its own exact-size bytes, never a slice of Buffer's shared 8 KB pool: a kept slice keeps its whole slab, and
+      // with every step's piece kept for compaction that was up to 8 KB a step (30 MB of a 10,000-step run).
+      encoded = UTF8.encode(`${JSON.stringify(id)}:${JSON.stringify(redactValue(this.state.steps[id]))}`);
       this.encodedSteps.set(id, encoded);
     }
     return encoded;
@@ -312,4 +314,5 @@ export class RunStore {
 /** The empty journal a compaction starts (appended to from then on; never through a link). */
 const FRESH_JOURNAL_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 const COMMA = Buffer.from(',');
+const UTF8 = new TextEncoder();
 const END = Buffer.from('}}\n');
