@@ -2,8 +2,8 @@
 // final name is opened with O_NOFOLLOW, the directory checked to be inside the project), and never glued onto a torn
 // last line left by a process killed mid-write (the first record then starts on a fresh line).
 
-import type { Stats } from 'node:fs';
-import { constants, type FileHandle, open, stat } from 'node:fs/promises';
+import { type Stats, statSync } from 'node:fs';
+import { constants, type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { checkWriteTarget, makeDirectoryInside } from './write-boundary.js';
@@ -111,7 +111,8 @@ export function createAppendWriter(options: AppendWriterOptions): AppendWriter {
 
   async function writeAtEnd(file: string, text: string): Promise<void> {
     const bytes = Buffer.byteLength(text);
-    let info = await stat(file).catch(ignoreMissing);
+    // Synchronous, as the write boundary's stat (src/fs/write-boundary.ts): microseconds, before every record.
+    let info = statIfExists(file);
     if (info !== undefined && options.full?.(info, bytes) === true) {
       await closeHeld();
       await options.rotate?.(bytes);
@@ -163,8 +164,7 @@ export function createAppendWriter(options: AppendWriterOptions): AppendWriter {
   };
 }
 
-/** For `.catch`: a missing file is undefined; any other error is rethrown. */
-function ignoreMissing(error: unknown): undefined {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  return undefined;
+/** The stat of `file` (links followed); undefined when it does not exist. */
+function statIfExists(file: string): Stats | undefined {
+  return statSync(file, { throwIfNoEntry: false });
 }
