@@ -5,7 +5,7 @@
 
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { checkWriteTarget } from './write-boundary.js';
+import { checkWriteTarget, makeDirectoryInside } from './write-boundary.js';
 import { asStorageError, makeDirectory } from './storage-error.js';
 
 export interface AtomicWriteOptions {
@@ -52,7 +52,8 @@ async function replaceFile(file: string, content: string | Uint8Array | readonly
   } catch (error) {
     // The directory is created only when missing: one system call less for every write into an existing one.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await makeDirectory(path.dirname(file), options.dirMode ?? 0o700);
+    // Through the boundary again (a stat of the nearest existing directory), so the new one is remembered as inside.
+    await makeDirectoryInside(path.dirname(file), options.dirMode ?? 0o700, options.within);
     handle = await open(tmp, 'wx', mode);
   }
   try {

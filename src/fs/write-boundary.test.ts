@@ -55,6 +55,21 @@ describe('write boundary', () => {
     await expect(checkDirectoryInside(dir, root)).rejects.toMatchObject({ code: 'OUTSIDE_PROJECT' });
   });
 
+  it('refuses a link swapped in for a directory it created (a new directory is remembered as inside)', async () => {
+    const { root, outside, dir } = await projectAndOutside();
+    const step = path.join(dir, 'steps', 's1');
+    await makeDirectoryInside(path.join(dir, 'steps'), 0o700, root);
+    await makeDirectoryInside(step, 0o700, root);
+    await writeFileAtomically(path.join(step, 'a.json'), '{}\n');
+    // And one the atomic writer made for its file.
+    await writeFileAtomically(path.join(step, '.cursor', 'b.json'), '{}\n');
+    await rm(step, { recursive: true });
+    await symlink(outside, step);
+    await expect(writeFileAtomically(path.join(step, 'a.json'), '{}\n')).rejects.toMatchObject({ code: 'OUTSIDE_PROJECT' });
+    await expect(makeDirectoryInside(path.join(step, '.cursor'), 0o700, root)).rejects.toMatchObject({ code: 'OUTSIDE_PROJECT' });
+    expect(await readdir(outside)).toEqual([]);
+  });
+
   it('accepts a directory removed and created again as a plain directory', async () => {
     const { root, dir } = await projectAndOutside();
     await writeFileAtomically(path.join(dir, 'a.json'), '1\n');

@@ -2,7 +2,7 @@
 // must resolve (symbolic links followed) to a place inside the project. A repository that ships `.tapps-agents/audit`
 // as a link to `~` must not make every run append to a file there (docs/reliability.md, "Writes stay inside").
 
-import { type Stats, statSync } from 'node:fs';
+import { lstatSync, type Stats, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
@@ -37,7 +37,7 @@ const verified = new Map<string, DirectoryIdentity>();
 /** Directories remembered at most; the oldest is forgotten first (a 10,000-step run checks a directory per step). */
 const MAX_VERIFIED = 4096;
 
-function sameIdentity(a: DirectoryIdentity, b: Stats): boolean {
+function sameIdentity(a: DirectoryIdentity | Stats, b: Stats): boolean {
   return a.ino === b.ino && a.dev === b.dev && a.birthtimeMs === b.birthtimeMs;
 }
 
@@ -81,6 +81,11 @@ export function forgetCheckedDirectories(): void {
  * @throws {TappsError} OUTSIDE_PROJECT naming the link that leads out.
  */
 export async function checkDirectoryInside(dir: string, root: string): Promise<void> {
+  await checkNearestInside(dir, root);
+}
+
+/** {@link checkDirectoryInside}; returns the directory checked: `dir`, or its nearest existing ancestor. */
+async function checkNearestInside(dir: string, root: string): Promise<string> {
   let current = path.resolve(dir);
   const boundary = path.resolve(root);
   let info: Stats;
@@ -105,7 +110,7 @@ export async function checkDirectoryInside(dir: string, root: string): Promise<v
   }
   const key = `${boundary}\0${current}`;
   const known = verified.get(key);
-  if (known !== undefined && sameIdentity(known, info)) return;
+  if (known !== undefined && sameIdentity(known, info)) return current;
   verified.delete(key);
   const [realDir, realBoundary] = await Promise.all([realNearest(current), realRoot(boundary)]);
   if (!isPathInside(realBoundary, realDir)) {
@@ -117,12 +122,15 @@ export async function checkDirectoryInside(dir: string, root: string): Promise<v
   }
   // Kept only for a directory (a file where one is wanted is left to the write to report), and only when the path
   // still leads to the directory that was stat'd before it was resolved.
-  if (!info.isDirectory()) return;
+  if (!info.isDirectory()) return current;
   const after = await stat(realDir);
-  if (sameIdentity({ dev: info.dev, ino: info.ino, birthtimeMs: info.birthtimeMs }, after)) {
-    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value as string);
-    verified.set(key, { dev: info.dev, ino: info.ino, birthtimeMs: info.birthtimeMs });
-  }
+  if (sameIdentity(info, after)) remember(key, info);
+  return current;
+}
+
+function remember(key: string, info: Stats): void {
+  if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value as string);
+  verified.set(key, { dev: info.dev, ino: info.ino, birthtimeMs: info.birthtimeMs });
 }
 
 /**
@@ -142,6 +150,14 @@ export async function checkWriteTarget(file: string, within?: string): Promise<v
  */
 export async function makeDirectoryInside(dir: string, mode: number, within?: string): Promise<void> {
   const root = within ?? projectOfStateFile(path.join(dir, 'x'));
-  if (root !== undefined) await checkDirectoryInside(dir, root);
-  await makeDirectory(dir, mode);
+  if (root === undefined) return makeDirectory(dir, mode);
+  const target = path.resolve(dir);
+  const checked = await checkNearestInside(target, root);
+  await makeDirectory(target, mode);
+  // A directory made right in a checked one is inside too: remembered now (a directory, not a link put in its place),
+  // so the first write into a new step directory costs a stat, not a realpath.
+  if (checked !== target && checked === path.dirname(target)) {
+    const info = lstatSync(target, { throwIfNoEntry: false });
+    if (info?.isDirectory() === true) remember(`${path.resolve(root)}\0${target}`, info);
+  }
 }
