@@ -57,9 +57,21 @@ export function setActiveTracer(tracer: Tracer | undefined): void {
  * @example
  * const result = await traced('gen_ai.chat', { 'gen_ai.system': 'openai' }, (span) => call(span));
  */
-export async function traced<T>(name: string, options: StartSpanOptions, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
+export function traced<T>(name: string, options: StartSpanOptions, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
   const tracer = active;
-  if (tracer === undefined) return fn(undefined);
+  // Traces off (the usual case): the function's own promise, without an async frame and its extra turns around it.
+  if (tracer === undefined) {
+    try {
+      return fn(undefined);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what fn threw, as an async traced rejected with
+      return Promise.reject(error);
+    }
+  }
+  return inSpan(tracer, name, options, fn);
+}
+
+async function inSpan<T>(tracer: Tracer, name: string, options: StartSpanOptions, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
   const span = tracer.startSpan(name, options);
   try {
     return await tracer.withActiveSpan(span, () => fn(span));

@@ -131,7 +131,11 @@ export class ActiveRun implements TransitionTarget {
 
   /** Keeps an observer call from being lost: the run awaits it before returning ({@link settleReporting}). */
   track(promise: Promise<unknown>): void {
-    const settled = promise.catch(() => undefined).finally(() => this.reporting.delete(settled));
+    // One promise per call (catch + finally made four): settled either way, then forgotten.
+    const forget = () => {
+      this.reporting.delete(settled);
+    };
+    const settled: Promise<void> = promise.then(forget, forget);
     this.reporting.add(settled);
   }
 
