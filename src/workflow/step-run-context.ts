@@ -36,12 +36,22 @@ export function stepAttempt(run: ActiveRun, step: Step, correlation: AttemptCorr
     expectedArtifacts: step.creates,
     inputs: Object.fromEntries(step.requires.map((file) => [file, path.resolve(stepState.work_dir, file)])),
     timeoutMs: step.timeoutMs ?? options.config.autoExecution.polling.timeoutMs,
-    env: { ...run.environment, ...stepEnv },
+    env: withVariables(run.environment, stepEnv),
     stepEnv,
     ...(step.engine === undefined ? {} : { engine: step.engine }),
     instructions: `Run step "${step.name}" of workflow "${state.workflow_name}": ${formatSkillCommand(invocation)}`,
     run: stepRunContext(run, step),
   };
+}
+
+/**
+ * `{ ...base, ...extra }` (the same keys in the same order), built by assignment: spreading `extra` into a fresh copy
+ * of the environment's ~40 variables took ~15 µs, Object.assign ~1.5 µs. Object.assign would set the prototype for
+ * a variable named `__proto__`, so such an environment is spread.
+ */
+export function withVariables(base: Readonly<NodeJS.ProcessEnv>, extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  if (Object.hasOwn(base, '__proto__') || Object.hasOwn(extra, '__proto__')) return { ...base, ...extra };
+  return Object.assign({}, base, extra);
 }
 
 /**
