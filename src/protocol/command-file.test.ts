@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCommandFile, parseCommandFile } from './command-file.js';
+import { formatCommandFile, parseCommandFile, parseOwnCommandFile, type CommandFileInput } from './command-file.js';
 
 const correlation = { workflow_id: 'wf', run_id: 'run-1', step_id: 'a', attempt: 1, created_at: '2026-01-01T00:00:00.000Z', expected_artifacts: ['out.md'] };
 
@@ -82,5 +82,44 @@ describe('formatCommandFile redaction', () => {
       inputs: { note: `--api-key ${secret}` },
     });
     expect(text).not.toContain(secret);
+  });
+});
+
+describe('parseOwnCommandFile (the embedded runner\'s handover)', () => {
+  it('gives exactly what the validating parse gives for what formatCommandFile wrote', () => {
+    const inputs: CommandFileInput[] = [
+      { invocation: { agent: 'analyst', action: 'check-prerequisites', params: { env: ['HOME'] } }, correlation, worktreePath: '/p/step', instructions: 'do it', timeoutMs: 5000, inputs: {} },
+      {
+        invocation: { agent: 'shell', action: 'run', params: { script: 'tool --api-key sk-abcdefghijklmnopqrst' } },
+        correlation: { ...correlation, expected_artifacts: [] },
+        worktreePath: '/p',
+        instructions: 'x',
+        timeoutMs: 1,
+        engine: 'claude-code',
+        inputs: { 'a.md': '/p/a.md' },
+        environment: { TAPPS_RUN_ID: 'run-1', DB_PASSWORD: 'hunter2pass' },
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        context: {
+          workflow: { name: 'Shop', description: 'plants' },
+          params: { token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' },
+          files: [{ path: 'requirements.md', step: 'req', role: 'wrote' }],
+          budgetChars: 5000,
+          recordDir: '/p/rec',
+          overwrite: true,
+          location: 'wf.yaml:7',
+          summary: { workflow_id: 'wf', run_id: 'run-1', steps: [{ step_id: 'req', agent: 'analyst', action: 'gather', status: 'success', attempts: 1, outputs: { n: 1 } }] },
+        },
+      },
+    ];
+    for (const input of inputs) {
+      const text = formatCommandFile(input);
+      expect(parseOwnCommandFile(text)).toEqual(parseCommandFile(text));
+    }
+  });
+
+  it('validates text of another version, or without a command, as any file read from disk', () => {
+    for (const text of ['@a b\n', '', '{"command": ', JSON.stringify({ version: '2.0', command: 7 }), JSON.stringify({ version: '1.0', command: '@a b', timeout_ms: -1 }), JSON.stringify({ command: '@a b', workflow_id: 'w' })]) {
+      expect(parseOwnCommandFile(text)).toEqual(parseCommandFile(text));
+    }
   });
 });

@@ -174,29 +174,46 @@ export function parseCommandFile(text: string): ParsedCommandFile {
   }
   const parsed = commandFileSchema.safeParse(json);
   if (!parsed.success) return { ok: false, reason: z.prettifyError(parsed.error).replaceAll('\n', '; ') };
-  const file = parsed.data;
+  return { ok: true, value: commandFileOf(parsed.data) };
+}
+
+/**
+ * Parses text that {@link formatCommandFile} produced in this process (the embedded runner's handover): the same
+ * result as {@link parseCommandFile}, without validating again what was built from typed input. Anything else — not
+ * this release's version, no command — goes through the validating parse.
+ */
+export function parseOwnCommandFile(text: string): ParsedCommandFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return parseCommandFile(text);
+  }
+  const own = typeof json === 'object' && json !== null && (json as { version?: unknown }).version === COMMAND_FILE_VERSION && typeof (json as { command?: unknown }).command === 'string';
+  return own ? { ok: true, value: commandFileOf(json as z.output<typeof commandFileSchema>) } : parseCommandFile(text);
+}
+
+/** The command file a validated (or self-written) JSON form describes. */
+function commandFileOf(file: z.output<typeof commandFileSchema>): CommandFile {
   const correlation = file.correlation ?? {
     expected_artifacts: [],
     ...(file.workflow_id == null ? {} : { workflow_id: file.workflow_id }),
     ...(file.step_id == null ? {} : { step_id: file.step_id }),
   };
   return {
-    ok: true,
-    value: {
-      form: file.version === COMMAND_FILE_VERSION ? 'v2' : 'original',
-      command: file.command,
-      redactionApplied: file.redaction_applied === true,
-      correlation,
-      ...(file.worktree_path === undefined ? {} : { worktreePath: file.worktree_path }),
-      ...(file.instructions === undefined ? {} : { instructions: file.instructions }),
-      ...(file.timeout_ms === undefined ? {} : { timeoutMs: file.timeout_ms }),
-      ...(file.engine === undefined ? {} : { engine: file.engine }),
-      inputs: file.inputs ?? {},
-      environment: file.environment ?? {},
-      ...(file.context === undefined ? {} : { context: parseContext(file.context) }),
-      // A malformed trace context is dropped, never a reason to refuse the step: the span starts a trace of its own.
-      ...(file.traceparent !== undefined && TRACEPARENT.test(file.traceparent) ? { traceparent: file.traceparent } : {}),
-    },
+    form: file.version === COMMAND_FILE_VERSION ? 'v2' : 'original',
+    command: file.command,
+    redactionApplied: file.redaction_applied === true,
+    correlation,
+    ...(file.worktree_path === undefined ? {} : { worktreePath: file.worktree_path }),
+    ...(file.instructions === undefined ? {} : { instructions: file.instructions }),
+    ...(file.timeout_ms === undefined ? {} : { timeoutMs: file.timeout_ms }),
+    ...(file.engine === undefined ? {} : { engine: file.engine }),
+    inputs: file.inputs ?? {},
+    environment: file.environment ?? {},
+    ...(file.context === undefined ? {} : { context: parseContext(file.context) }),
+    // A malformed trace context is dropped, never a reason to refuse the step: the span starts a trace of its own.
+    ...(file.traceparent !== undefined && TRACEPARENT.test(file.traceparent) ? { traceparent: file.traceparent } : {}),
   };
 }
 

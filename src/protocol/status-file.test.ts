@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatus, parseStatusFile } from './status-file.js';
+import { formatStatus, parseStatusFile, writtenStatus } from './status-file.js';
 
 describe('status files', () => {
   it('reads what this release writes, correlation and runner included', () => {
@@ -66,5 +66,29 @@ describe('status files', () => {
     const text = formatStatus({ status: 'failed', correlation: {}, command: '@x y --api-key sk-abcdefghijklmnop', startedAt: 'now', runner: { id: 'r', pid: 1, host: 'h' }, error: { message: 'token=abcdefghijkl', code: 'FAILED', retryable: false } });
     expect(text).not.toContain('sk-abcdefghijklmnop');
     expect(text).not.toContain('abcdefghijkl"');
+  });
+});
+
+describe('writtenStatus (what the embedded runner hands back)', () => {
+  it('gives exactly the report the validating parse gives for what formatStatus wrote, secrets redacted as on disk', () => {
+    const runner = { id: 'r', pid: 42, host: 'h' };
+    const correlation = { workflow_id: 'wf', run_id: 'run-1', step_id: 'a', attempt: 2 };
+    const texts = [
+      formatStatus({ status: 'running', correlation, command: '@a b', startedAt: '2026-01-01T00:00:00.000Z', runner, progress: { percentage: 40, message: 'half' } }),
+      formatStatus({ status: 'completed', correlation, command: '@a b', startedAt: 's', completedAt: 'c', runner, artifacts: ['out.md'], output: 'done', outputs: { score: 80, nested: { token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } }, usage: { input_tokens: 3, output_tokens: 4, cost_usd: 0.5 }, exitCode: 0 }),
+      formatStatus({ status: 'failed', correlation: {}, command: '@x y --api-key sk-abcdefghijklmnop', startedAt: 'now', runner, error: { message: 'token=abcdefghijkl', code: 'TIMEOUT', retryable: true }, exitCode: 1 }),
+    ];
+    for (const text of texts) {
+      const parsed = parseStatusFile(text);
+      const written = writtenStatus(text);
+      expect(written).toMatchObject({ kind: 'ok' });
+      expect(written.kind === 'ok' ? written.report : undefined).toEqual(parsed.ok ? parsed.report : 'not ok');
+    }
+  });
+
+  it('validates anything formatStatus did not write', () => {
+    expect(writtenStatus('{"version":"1.0","status":"complete"}')).toMatchObject({ kind: 'corrupt' });
+    expect(writtenStatus('{"version": "1.0", "stat')).toMatchObject({ kind: 'corrupt' });
+    expect(writtenStatus(JSON.stringify({ workflow_id: 'w', step_id: 's', status: 'completed', artifacts: ['r.md'] }))).toMatchObject({ kind: 'ok', report: { shape: 'legacy', artifacts: ['r.md'] } });
   });
 });

@@ -116,33 +116,7 @@ export function parseStatusFile(text: string): { ok: true; report: StatusReport 
   if (typeof json === 'object' && json !== null && (json as { version?: unknown }).version === '1.0') {
     const parsed = v1Schema.safeParse(json);
     if (!parsed.success) return { ok: false, reason: z.prettifyError(parsed.error).replaceAll('\n', '; ') };
-    const file = parsed.data;
-    const correlation = {
-      ...pick({ workflow_id: file.metadata?.workflow_id ?? undefined, step_id: file.metadata?.step_id ?? undefined }),
-      ...pick({ workflow_id: file.correlation?.workflow_id, run_id: file.correlation?.run_id, step_id: file.correlation?.step_id, attempt: file.correlation?.attempt }),
-    };
-    return {
-      ok: true,
-      report: {
-        shape: 'v1.0',
-        status: file.status,
-        terminal: isTerminal(file.status),
-        correlation,
-        ...optionalError(file.error, file.status),
-        artifacts: file.partial_results?.artifacts ?? file.artifacts ?? [],
-        ...pick({
-          output: file.partial_results?.output ?? file.output ?? undefined,
-          startedAt: file.started_at ?? undefined,
-          completedAt: file.completed_at ?? undefined,
-          heartbeatAt: file.heartbeat_at ?? undefined,
-          runner: file.runner ?? undefined,
-          exitCode: file.exit_code ?? undefined,
-          usage: file.usage ?? undefined,
-          progress: file.progress == null ? undefined : { percentage: file.progress.percentage ?? 0, ...pick({ message: file.progress.message ?? undefined }) },
-        }),
-        outputs: file.outputs ?? {},
-      },
-    };
+    return { ok: true, report: reportOfV1(parsed.data) };
   }
   const parsed = legacySchema.safeParse(json);
   if (!parsed.success) return { ok: false, reason: z.prettifyError(parsed.error).replaceAll('\n', '; ') };
@@ -162,6 +136,33 @@ export function parseStatusFile(text: string): { ok: true; report: StatusReport 
   };
 }
 
+/** The report a v1.0 status (validated, or written by {@link formatStatus} in this process) describes. */
+function reportOfV1(file: z.output<typeof v1Schema>): StatusReport {
+  const correlation = {
+    ...pick({ workflow_id: file.metadata?.workflow_id ?? undefined, step_id: file.metadata?.step_id ?? undefined }),
+    ...pick({ workflow_id: file.correlation?.workflow_id, run_id: file.correlation?.run_id, step_id: file.correlation?.step_id, attempt: file.correlation?.attempt }),
+  };
+  return {
+    shape: 'v1.0',
+    status: file.status,
+    terminal: isTerminal(file.status),
+    correlation,
+    ...optionalError(file.error, file.status),
+    artifacts: file.partial_results?.artifacts ?? file.artifacts ?? [],
+    ...pick({
+      output: file.partial_results?.output ?? file.output ?? undefined,
+      startedAt: file.started_at ?? undefined,
+      completedAt: file.completed_at ?? undefined,
+      heartbeatAt: file.heartbeat_at ?? undefined,
+      runner: file.runner ?? undefined,
+      exitCode: file.exit_code ?? undefined,
+      usage: file.usage ?? undefined,
+      progress: file.progress == null ? undefined : { percentage: file.progress.percentage ?? 0, ...pick({ message: file.progress.message ?? undefined }) },
+    }),
+    outputs: file.outputs ?? {},
+  };
+}
+
 /** Reads a status file; never throws. */
 export async function readStatusFile(file: string): Promise<StatusReading> {
   let text: string;
@@ -178,12 +179,21 @@ export async function readStatusFile(file: string): Promise<StatusReading> {
 }
 
 /**
- * A status this process has just written, as a reader of the file now gets it: parsed from the very text written, so
- * the writer's own reader (the embedded runner's executor) needs no read of the file.
+ * A status this process has just written with {@link formatStatus}, as a reader of the file now gets it: the same
+ * report {@link parseStatusFile} gives for that text, without validating again what was built from typed input (text
+ * of any other shape is validated), so the writer's own reader (the embedded runner's executor) needs no read of the file.
  */
 export function writtenStatus(text: string): StatusReading {
-  const parsed = parseStatusFile(text);
   const mtimeMs = Date.now();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const own = typeof json === 'object' && json !== null && (json as { version?: unknown }).version === '1.0' && STATUS_VALUES.includes((json as { status?: unknown }).status as string);
+  if (own) return { kind: 'ok', report: reportOfV1(json as z.output<typeof v1Schema>), mtimeMs };
+  const parsed = parseStatusFile(text);
   return parsed.ok ? { kind: 'ok', report: parsed.report, mtimeMs } : { kind: 'corrupt', reason: parsed.reason, mtimeMs };
 }
 

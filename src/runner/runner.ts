@@ -16,7 +16,7 @@ import { takeOverOrphanedGroups } from '../exec/orphan-groups.js';
 import { procStat } from '../exec/process-alive.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { claimCommandFile } from '../protocol/claim.js';
-import { parseCommandFile } from '../protocol/command-file.js';
+import { parseCommandFile, parseOwnCommandFile } from '../protocol/command-file.js';
 import { currentWriter, type StatusCorrelation, type StatusWriter } from '../protocol/status-file.js';
 import type { SkillInvocation } from '../protocol/skill-command.js';
 import type { DirectoryWatch } from '../protocol/watch.js';
@@ -249,9 +249,11 @@ export class Runner {
   private async handle(file: string, extras: OfferExtras, signal: AbortSignal): Promise<HandledCommand> {
     const agent = await this.agentFor(file, extras);
     if (agent === undefined) return { ran: false, reason: 'refused or gone' };
-    const claim = await claimCommandFile(file, extras.invocation === undefined || extras.text === undefined ? undefined : { text: extras.text });
+    // Handed over in-process with its text: claimed by the same rename, its text taken from memory, not read back.
+    const inMemory = extras.invocation !== undefined && extras.text !== undefined;
+    const claim = await claimCommandFile(file, inMemory ? { text: extras.text as string } : undefined);
     if (claim === undefined) return { ran: false, reason: 'claimed by another runner, or gone' };
-    const parsed = parseCommandFile(claim.text);
+    const parsed = inMemory ? parseOwnCommandFile(claim.text) : parseCommandFile(claim.text);
     // A file left by a run that is over, or by an attempt that ended, is removed unrun (src/runner/attempt-still-wanted.ts);
     // one handed over in-process comes from the live executor that just wrote it.
     const ended = parsed.ok && extras.invocation === undefined ? await endedAttemptReason(this.projectRoot, parsed.value.correlation) : undefined;
