@@ -68,12 +68,6 @@ async function realNearest(dir: string): Promise<string> {
   }
 }
 
-/** Forgets every directory checked and every boundary resolved (tests; a process that moved its project). */
-export function forgetCheckedDirectories(): void {
-  realRoots.clear();
-  verified.clear();
-}
-
 /**
  * Checks that `dir` (or the part of it that exists) resolves inside `root`. The first check of a directory resolves
  * it, links followed; later checks in the same process confirm with one stat that the path still leads to that same
