@@ -73,6 +73,8 @@ class AttemptWait {
   private watch: DirectoryWatch | undefined;
   /** A status the runner in this process handed over, for the next check to examine instead of reading the file. */
   private handedOver: StatusReading | undefined;
+  /** The runner in this process took the attempt from memory and has not said it did not run it. */
+  private heldHere: boolean;
   private readonly deadline: LongTimeout;
   private backstop: LongTimeout | undefined;
   private readonly onAbort = () => this.cancel();
@@ -80,6 +82,7 @@ class AttemptWait {
   constructor(context: AttemptWaitContext) {
     this.context = context;
     const { attempt, signal } = context;
+    this.heldHere = context.handled !== undefined;
     this.result = new Promise<AttemptOutcome>((resolve) => (this.resolve = resolve));
     const intervalMs = context.config.autoExecution.polling.intervalMs;
     this.rescan = setInterval(() => this.ask('periodic'), Math.max(Math.min(intervalMs, attempt.timeoutMs), 10));
@@ -106,6 +109,7 @@ class AttemptWait {
   private handedOverBy(handled: HandledCommand): void {
     if (this.state.phase === 'ended') return;
     if (!handled.ran || handled.terminal.kind !== 'ok' || !handled.terminal.report.terminal) {
+      this.heldHere = false;
       this.watchFile();
       return;
     }
@@ -180,8 +184,11 @@ class AttemptWait {
       const ended = await this.examineStatus(mode, reading.report, reading.mtimeMs);
       if (ended !== undefined) return ended;
     }
-    const awaitingRunner = mode === 'periodic' && reading.kind === 'missing' && !this.context.manual && this.context.localRunner() === undefined;
-    if (awaitingRunner && !this.state.sawClaim && (await this.claimAbandoned())) {
+    const silent = mode === 'periodic' && reading.kind === 'missing' && !this.context.manual;
+    const awaitingRunner = silent && this.context.localRunner() === undefined;
+    // A claim nobody answers is a dead claimer, even beside a runner in this process (one adopted on resume was made
+    // by a runner that died with its executor) — unless that runner holds the attempt itself.
+    if (silent && !this.heldHere && !this.state.sawClaim && (await this.claimAbandoned())) {
       await this.context.stopOrphanedAttempt();
       return failedOutcome('RUNNER_DIED', `A background agent claimed this step (${paths.claimedFile}) but never reported on it; it was probably killed; the step can be retried`, true);
     }

@@ -10,6 +10,8 @@ import type { AuditEvent, ExecutionObserver } from '../../src/observability/obse
 import { protocolPaths } from '../../src/protocol/paths.js';
 import { formatStatus } from '../../src/protocol/status-file.js';
 import { FileTransport } from '../../src/transport/file.js';
+import { formatCommandFile } from '../../src/protocol/command-file.js';
+import { Runner } from '../../src/runner/runner.js';
 import type { AttemptOutcome, StepAttempt } from '../../src/transport/transport.js';
 import { testdir } from '../helpers/testdir.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -159,6 +161,26 @@ describe('file transport', () => {
     const result = await outcome;
     expect(result).toMatchObject({ status: 'failed', error: { code: 'RUNNER_DIED', retryable: true } });
     expect(result.error?.message).toBe(`A background agent claimed this step (${paths.claimedFile}) but never reported on it; it was probably killed; the step can be retried`);
+  });
+
+  it('fails as retryable, beside a runner of its own, an adopted attempt whose claimer died with its executor before any status', async () => {
+    const { root } = await setup(100, { manual: false });
+    const config = await resolveConfig({ projectRoot: root });
+    const runner = new Runner({ projectRoot: root, embedded: true, config });
+    await runner.start();
+    try {
+      const transport = new FileTransport({ projectRoot: root, config: { ...config, autoExecution: { ...config.autoExecution, polling: { ...config.autoExecution.polling, intervalMs: 100 } } }, localRunner: () => Promise.resolve(runner) });
+      const attempt = attemptIn(root, { timeoutMs: 20_000 });
+      const paths = protocolPaths(attempt.stepDir);
+      // What an executor killed with its embedded runner right after the claim leaves: the claimed file, no status.
+      // Resumed at once, the claim is young, so the attempt is adopted; nobody will ever answer it.
+      await mkdir(paths.dir, { recursive: true });
+      await writeFile(paths.claimedFile, formatCommandFile({ invocation: attempt.invocation, correlation: { ...attempt.correlation, expected_artifacts: [] }, worktreePath: attempt.stepDir, instructions: '', timeoutMs: attempt.timeoutMs, inputs: {} }));
+      const result = await transport.run(attempt, new AbortController().signal);
+      expect(result).toMatchObject({ status: 'failed', error: { code: 'RUNNER_DIED', retryable: true } });
+    } finally {
+      await runner.stop({ graceMs: 0 });
+    }
   });
 
   it('takes back its unclaimed command file when cancelled, so no runner starts it later', async () => {
