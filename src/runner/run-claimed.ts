@@ -104,13 +104,17 @@ export async function runClaimed(claim: ClaimedCommand, options: RunClaimedOptio
   });
   if (!parsed.ok) return { status: commands.status, ...(commands.written === undefined && commands.reading === undefined ? {} : { terminal: await terminalStatus(commands) }) };
   const reading = await terminalStatus(commands);
+  // The record is for whoever counts what was served, and for a foreign command file's metrics: with neither (the
+  // embedded runner serving its own executor, which records the attempt itself) it is not built.
+  const foreign = parsed.value.form !== 'v2';
+  if (options.onServed === undefined && !foreign) return { status: commands.status, terminal: reading };
   const record = servedAttempt(parsed.value, reading, startedAt, commands.status);
   try {
     options.onServed?.(record);
   } catch {
     // Counting what was served (the daemon's /metrics) never fails a step.
   }
-  if (parsed.value.form !== 'v2') await options.observer.recordExecution(record);
+  if (foreign) await options.observer.recordExecution(record);
   return { status: commands.status, terminal: reading };
 }
 
