@@ -12,7 +12,7 @@ const PAYLOAD = Buffer.alloc(2048, 'x');
 const RECORD = { run_id: 'wf-1', step_id: 's1', attempt: 1, status: 'succeeded', outputs: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`key${i}`, 'v'.repeat(40)])) };
 
 /** Milliseconds of one write + fsync + rename of 2 KB in `dir`. */
-function durableWrite(dir, index) {
+export function durableWrite(dir, index) {
   const started = performance.now();
   const temporary = path.join(dir, `.f${index}.tmp`);
   const fd = openSync(temporary, 'w');

@@ -6,33 +6,23 @@
 // Usage: npm run build && node bench/step-floor.mjs [--runs=N] [--scale] [--only=inline,file,file8,chain,fanout]
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timedNode } from './child-usage.mjs';
+import { durableWrite } from './floors.mjs';
 import { median, percentile } from './stats.mjs';
 import { newProject } from './workflow-scale.mjs';
 
 const CLI = fileURLToPath(new URL('../bin/tapps-agents.js', import.meta.url));
 const STEP = 'agent: analyst, action: check-prerequisites, params: { env: [HOME] }';
-const PAYLOAD = Buffer.alloc(2048, 'x');
 
 /** Median milliseconds of `count` durable writes (write + fsync + rename of 2 KB) under `root`. */
 function diskFloor(root, count = 200) {
   const dir = path.join(root, '.floor');
   mkdirSync(dir, { recursive: true });
-  const times = [];
-  for (let index = 0; index < count; index++) {
-    const started = performance.now();
-    const temporary = path.join(dir, `.f${index}.tmp`);
-    const fd = openSync(temporary, 'w');
-    writeSync(fd, PAYLOAD);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temporary, path.join(dir, `f${index % 8}.json`));
-    times.push(performance.now() - started);
-  }
+  const times = Array.from({ length: count }, (_, index) => durableWrite(dir, index));
   return { median: median(times), p90: percentile(times, 90) };
 }
 
