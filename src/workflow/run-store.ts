@@ -151,11 +151,12 @@ export class RunStore {
     try {
       await this.flush();
       // Nothing is pending after the flush: state.json encoded now equals the journal's end. (No journal: the store
-      // never wrote, or could not.)
+      // never wrote, or could not.) The fold only tidies: the journal already holds the run's end durably, and every
+      // reader applies it, so a fold that fails (a full disk) leaves state.json and its journal as they are, the
+      // outcome saved — saying "could not save" then would send the user to resume a run that has ended.
       if (this.journal !== undefined && this.failure === undefined) {
         const snapshot = this.encode();
-        await this.guarded(() => this.foldJournal(snapshot, true));
-        await this.flush(); // reports a failure of the fold
+        await this.foldJournal(snapshot, true).catch(() => undefined);
       }
     } finally {
       await this.journal?.close().catch(() => undefined);
