@@ -5,7 +5,7 @@
 
 import { runPaths } from '../protocol/run-paths.js';
 import { applyRunStateJournal, readRunStateFiles } from '../protocol/run-state-journal.js';
-import { runStateSchema } from '../protocol/run-state-schema.js';
+import { checkRunState } from '../protocol/run-state-check.js';
 import type { CommandCorrelation } from '../protocol/command-file.js';
 
 const ACTIVE_RUN = new Set(['running', 'waiting_approval']);
@@ -35,7 +35,7 @@ export async function endedAttemptReason(projectRoot: string, correlation: Comma
     ({ stateText, journalText }) => {
       const state: unknown = JSON.parse(stateText ?? '');
       if (typeof state === 'object' && state !== null && !Array.isArray(state)) applyRunStateJournal(state as Record<string, unknown>, journalText ?? '');
-      return runStateSchema.safeParse(state);
+      return checkRunState(state);
     },
     () => undefined,
   ).catch(() => undefined);

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { TappsError } from '../errors.js';
 import { runPaths, workflowStateRoot } from '../protocol/run-paths.js';
 import type { z } from 'zod';
-import { checkRunState, type runStateSchema } from '../protocol/run-state-schema.js';
+import { checkRunState } from '../protocol/run-state-check.js';
+import type { runStateSchema } from '../protocol/run-state-schema.js';
 import { applyRunStateJournal, readRunStateFiles } from '../protocol/run-state-journal.js';
 
 /** What a step came to, or where it is. */
@@ -171,7 +172,7 @@ export async function readRunStateIfChanged(projectRoot: string, runId: string, 
   if (typeof version === 'number' && version !== 1) {
     throw new TappsError('CONFLICT', `Run state ${file} has schemaVersion ${version}; it was written by another version of tapps-agents`);
   }
-  const checked = checkRunState(state);
+  const checked = await checkRunState(state);
   if (!checked.success) {
     const issues = checked.error.issues.slice(0, 3).map((issue) => `${issue.path.length === 0 ? '(top level)' : issue.path.join('.')}: ${issue.message}`);
     throw damaged(`is not a valid run state (${issues.join('; ')}${checked.error.issues.length > 3 ? '; …' : ''})`);
