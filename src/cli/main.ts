@@ -11,8 +11,21 @@ killLiveGroupsOnExit();
 endOutputQuietlyOnBrokenPipe();
 const code = workingDirectoryGone() ? EXIT.USAGE : await run();
 process.exitCode = code;
-// Leave time for output to drain, but never let a stray handle keep a finished command alive.
+// Everything printed reaches the reader first: output to a pipe is written asynchronously, and a reader slower than us
+// (`… --json | a-script`) held the rest back when the process ended — a 6 MB status came out as its first 64 KiB.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+// Then never let a stray handle keep a finished command alive.
 setTimeout(() => process.exit(code), 100).unref();
+
+/** Resolves once what was written to `stream` has been handed to the OS, or the stream has ended (its reader left). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('close', resolve);
+    // Written after everything before it: its callback comes once all of that is out (or with the error that ended it).
+    stream.write('', () => resolve());
+  });
+}
 
 /**
  * True (and said) when the current directory was deleted: every relative path, the project search and the display of
