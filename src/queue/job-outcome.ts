@@ -53,7 +53,7 @@ export async function outcomeOfResult(value: unknown, attempt: StepAttempt, star
   }
   if (config.autoExecution.features.artifact_detection && attempt.expectedArtifacts.length > 0) {
     // The worker checked they were written during the attempt (its clock, its files); here only that they arrived.
-    const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, Number.NEGATIVE_INFINITY);
+    const missing = missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, Number.NEGATIVE_INFINITY);
     if (missing.length > 0) return { ...base, status: 'failed', error: artifactsMissingError(missing, attempt.stepDir) };
   }
   return { ...base, status: 'success', artifacts: result.artifacts.length > 0 ? result.artifacts : attempt.expectedArtifacts };

@@ -101,7 +101,7 @@ export async function runStepJob(job: StepJob, context: StepJobContext): Promise
     const expected = (job.command_file.correlation as { expected_artifacts?: string[] } | undefined)?.expected_artifacts ?? [];
     // Checked here, where the step ran and its file times mean something (its inputs were stamped in the past).
     if (context.config.autoExecution.features.artifact_detection) {
-      const missing = await missingArtifacts(worktree, expected, stepStartMs);
+      const missing = missingArtifacts(worktree, expected, stepStartMs);
       if (missing.length > 0) return result({ ...base, status: 'failed', error: artifactsMissingError(missing, `${worktree} on worker ${context.worker.host}`) });
     }
     try {

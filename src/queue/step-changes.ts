@@ -36,7 +36,7 @@ export async function collectChanges(worktree: string, baseCommit: string, artif
   const add = await git(['add', '-A', '--', '.'], options);
   if (!add.ok) throw gitFailure(['add', '-A'], worktree, add);
   const relative = artifacts.filter((artifact) => artifact !== '' && !path.isAbsolute(artifact) && !artifact.startsWith('..'));
-  const notWritten = new Set(await missingArtifacts(worktree, relative, writtenSinceMs));
+  const notWritten = new Set(missingArtifacts(worktree, relative, writtenSinceMs));
   const written = [...new Set(relative.filter((artifact) => !notWritten.has(artifact)))];
   const scratch = await mkdtemp(path.join(tmpdir(), 'tapps-changes-'));
   try {

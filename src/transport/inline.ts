@@ -87,7 +87,7 @@ async function runInline(attempt: StepAttempt, signal: AbortSignal, options: Inl
   }
   if (signal.aborted) return done('cancelled', { error: { message: 'Step was cancelled', code: 'CANCELLED', retryable: false } });
   if (result.status === 'success' && options.artifactDetection !== false && attempt.expectedArtifacts.length > 0) {
-    const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startedAt.getTime());
+    const missing = missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startedAt.getTime());
     if (missing.length > 0) {
       return done('failed', { error: artifactsMissingError(missing, attempt.stepDir) });
     }

@@ -11,7 +11,7 @@ import type { AttemptOutcome, StepAttempt } from './transport.js';
 export type PartialOutcome = Omit<AttemptOutcome, 'startedAt' | 'completedAt'> & { startedAt?: string; completedAt?: string };
 
 /** The outcome of a terminal `report` of `attempt`, dispatched at `startMs`. */
-export async function terminalOutcome(report: StatusReport, attempt: StepAttempt, startMs: number, artifactDetection: boolean): Promise<PartialOutcome> {
+export function terminalOutcome(report: StatusReport, attempt: StepAttempt, startMs: number, artifactDetection: boolean): PartialOutcome {
   const base = {
     outputs: report.outputs,
     artifacts: report.artifacts,
@@ -26,7 +26,7 @@ export async function terminalOutcome(report: StatusReport, attempt: StepAttempt
     return { ...base, status, error: report.error ?? { code: 'FAILED', message: 'The background agent reported failure without a reason', retryable: false } };
   }
   if (artifactDetection && attempt.expectedArtifacts.length > 0) {
-    const missing = await missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startMs);
+    const missing = missingArtifacts(attempt.stepDir, attempt.expectedArtifacts, startMs);
     if (missing.length > 0) {
       return { ...base, status: 'failed', error: artifactsMissingError(missing, attempt.stepDir) };
     }
