@@ -3,8 +3,8 @@
 // Our own ~20 lines rather than write-file-atomic: its realpath walk, stat, chown and chmod cost ten extra system calls
 // per write, which dominated a no-op step (docs/decisions.md, "Atomic writes: our own helper").
 
-import { closeSync, fsync, openSync, renameSync, unlinkSync, writeFileSync, writevSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, fsync, openSync, unlinkSync, writeFileSync, writevSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { checkWriteTarget, makeDirectoryInside } from './write-boundary.js';
 import { asStorageError, makeDirectory } from './storage-error.js';
@@ -47,9 +47,10 @@ async function replaceFile(file: string, content: string | Uint8Array | readonly
   // Unique among writers (pid, and a random part for writers in other pid namespaces); opened exclusively below. Not
   // node:crypto: loading it took ~5 ms of every short-lived process that writes a file.
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-  // Open, write, close and rename are synchronous: they go to the page cache and the directory in microseconds, where
-  // each round trip through the thread pool cost ~25 µs of CPU (four per file); only the fsync, which waits for the
-  // device, goes to the pool (docs/decisions.md, "Atomic writes: only the fsync leaves the main thread").
+  // Open, write and close are synchronous: they go to the page cache in microseconds, where each round trip through
+  // the thread pool cost ~25 µs of CPU. The fsync waits for the device and the rename for the file system's journal
+  // (which another write's fsync may be committing: ~1.7 ms on the main thread, measured): both go to the pool
+  // (docs/decisions.md, "Atomic writes: the page-cache calls on the main thread").
   let fd;
   try {
     fd = openSync(tmp, 'wx', mode);
@@ -67,7 +68,7 @@ async function replaceFile(file: string, content: string | Uint8Array | readonly
     // Before the rename: a close can still report a failed write (NFS), and a failed one renames nothing.
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, file);
+    await rename(tmp, file);
   } catch (error) {
     if (fd !== undefined) closeQuietly(fd);
     try {
