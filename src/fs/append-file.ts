@@ -2,7 +2,7 @@
 // final name is opened with O_NOFOLLOW, the directory checked to be inside the project), and never glued onto a torn
 // last line left by a process killed mid-write (the first record then starts on a fresh line).
 
-import { type Stats, statSync } from 'node:fs';
+import { type Stats, statSync, writeSync } from 'node:fs';
 import { constants, type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { TappsError } from '../errors.js';
@@ -123,8 +123,9 @@ export function createAppendWriter(options: AppendWriterOptions): AppendWriter {
       const opened = await openForAppend(file, options);
       held = { file, handle: opened.handle, dev: opened.info.dev, ino: opened.info.ino, lead: opened.lead };
     }
-    // One write on an O_APPEND descriptor: lines from concurrent processes never interleave.
-    await held.handle.write(`${held.lead}${text}`);
+    // One write on an O_APPEND descriptor: lines from concurrent processes never interleave. Synchronous, as the stat
+    // above: the page cache answers in microseconds, less CPU than a round trip through the thread pool.
+    writeSync(held.handle.fd, `${held.lead}${text}`);
     held.lead = '';
   }
 

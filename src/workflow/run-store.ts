@@ -2,7 +2,7 @@
 // journal folded into state.json (atomically replaced) when it outgrows a bound and when the run ends; events.jsonl
 // appended. Only the executor writes through it; others read with readRunState, which applies the journal.
 
-import { constants, createWriteStream, type WriteStream } from 'node:fs';
+import { constants, writeFileSync, writeSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { TappsError } from '../errors.js';
 import { openForAppend } from '../fs/append-file.js';
@@ -41,7 +41,8 @@ export class RunStore {
   readonly state: RunState;
   private readonly paths: ReturnType<typeof runPaths>;
   private readonly listener: ((event: RunEvent) => void) | undefined;
-  private events: WriteStream | undefined;
+  /** events.jsonl, open for appending; dropped after a failed write (no line is glued onto a torn one). */
+  private events: FileHandle | undefined;
   private version = 0;
   private written = 0;
   private writing: Promise<void> | undefined;
@@ -102,9 +103,8 @@ export class RunStore {
     await makeDirectoryInside(this.paths.dir, 0o700);
     // Never through a link out of the project; after a torn last line (a killed executor) the next event starts afresh.
     const { handle, lead } = await openForAppend(this.paths.events, { mode: 0o600, dirMode: 0o700 });
-    this.events = createWriteStream('', { fd: handle });
-    this.events.on('error', () => undefined);
-    if (lead !== '') this.events.write(lead);
+    this.events = handle;
+    if (lead !== '') this.writeEvents(lead);
   }
 
   /**
@@ -141,9 +141,25 @@ export class RunStore {
   emit(type: string, fields: Record<string, unknown> = {}): RunEvent {
     // Redacted whatever the transport: a step's output or error may quote a secret (docs/reliability.md).
     const event: RunEvent = redactValue({ schemaVersion: 1, ts: isoNow(this.clock), runId: this.state.run_id, type, ...fields });
-    this.events?.write(`${JSON.stringify(event)}\n`);
+    this.writeEvents(`${JSON.stringify(event)}\n`);
     this.listener?.(event);
     return event;
+  }
+
+  /**
+   * Appends to events.jsonl synchronously (the page cache, microseconds; a round trip through the thread pool cost
+   * more CPU than the event). Best effort, as the log always was: after a failed write the log is closed and the run
+   * goes on.
+   */
+  private writeEvents(text: string): void {
+    const events = this.events;
+    if (events === undefined) return;
+    try {
+      writeFileSync(events.fd, text);
+    } catch {
+      this.events = undefined;
+      void events.close().catch(() => undefined);
+    }
   }
 
   /** Writes what is pending, folds the journal into state.json (which alone is then complete), closes the logs. */
@@ -164,7 +180,7 @@ export class RunStore {
       // The events written so far reach the file even when state.json could not be saved.
       const events = this.events;
       this.events = undefined;
-      if (events !== undefined) await new Promise<void>((resolve) => events.end(resolve));
+      await events?.close().catch(() => undefined);
     }
   }
 
@@ -227,19 +243,22 @@ export class RunStore {
       const { handle, lead } = await openForAppend(this.paths.journal, { mode: 0o600, dirMode: 0o700 });
       this.journal = handle;
       this.journalBytes = (await handle.stat()).size;
-      if (lead !== '') await this.writeWhole(Buffer.from(lead));
+      if (lead !== '') this.writeWhole(Buffer.from(lead));
     }
-    await this.writeWhole(line);
+    this.writeWhole(line);
     // The data alone must be durable (fdatasync): the size is metadata a reader needs, and it is part of it.
     await this.journal.datasync();
   }
 
-  /** Writes all of `bytes` to the journal: a short write (a full disk) goes on, failing with the real error. */
-  private async writeWhole(bytes: Buffer): Promise<void> {
+  /**
+   * Writes all of `bytes` to the journal: a short write (a full disk) goes on, failing with the real error.
+   * Synchronous, to the page cache; the fdatasync after it is what waits for the device, through the thread pool.
+   */
+  private writeWhole(bytes: Buffer): void {
     const journal = this.journal as FileHandle;
     let offset = 0;
     while (offset < bytes.length) {
-      const { bytesWritten } = await journal.write(bytes, offset);
+      const bytesWritten = writeSync(journal.fd, bytes, offset);
       offset += bytesWritten;
       this.journalBytes += bytesWritten;
     }
