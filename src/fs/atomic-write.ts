@@ -50,7 +50,7 @@ async function replaceFile(file: string, content: string | Uint8Array | readonly
   // Open, write and close are synchronous: they go to the page cache in microseconds, where each round trip through
   // the thread pool cost ~25 µs of CPU. The fsync waits for the device and the rename for the file system's journal
   // (which another write's fsync may be committing: ~1.7 ms on the main thread, measured): both go to the pool
-  // (docs/decisions.md, "Atomic writes: the page-cache calls on the main thread").
+  // (docs/decisions.md, "Page-cache calls on the main thread, the waits in the pool").
   let fd;
   try {
     fd = openSync(tmp, 'wx', mode);
