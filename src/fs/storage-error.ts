@@ -33,11 +33,12 @@ export function asStorageError(error: unknown, action: string, target: string): 
 /**
  * Creates `dir` with its parents. A recursive mkdir under a read-only mount reports ENOENT rather than the cause: the
  * first missing directory is then created alone, which reports the real error (EROFS, EACCES, …).
+ * @returns true when `dir` itself was created (it was not there), false when it existed
  * @throws {TappsError} STORAGE_FAILED when the file system refuses
  */
-export async function makeDirectory(dir: string, mode: number): Promise<void> {
+export async function makeDirectory(dir: string, mode: number): Promise<boolean> {
   try {
-    await mkdir(dir, { recursive: true, mode });
+    return (await mkdir(dir, { recursive: true, mode })) !== undefined;
   } catch (error) {
     let cause = error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') cause = (await firstMissingError(dir)) ?? error;

@@ -140,18 +140,20 @@ export async function checkWriteTarget(file: string, within?: string): Promise<v
 /**
  * Creates `dir` (and missing parents) after checking that it stays inside `within` (or its project, see
  * {@link projectOfStateFile}).
+ * @returns true when `dir` was not there and is now created, false when it existed
  * @throws {TappsError} OUTSIDE_PROJECT; STORAGE_FAILED when the file system refuses (read-only, permissions)
  */
-export async function makeDirectoryInside(dir: string, mode: number, within?: string): Promise<void> {
+export async function makeDirectoryInside(dir: string, mode: number, within?: string): Promise<boolean> {
   const root = within ?? projectOfStateFile(path.join(dir, 'x'));
   if (root === undefined) return makeDirectory(dir, mode);
   const target = path.resolve(dir);
   const checked = await checkNearestInside(target, root);
-  await makeDirectory(target, mode);
+  const created = await makeDirectory(target, mode);
   // A directory made right in a checked one is inside too: remembered now (a directory, not a link put in its place),
   // so the first write into a new step directory costs a stat, not a realpath.
   if (checked !== target && checked === path.dirname(target)) {
     const info = lstatSync(target, { throwIfNoEntry: false });
     if (info?.isDirectory() === true) remember(`${path.resolve(root)}\0${target}`, info);
   }
+  return created;
 }

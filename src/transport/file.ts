@@ -1,10 +1,11 @@
 // The `file` transport: writes the attempt's command file into the step directory (or adopts the one a previous
 // executor left for the same attempt) and waits for a matching terminal status beside it (./attempt-wait.ts).
 
-import { access, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { writeFileAtomically } from '../fs/atomic-write.js';
+import { makeDirectoryInside } from '../fs/write-boundary.js';
 import { silentObserver, type ExecutionObserver } from '../observability/observer.js';
 import { withdrawCommandFile } from '../protocol/claim.js';
 import { readCommandFile, writeCommandFile } from '../protocol/command-file.js';
@@ -102,7 +103,9 @@ export class FileTransport implements Transport {
    */
   private async dispatch(attempt: StepAttempt, paths: ProtocolPaths): Promise<{ startMs: number; refused?: string; handled?: Promise<HandledCommand> }> {
     // A step's first attempt finds no protocol directory: nothing to adopt, and no earlier attempt's files to remove.
-    if (!(await exists(paths.dir))) return this.dispatchFresh(attempt, paths, false);
+    // Made here, through the write boundary as the command file's write would (it is then known inside): the write
+    // no longer tries an open that fails for want of it, then makes it and opens again.
+    if (await makeDirectoryInside(paths.dir, 0o700)) return this.dispatchFresh(attempt, paths, false);
     const correlation = attempt.correlation;
     // Three independent reads, at once: waiting on each in turn was a measurable part of a no-op step.
     const [status, command, claimed] = await Promise.all([readStatusFile(paths.statusFile), readCommandFile(paths.commandFile), readCommandFile(paths.claimedFile)]);
@@ -194,16 +197,6 @@ export class FileTransport implements Transport {
     await takeOverOrphanedGroups(this.options.projectRoot, this.observer, 'executor').catch((error: unknown) =>
       this.observer.logger.warn('could not stop the process groups of a runner that died', { error: String(error) }),
     );
-  }
-}
-
-/** True when `dir` exists (a failure other than ENOENT counts as there: the full checks then run and report it). */
-async function exists(dir: string): Promise<boolean> {
-  try {
-    await access(dir);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
 
