@@ -5,6 +5,7 @@ import { type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { reapOrphanedGroups } from '../../src/exec/orphan-groups.js';
 import { readRunState } from '../../src/workflow/run-state.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { runStateJson, UNUSABLE_RUNNER_FILES } from '../helpers/protocol-fixtures.js';
@@ -164,9 +165,15 @@ describe('auto-execution status with a runner embedded in workflow execute', () 
     const child = startCli(['workflow', 'execute', '--workflow', 'wf.yaml'], { cwd: dir }).child;
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     onTestFinished(async () => {
-      // The step's own loop ends once the file exists, also when its executor was killed.
+      // The step's own loop ends once the file exists; the run then ends and its executor exits. Waited for before the
+      // directory goes: a step whose executor was killed (its own process group lives on) looked for the file in a
+      // directory removed a moment later and never ended (seen as leftover processes after a suite) — it is killed as
+      // the next executor would, from the process-group ledger of the dead one.
       await writeFile(path.join(dir, 'release'), '');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      await reapOrphanedGroups(dir);
     });
     const embedded = path.join(dir, '.tapps-agents', 'runner', 'embedded');
     let runId: string | undefined;
