@@ -44,11 +44,13 @@ export async function readRunStateFiles(stateFile: string, journalFile: string, 
 
 /**
  * `state` (state.json, parsed) with the journal's lines applied in order: `head` replaces every field but `steps`,
- * each step given replaces that step. Returns how many lines were skipped (torn or not a journal line).
+ * each step given replaces that step. Returns how many lines were skipped (torn or not a journal line). A state that
+ * is not an object is left alone: the schema check that follows reports it.
  */
-export function applyRunStateJournal(state: Record<string, unknown>, journalText: string): number {
+export function applyRunStateJournal(parsed: unknown, journalText: string): number {
   let skipped = 0;
-  if (journalText === '') return skipped;
+  if (journalText === '' || typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return skipped;
+  const state = parsed as Record<string, unknown>;
   const steps = (typeof state.steps === 'object' && state.steps !== null ? state.steps : {}) as Record<string, unknown>;
   for (const line of journalText.split('\n')) {
     if (line === '') continue;

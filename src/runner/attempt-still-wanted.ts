@@ -34,7 +34,7 @@ export async function endedAttemptReason(projectRoot: string, correlation: Comma
   const parsed = await readRunStateFiles(file, paths.journal).then(
     ({ stateText, journalText }) => {
       const state: unknown = JSON.parse(stateText ?? '');
-      if (typeof state === 'object' && state !== null && !Array.isArray(state)) applyRunStateJournal(state as Record<string, unknown>, journalText ?? '');
+      applyRunStateJournal(state, journalText ?? '');
       return checkRunState(state);
     },
     () => undefined,

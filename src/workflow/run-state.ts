@@ -167,7 +167,7 @@ export async function readRunStateIfChanged(projectRoot: string, runId: string, 
     throw damaged('is not valid JSON (it was cut short or edited by hand)');
   }
   // Changes of a live run not yet folded into state.json; a torn last line (a killed executor) is skipped.
-  if (typeof state === 'object' && state !== null && !Array.isArray(state)) applyRunStateJournal(state as Record<string, unknown>, read.journalText ?? '');
+  applyRunStateJournal(state, read.journalText ?? '');
   const version = typeof state === 'object' && state !== null ? (state as { schemaVersion?: unknown }).schemaVersion : undefined;
   if (typeof version === 'number' && version !== 1) {
     throw new TappsError('CONFLICT', `Run state ${file} has schemaVersion ${version}; it was written by another version of tapps-agents`);
