@@ -11,7 +11,7 @@ import { projectRootOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { printErrorLines } from '../output.js';
 import { createProgressView } from './workflow-progress.js';
-import { boundHeapGrowth } from '../heap-growth.js';
+import { tuneExecutorV8 } from '../executor-v8-flags.js';
 import { formatProblem } from '../../config/problem.js';
 
 export interface WorkflowExecuteFlags {
@@ -56,8 +56,8 @@ export async function workflowResumeCommand(runId: string, flags: { auto?: boole
 }
 
 async function runWithView(flags: { auto?: boolean; json?: boolean; manual?: boolean; transport?: string }, projectRoot: string, start: (options: RunOptions) => Promise<RunReport>): Promise<number> {
-  // This process is the run's executor: it may live long and go through many steps (cli/heap-growth.ts).
-  boundHeapGrowth();
+  // This process is the run's executor: it may live long and go through many steps (cli/executor-v8-flags.ts).
+  tuneExecutorV8();
   const view = createProgressView({ json: flags.json === true });
   const controller = new AbortController();
   let signalled: NodeJS.Signals | undefined;
